@@ -1,0 +1,67 @@
+# Gongxin — set-up, run and test. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := gongxin/static/vendor
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-fast lint format migrations-check migrate demo bench clean browser-deps
+
+setup: $(STAMP) $(VENDOR)/.copied
+	@mkdir -p var
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/@tabler/core/dist/css/tabler.min.css $(VENDOR)/
+	cp node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
+
+migrate: setup
+	$(BIN)/gongxin migrate --noinput
+
+demo: migrate
+	$(BIN)/gongxin load_demo --if-empty
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(BIN)/gongxin collectstatic --noinput --verbosity 0
+	$(BIN)/gongxin runserver $(HOST):$(PORT)
+
+# Headless Chromium for the browser tests (Debian's package; Playwright cannot download its own).
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: setup browser-deps migrations-check
+	$(BIN)/ruff check gongxin bench
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not browser" -x
+
+lint: setup
+	$(BIN)/ruff check gongxin bench
+	$(BIN)/ruff format --check gongxin bench
+
+format: setup
+	$(BIN)/ruff format gongxin bench
+	$(BIN)/ruff check --fix gongxin bench
+
+migrations-check: setup
+	$(BIN)/gongxin makemigrations --check --dry-run
+
+bench: migrate
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -1,0 +1,118 @@
+"""Who sees what: the one scoping function for enterprise-owned data (DESIGN.md "Users").
+
+`enterprise_q(user, path)` is a Q filter; `Enterprise.objects.for_user(user)` and every other
+app's `for_user` use it with the path to their enterprise. Out of scope → 404 (the object is simply
+not in the queryset); in scope but not allowed to change → 403 (`require_*` raise PermissionDenied).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import Role
+
+SEES_ALL = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.LEADER}
+BUREAU = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF}
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset
+    region_ids: frozenset  # towns (and their sub-regions) a town officer covers
+    enterprise_ids: frozenset  # enterprises an enterprise reporter files for
+
+    @property
+    def sees_all(self):
+        return bool(self.roles & SEES_ALL)
+
+    @property
+    def is_admin(self):
+        return Role.BUREAU_ADMIN in self.roles
+
+    @property
+    def is_bureau(self):
+        return bool(self.roles & BUREAU)
+
+    @property
+    def is_town_officer(self):
+        return Role.TOWN_OFFICER in self.roles
+
+    @property
+    def is_enterprise(self):
+        return Role.ENTERPRISE in self.roles
+
+    @property
+    def is_leader(self):
+        return Role.LEADER in self.roles
+
+    @property
+    def read_only(self):
+        """Leaders (and users with no role) change nothing."""
+        return not (self.is_bureau or self.is_town_officer or self.is_enterprise)
+
+    @property
+    def home_role(self):
+        for role in (Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.LEADER, Role.TOWN_OFFICER, Role.ENTERPRISE):
+            if role in self.roles:
+                return role
+        return None
+
+
+NO_ACCESS = Access(frozenset(), frozenset(), frozenset())
+
+
+def get_access(user):
+    """The user's roles and scope, computed once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_gongxin_access", None)
+    if cached is not None:
+        return cached
+    from gongxin.registry.models import Region
+
+    roles, regions, enterprises = set(), set(), set()
+    for role, region_id, enterprise_id in user.memberships.values_list("role", "region_id", "enterprise_id"):
+        roles.add(Role(role))
+        if role == Role.TOWN_OFFICER and region_id:
+            regions.add(region_id)
+        if role == Role.ENTERPRISE and enterprise_id:
+            enterprises.add(enterprise_id)
+    if regions:
+        regions = Region.objects.with_descendants(regions)
+    access = Access(frozenset(roles), frozenset(regions), frozenset(enterprises))
+    user._gongxin_access = access
+    return access
+
+
+def enterprise_q(user, path=""):
+    """Q selecting the enterprise-owned rows `user` may see; `path` leads to the enterprise ("enterprise__")."""
+    access = get_access(user)
+    if access.sees_all:
+        return Q()
+    q = Q(pk__in=[])
+    if access.region_ids:
+        q |= Q(**{f"{path}town_id__in": access.region_ids})
+    if access.enterprise_ids:
+        q |= Q(**{f"{path}pk__in" if not path else f"{path}id__in": access.enterprise_ids})
+    return q
+
+
+def region_q(user, path=""):
+    """Q selecting regions (towns) `user` may see."""
+    access = get_access(user)
+    if access.sees_all:
+        return Q()
+    if access.region_ids:
+        return Q(**{f"{path}pk__in" if not path else f"{path}id__in": access.region_ids})
+    return Q(pk__in=[])
+
+
+def require_bureau(user):
+    if not get_access(user).is_bureau:
+        raise PermissionDenied("仅工信局工作人员可以执行此操作")
+
+
+def require_admin(user):
+    if not get_access(user).is_admin:
+        raise PermissionDenied("仅系统管理员可以执行此操作")

@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from gongxin.registry.models import Enterprise, Region
+
+from .models import AuditEntry
+from .scoping import get_access, region_q, require_admin
+
+
+@login_required
+def home(request):
+    access = get_access(request.user)
+    enterprises = Enterprise.objects.for_user(request.user)
+    ctx = {
+        "page_title": "工作台",
+        "enterprise_count": enterprises.count(),
+        "towns": Region.objects.towns().filter(region_q(request.user)),
+        "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
+    }
+    return render(request, "accounts/home.html", ctx)
+
+
+@login_required
+def audit_list(request):
+    require_admin(request.user)
+    entries = AuditEntry.objects.select_related("user")
+    filters = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object_type", "q", "date_from", "date_to")}
+    if filters["actor"]:
+        entries = entries.filter(actor__icontains=filters["actor"])
+    if filters["action"]:
+        entries = entries.filter(action=filters["action"])
+    if filters["object_type"]:
+        entries = entries.filter(object_type=filters["object_type"])
+    if filters["q"]:
+        entries = entries.filter(object_repr__icontains=filters["q"])
+    if filters["date_from"]:
+        entries = entries.filter(at__date__gte=filters["date_from"])
+    if filters["date_to"]:
+        entries = entries.filter(at__date__lte=filters["date_to"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    ctx = {
+        "page_title": "操作日志",
+        "page": page,
+        "filters": filters,
+        "actions": AuditEntry.objects.order_by().values_list("action", flat=True).distinct(),
+        "object_types": AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct(),
+    }
+    return render(request, "accounts/audit_list.html", ctx)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LibConfig(AppConfig):
+    name = "gongxin.lib"
+    label = "lib"
+    verbose_name = "公共工具"

@@ -1,0 +1,116 @@
+"""Exports: one small Exporter class per export; this base renders them all to XLSX.
+
+Numbers come from the caller (statistics live in analysis/stats.py); this module only renders.
+Every text cell is written as a string cell, so text starting with = + - @ is never a formula.
+"""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .excel import looks_like_formula
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="206BC4")
+THIN = Side(style="thin", color="D0D7DE")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Exporter:
+    """Subclass with `identifier`, `name` (sheet title), `headers` and `rows()`."""
+
+    identifier = ""
+    name = ""
+    headers = ()
+    # Optional: {header: [choices]} rendered as drop-down lists (import templates).
+    choices = {}
+    number_formats = {}
+
+    def rows(self):
+        raise NotImplementedError
+
+    def filename(self):
+        return f"{self.name}.xlsx"
+
+    def render_sheet(self, ws):
+        write_sheet(ws, self.headers, self.rows(), self.choices, self.number_formats)
+
+    def render_xlsx(self):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = self.name[:31] or "Sheet1"
+        self.render_sheet(ws)
+        return workbook_bytes(wb)
+
+
+def workbook_bytes(wb):
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render_many(exporters):
+    """A workbook with one sheet per exporter (meeting packs)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for exporter in exporters:
+        ws = wb.create_sheet(exporter.name[:31])
+        exporter.render_sheet(ws)
+    return workbook_bytes(wb)
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal):
+        # Keep exact decimals exact: openpyxl writes Decimal as a number.
+        return value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def write_sheet(ws, headers, rows, choices=None, number_formats=None):
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(bottom=THIN)
+    count = 0
+    for row in rows:
+        ws.append([_cell_value(v) for v in row])
+        count += 1
+        for cell in ws[ws.max_row]:
+            if looks_like_formula(cell.value):
+                cell.data_type = "s"
+    widths = [max(8, min(40, len(str(h)) * 2 + 2)) for h in headers]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for header, fmt in (number_formats or {}).items():
+        if header in headers:
+            col = get_column_letter(list(headers).index(header) + 1)
+            for cell in ws[col][1:]:
+                cell.number_format = fmt
+    for header, values in (choices or {}).items():
+        if header not in headers or not values:
+            continue
+        # Lists go on a hidden sheet: inline lists are limited to 255 characters.
+        wb = ws.parent
+        lists = wb["_lists"] if "_lists" in wb.sheetnames else wb.create_sheet("_lists")
+        lists.sheet_state = "hidden"
+        used = sum(1 for c in lists[1] if c.value is not None)
+        list_col = get_column_letter(used + 1)
+        for r, value in enumerate(values, start=1):
+            lists[f"{list_col}{r}"] = value
+        col = get_column_letter(list(headers).index(header) + 1)
+        dv = DataValidation(type="list", formula1=f"=_lists!${list_col}$1:${list_col}${len(values)}",
+                            allow_blank=True, showErrorMessage=True, errorTitle="输入有误",
+                            error=f"请从下拉列表中选择{header}")
+        ws.add_data_validation(dv)
+        dv.add(f"{col}2:{col}{max(1000, count + 100)}")
+    ws.freeze_panes = "A2"
+    return count

@@ -1,0 +1,63 @@
+import random
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from gongxin.registry.models import Enterprise
+
+# Each app adds its part of the demo county, in this order: `build(ctx)` with a shared context.
+BUILDERS = [
+    "gongxin.registry.demo",
+    "gongxin.reporting.demo",
+    "gongxin.analysis.demo",
+    "gongxin.projects.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "载入演示县（滕州市形态，企业名称均为虚构）及演示用户；--reset 先清空演示数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="清空已有数据后重新载入")
+        parser.add_argument("--if-empty", action="store_true", help="已有企业数据时什么也不做")
+        parser.add_argument("--force", action="store_true", help="DEBUG关闭时也执行（生产环境慎用）")
+
+    def handle(self, *args, reset=False, if_empty=False, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG 已关闭：演示数据不应载入生产库。确需载入请加 --force。")
+        if Enterprise.objects.exists():
+            if if_empty:
+                self.stdout.write("已有数据，跳过演示数据载入。")
+                return
+            if not reset:
+                raise CommandError("数据库中已有企业数据；如需重建演示数据请加 --reset。")
+        with transaction.atomic():
+            if reset:
+                _reset()
+            ctx = {"rng": random.Random(370481), "stdout": self.stdout}
+            for module in BUILDERS:
+                mod = __import__(module, fromlist=["build"])
+                mod.build(ctx)
+        self.stdout.write(self.style.SUCCESS(
+            f"演示县已载入：{len(ctx['list_2022'])}家2022年规上工业企业；演示用户密码 gongxin-demo。"))
+
+
+def _reset():
+    """Delete demo-scope data; regions, industries and forms (from migrations) stay."""
+    from django.apps import apps
+
+    for model in reversed(apps.get_models()):
+        label = model._meta.app_label
+        if label in ("projects", "analysis", "reporting") and model._meta.model_name not in (
+                "form", "indicator"):
+            model.objects.all().delete()
+    from gongxin.accounts.models import AuditEntry, Membership
+    from gongxin.registry.models import EnterpriseGroup
+
+    Membership.objects.all().delete()
+    AuditEntry.objects.all().delete()
+    Enterprise.objects.all().delete()
+    EnterpriseGroup.objects.all().delete()
+    get_user_model().objects.all().delete()

@@ -1,0 +1,222 @@
+"""Changes to the registry: every write in a transaction, version-checked, audited."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+
+from gongxin.accounts.audit import changes, log_action, snapshot
+from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
+from gongxin.lib.uscc import USCCError, normalize, validate_uscc
+
+from .models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
+
+AUDITED_FIELDS = ["uscc", "name", "former_names", "town_id", "industry_id", "address", "legal_rep",
+                  "contact_name", "contact_phone", "founded", "status", "uscc_override",
+                  "uscc_override_reason"]
+
+
+class ConflictError(Exception):
+    """Somebody else saved the object since it was loaded."""
+
+
+def _audit_data(instance, before):
+    diff = changes(instance, before, AUDITED_FIELDS)
+    return {k: [str(v) if v is not None else None for v in pair] for k, pair in diff.items()}
+
+
+def set_list_years(enterprise, years):
+    """Make the enterprise's 规上 list years exactly `years`; returns True if anything changed."""
+    current = set(enterprise.list_years.values_list("year", flat=True))
+    wanted = set(years)
+    if current == wanted:
+        return False
+    enterprise.list_years.filter(year__in=current - wanted).delete()
+    ListYear.objects.bulk_create([ListYear(enterprise=enterprise, year=y) for y in sorted(wanted - current)])
+    return True
+
+
+@transaction.atomic
+def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_version=None):
+    """Create or update `enterprise` (already holding the new values) with audit and version check."""
+    creating = enterprise.pk is None
+    if creating:
+        enterprise.save()
+        log_action(user, "create", enterprise, {"uscc": enterprise.uscc})
+        before_years, before_groups = [], []
+    else:
+        before = snapshot(Enterprise.objects.get(pk=enterprise.pk), AUDITED_FIELDS)
+        before_years = enterprise.years_on_list
+        before_groups = sorted(enterprise.groups.values_list("name", flat=True))
+        if expected_version is not None:
+            updated = Enterprise.objects.filter(pk=enterprise.pk, version=expected_version).update(
+                version=F("version") + 1)
+            if not updated:
+                raise ConflictError("该企业信息已被他人修改，请刷新后重新编辑。")
+            enterprise.version = expected_version + 1
+        enterprise.save()
+        data = _audit_data(enterprise, before)
+    if list_years is not None:
+        set_list_years(enterprise, list_years)
+    if groups is not None:
+        enterprise.groups.set(groups)
+    if not creating:
+        years, names = enterprise.years_on_list, sorted(enterprise.groups.values_list("name", flat=True))
+        if years != before_years:
+            data["list_years"] = [before_years, years]
+        if names != before_groups:
+            data["groups"] = [before_groups, names]
+        if data:
+            log_action(user, "update", enterprise, data)
+    if enterprise.uscc_override and (creating or "uscc_override" in (data if not creating else {})):
+        log_action(user, "uscc_override", enterprise, {"reason": enterprise.uscc_override_reason})
+    return enterprise
+
+
+# ---------------------------------------------------------------- Excel import / export
+
+IMPORT_HEADERS = ["统一社会信用代码", "企业名称", "曾用名", "所属镇街", "行业代码", "地址", "法定代表人",
+                  "统计联系人", "联系电话", "成立日期", "经营状态", "规上名录年份", "企业分组"]
+REQUIRED_HEADERS = ["统一社会信用代码", "企业名称", "所属镇街", "行业代码"]
+STATUS_BY_LABEL = {label: value for value, label in Enterprise.Status.choices}
+
+
+def _parse_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value).replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(text, "%Y年%m月%d日").date()
+    except ValueError as e:
+        raise ValueError(f"日期“{value}”无法识别，应为YYYY-MM-DD") from e
+
+
+def _parse_row(cells, towns, industries, groups, overridden):
+    """One data row → (values dict, [(column, reason)])."""
+    from .forms import parse_years
+
+    errors = []
+    values = {}
+    code = normalize(cell_text(cells.get("统一社会信用代码")))
+    values["uscc"] = code
+    if not code:
+        errors.append(("统一社会信用代码", "不能为空"))
+    elif code not in overridden:
+        try:
+            validate_uscc(code)
+        except USCCError as e:
+            errors.append(("统一社会信用代码", str(e)))
+    values["name"] = cell_text(cells.get("企业名称"))
+    if not values["name"]:
+        errors.append(("企业名称", "不能为空"))
+    values["former_names"] = cell_text(cells.get("曾用名")).replace("；", "\n").replace(";", "\n")
+    town_text = cell_text(cells.get("所属镇街"))
+    town = towns.get(town_text)
+    if town is None:
+        errors.append(("所属镇街", f"未知的镇街“{town_text}”" if town_text else "不能为空"))
+    values["town"] = town
+    ind_text = cell_text(cells.get("行业代码")).split(" ")[0]
+    if ind_text.isdigit() and len(ind_text) in (1, 3):
+        ind_text = ind_text.zfill(len(ind_text) + 1)
+    industry = industries.get(ind_text)
+    if industry is None:
+        errors.append(("行业代码", f"未知的行业代码“{ind_text}”（应为GB/T 4754-2017 B/C/D门类的大类或小类代码）"
+                       if ind_text else "不能为空"))
+    values["industry"] = industry
+    for header, field in (("地址", "address"), ("法定代表人", "legal_rep"), ("统计联系人", "contact_name"),
+                          ("联系电话", "contact_phone")):
+        values[field] = cell_text(cells.get(header))
+    try:
+        values["founded"] = _parse_date(cells.get("成立日期"))
+    except ValueError as e:
+        errors.append(("成立日期", str(e)))
+    status_text = cell_text(cells.get("经营状态")) or "在营"
+    if status_text not in STATUS_BY_LABEL:
+        errors.append(("经营状态", f"应为{'、'.join(STATUS_BY_LABEL)}之一"))
+    values["status"] = STATUS_BY_LABEL.get(status_text)
+    years_cell = cells.get("规上名录年份")
+    try:
+        values["list_years"] = None if years_cell in (None, "") else parse_years(cell_text(years_cell))
+    except Exception as e:  # ValidationError carries a list of messages
+        errors.append(("规上名录年份", "；".join(getattr(e, "messages", [str(e)]))))
+    group_text = cell_text(cells.get("企业分组"))
+    if group_text:
+        names = [g.strip() for g in group_text.replace("；", ";").split(";") if g.strip()]
+        unknown = [n for n in names if n not in groups]
+        if unknown:
+            errors.append(("企业分组", f"未知的企业分组：{'、'.join(unknown)}"))
+        values["groups"] = sorted(names)
+    else:
+        values["groups"] = None
+    return values, errors
+
+
+def import_enterprises(rows, user=None, actor=None, dry_run=False):
+    """Create or update enterprises from workbook rows; all-or-nothing. Returns an ImportReport."""
+    report = ImportReport()
+    if not rows:
+        raise WorkbookError("工作簿为空")
+    index = header_index(rows[0], REQUIRED_HEADERS)
+    for optional in IMPORT_HEADERS:
+        if optional not in index:
+            try:
+                index.update(header_index(rows[0], [optional]))
+            except WorkbookError:
+                pass
+    towns = {}
+    for region in Region.objects.towns():
+        towns[region.name] = towns[region.code] = towns[region.code9] = region
+    industries = {i.code: i for i in Industry.objects.all()}
+    groups = {g.name: g for g in EnterpriseGroup.objects.all()}
+    overridden = set(Enterprise.objects.filter(uscc_override=True).values_list("uscc", flat=True))
+    parsed, seen = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
+        if all(v in (None, "") for v in cells.values()):
+            continue
+        values, errors = _parse_row(cells, towns, industries, groups, overridden)
+        if values["uscc"] and values["uscc"] in seen:
+            errors.append(("统一社会信用代码", f"与第{seen[values['uscc']]}行重复"))
+        seen.setdefault(values["uscc"], number)
+        report.errors.extend(RowError(number, col, reason) for col, reason in errors)
+        parsed.append(values)
+    if report.errors or dry_run:
+        return report
+    existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=seen)}
+    with transaction.atomic():
+        for values in parsed:
+            list_years, group_names = values.pop("list_years"), values.pop("groups")
+            enterprise = existing.get(values["uscc"])
+            if enterprise is None:
+                enterprise = Enterprise(**values)
+                save_enterprise(user, enterprise, list_years=list_years or [],
+                                groups=[groups[n] for n in group_names or []])
+                report.created += 1
+                continue
+            before = snapshot(enterprise, AUDITED_FIELDS) | {
+                "years": enterprise.years_on_list,
+                "groups": sorted(enterprise.groups.values_list("name", flat=True))}
+            for field, value in values.items():
+                setattr(enterprise, field, value)
+            same = (snapshot(enterprise, AUDITED_FIELDS) == {k: before[k] for k in AUDITED_FIELDS}
+                    and (list_years is None or list_years == before["years"])
+                    and (group_names is None or group_names == before["groups"]))
+            if same:
+                report.unchanged += 1
+                continue
+            Enterprise.objects.filter(pk=enterprise.pk).update(version=F("version") + 1)
+            save_enterprise(user, enterprise, list_years=list_years,
+                            groups=None if group_names is None else [groups[n] for n in group_names])
+            report.updated += 1
+        log_action(user, "import", Enterprise(pk=0, name="企业名录导入"),
+                   {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                   actor=actor)
+    return report

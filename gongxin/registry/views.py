@@ -1,0 +1,197 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from gongxin.accounts.audit import entries_for
+from gongxin.accounts.scoping import get_access, region_q, require_bureau
+from gongxin.lib.excel import WorkbookError, read_rows
+from gongxin.lib.export import XLSX_CONTENT_TYPE
+
+from .exporters import EnterpriseExporter, EnterpriseTemplateExporter
+from .forms import EnterpriseForm
+from .models import Enterprise, EnterpriseGroup, Industry, Region
+from .services import ConflictError, import_enterprises, save_enterprise
+
+SORTS = {"uscc": "uscc", "name": "name", "town": "town__code", "industry": "industry__code",
+         "status": "status", "-uscc": "-uscc", "-name": "-name", "-town": "-town__code",
+         "-industry": "-industry__code", "-status": "-status"}
+
+
+def _get_enterprise_for_user(request, uscc):
+    """The enterprise if `request.user` may see it, else 404."""
+    return get_object_or_404(Enterprise.objects.for_user(request.user).select_related("town", "industry"),
+                             uscc=uscc.upper())
+
+
+def _filtered_enterprises(request):
+    """The user's enterprises filtered by the list page's query string; returns (queryset, filters)."""
+    g = request.GET
+    f = {k: g.get(k, "").strip() for k in ("q", "town", "industry", "group", "status", "year", "sort")}
+    qs = Enterprise.objects.for_user(request.user)
+    qs = qs.search(f["q"])
+    if f["town"]:
+        qs = qs.filter(town__code=f["town"])
+    if f["industry"]:
+        qs = qs.filter(Q(division__code=f["industry"]) | Q(industry__code=f["industry"]))
+    if f["group"]:
+        qs = qs.filter(groups__pk=f["group"]) if f["group"].isdigit() else qs.none()
+    if f["status"]:
+        qs = qs.filter(status=f["status"])
+    if f["year"] != "all":
+        year = f["year"] if f["year"].isdigit() else _default_year()
+        f["year"] = str(year) if year else ""
+        if year:
+            qs = qs.filter(list_years__year=int(year))
+    return qs.order_by(SORTS.get(f["sort"], "uscc"), "uscc"), f
+
+
+def _default_year():
+    from gongxin.registry.models import ListYear
+
+    return ListYear.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+@login_required
+def enterprise_list(request):
+    qs, filters = _filtered_enterprises(request)
+    page = Paginator(qs.select_related("town", "industry"), 50).get_page(request.GET.get("page"))
+    from .models import ListYear
+
+    ctx = {
+        "page_title": "规上工业企业名录",
+        "page": page,
+        "filters": filters,
+        "towns": Region.objects.towns().filter(region_q(request.user)),
+        "industries": Industry.objects.filter(parent__isnull=True),
+        "groups": EnterpriseGroup.objects.all(),
+        "statuses": Enterprise.Status.choices,
+        "years": ListYear.objects.order_by("-year").values_list("year", flat=True).distinct(),
+        "sorts": [("uscc", "信用代码"), ("name", "企业名称"), ("town", "镇街"), ("industry", "行业"),
+                  ("status", "状态")],
+    }
+    return render(request, "registry/enterprise_list.html", ctx)
+
+
+@login_required
+def enterprise_export(request):
+    qs, _ = _filtered_enterprises(request)
+    exporter = EnterpriseExporter(qs)
+    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
+
+
+@login_required
+def enterprise_template(request):
+    require_bureau(request.user)
+    exporter = EnterpriseTemplateExporter()
+    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
+
+
+def _xlsx_response(content, filename):
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def enterprise_detail(request, uscc):
+    enterprise = _get_enterprise_for_user(request, uscc)
+    access = get_access(request.user)
+    years = enterprise.years_on_list
+    changes = [(y, "进入") for y in years if y - 1 not in years and y != years[0]]
+    changes += [(y + 1, "退出") for y in years if y + 1 not in years]
+    ctx = {
+        "page_title": enterprise.name,
+        "e": enterprise,
+        "years": years,
+        "list_changes": sorted(changes),
+        "groups": enterprise.groups.all(),
+        "can_edit": access.is_bureau,
+        "audit": entries_for(enterprise)[:20] if access.is_bureau else [],
+        "extra_panels": _detail_panels(request, enterprise),
+    }
+    return render(request, "registry/enterprise_detail.html", ctx)
+
+
+def _detail_panels(request, enterprise):
+    """Sections other apps add to the enterprise page (their returns, projects, …)."""
+    panels = []
+    for module in DETAIL_PANEL_MODULES:
+        try:
+            mod = __import__(module, fromlist=["enterprise_panel"])
+        except ImportError:
+            continue
+        panel = getattr(mod, "enterprise_panel", None)
+        if panel:
+            html = panel(request, enterprise)
+            if html:
+                panels.append(html)
+    return panels
+
+
+# Apps that render a panel on the enterprise page: `<module>.enterprise_panel(request, enterprise)`.
+DETAIL_PANEL_MODULES = ["gongxin.reporting.panels", "gongxin.analysis.panels", "gongxin.projects.panels"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    require_bureau(request.user)
+    access = get_access(request.user)
+    form = EnterpriseForm(request.POST or None, is_admin=access.is_admin)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save(commit=False)
+        save_enterprise(request.user, enterprise, list_years=form.cleaned_data["list_years"],
+                        groups=form.cleaned_data["groups"])
+        messages.success(request, f"已新增企业“{enterprise.name}”")
+        return redirect(f"/enterprises/{enterprise.uscc}/")
+    return render(request, "registry/enterprise_form.html", {"page_title": "新增企业", "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, uscc):
+    enterprise = _get_enterprise_for_user(request, uscc)
+    require_bureau(request.user)
+    access = get_access(request.user)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, is_admin=access.is_admin)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.save(commit=False)
+        try:
+            save_enterprise(request.user, enterprise, list_years=form.cleaned_data["list_years"],
+                            groups=form.cleaned_data["groups"],
+                            expected_version=form.cleaned_data.get("version") or enterprise.version)
+        except ConflictError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "企业信息已保存")
+            return redirect(f"/enterprises/{enterprise.uscc}/")
+    ctx = {"page_title": f"编辑：{enterprise.name}", "form": form, "e": enterprise}
+    return render(request, "registry/enterprise_form.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request):
+    require_bureau(request.user)
+    report = None
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if not upload:
+            error = "请选择要导入的文件"
+        else:
+            try:
+                report = import_enterprises(read_rows(upload), user=request.user)
+            except WorkbookError as e:
+                error = str(e)
+            else:
+                if report.ok:
+                    messages.success(request, report.summary())
+    ctx = {"page_title": "导入企业名录", "report": report, "error": error}
+    return render(request, "registry/enterprise_import.html", ctx, status=400 if error or (report and not report.ok) else 200)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "gongxin.reporting"
+    label = "reporting"
+    verbose_name = "月度报表"

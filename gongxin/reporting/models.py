@@ -1,0 +1,209 @@
+"""Monthly returns: forms and indicators as data, one return per enterprise × form × period."""
+
+from django.conf import settings
+from django.db import models
+
+from gongxin.accounts.scoping import enterprise_q
+
+AMOUNT = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+
+
+class Form(models.Model):
+    """A statistical form (报表), e.g. 产值 (like NBS B204-1) or 财务."""
+
+    code = models.CharField("表号", max_length=20, unique=True)
+    name = models.CharField("报表名称", max_length=50)
+    merge_jan_feb = models.BooleanField("1-2月合并报送", default=True)
+    deadline_day = models.PositiveSmallIntegerField("报送截止日（次月）", default=5)
+    has_products = models.BooleanField("含产品产量", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报表"
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    """One row of a form: an indicator with up to four columns (本月, 1-本月, 上年同月, 上年1-同月)."""
+
+    form = models.ForeignKey(Form, models.CASCADE, related_name="indicators", verbose_name="报表")
+    code = models.CharField("指标代码", max_length=40)
+    name = models.CharField("指标名称", max_length=50)
+    unit = models.CharField("计量单位", max_length=20, default="千元")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    has_month = models.BooleanField("有本月/上年同月栏", default=True)
+    required = models.BooleanField("必填", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标"
+        ordering = ["form", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "code"], name="indicator_code_per_form")]
+
+    def __str__(self):
+        return f"{self.form.name}·{self.name}"
+
+
+class ReturnQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(enterprise_q(user, "enterprise__"))
+
+    def counted(self):
+        """Returns that count in figures: submitted or later (not drafts, not sent back)."""
+        return self.filter(status__in=Return.COUNTED)
+
+
+class Return(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已报送"
+        APPROVED = "approved", "镇街已审核"
+        RETURNED = "returned", "已退回"
+        ACCEPTED = "accepted", "已受理"
+
+    class Source(models.TextChoices):
+        ENTRY = "entry", "企业填报"
+        IMPORT = "import", "官方数据导入"
+
+    COUNTED = (Status.SUBMITTED, Status.APPROVED, Status.ACCEPTED)
+
+    enterprise = models.ForeignKey("registry.Enterprise", models.PROTECT, related_name="returns",
+                                   verbose_name="企业")
+    form = models.ForeignKey(Form, models.PROTECT, related_name="returns", verbose_name="报表")
+    period = models.CharField("报告期", max_length=7)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.ENTRY)
+    source_note = models.CharField("来源说明", max_length=200, blank=True)
+    explanation = models.TextField("预警说明", blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ReturnQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度报表"
+        ordering = ["-period", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "form", "period"], name="return_once_per_period"),
+        ]
+        indexes = [
+            # Completeness and every figure select one form's returns for a period by status.
+            models.Index(fields=["form", "period", "status"], name="return_form_period_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.form} {self.period}"
+
+
+class ReturnValue(models.Model):
+    """The four columns of one indicator on one return (money in 千元 as the form reports it).
+
+    `enterprise` and `period` repeat the return's (both immutable) so that a period's rows are
+    stored and indexed together for aggregation.
+    """
+
+    ret = models.ForeignKey(Return, models.CASCADE, related_name="values", verbose_name="报表")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="+", verbose_name="指标")
+    enterprise = models.ForeignKey("registry.Enterprise", models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    period = models.CharField("报告期", max_length=7)
+    month = models.DecimalField("本月", **AMOUNT)
+    ytd = models.DecimalField("1-本月", **AMOUNT)
+    month_ly = models.DecimalField("上年同月", **AMOUNT)
+    ytd_ly = models.DecimalField("上年1-同月", **AMOUNT)
+    ly_note = models.CharField("上年数修改说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标值"
+        constraints = [models.UniqueConstraint(fields=["ret", "indicator"], name="value_once_per_return")]
+        indexes = [
+            # Aggregation of one indicator over a period's returns.
+            models.Index(fields=["period", "indicator", "enterprise"], name="value_period_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ret} {self.indicator.name}"
+
+
+class Product(models.Model):
+    """A product of the key-product catalogue (重点监测工业产品目录)."""
+
+    code = models.CharField("产品代码", max_length=20, unique=True)
+    name = models.CharField("产品名称", max_length=50)
+    unit = models.CharField("计量单位", max_length=20)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产品目录"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class MonitoredProduct(models.Model):
+    """The yearly list of monitored products (the demo county monitors 71 in 2022)."""
+
+    year = models.PositiveSmallIntegerField("年份")
+    product = models.ForeignKey(Product, models.PROTECT, related_name="monitored", verbose_name="产品")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度重点监测产品"
+        ordering = ["year", "product"]
+        constraints = [models.UniqueConstraint(fields=["year", "product"], name="monitored_once_per_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.product}"
+
+
+class ProductLine(models.Model):
+    """A product's output and factory price on an 产值 return (prices in 元 per unit)."""
+
+    ret = models.ForeignKey(Return, models.CASCADE, related_name="product_lines", verbose_name="报表")
+    product = models.ForeignKey(Product, models.PROTECT, related_name="lines", verbose_name="产品")
+    enterprise = models.ForeignKey("registry.Enterprise", models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    period = models.CharField("报告期", max_length=7)
+    qty_month = models.DecimalField("本月产量", **AMOUNT)
+    qty_ytd = models.DecimalField("1-本月产量", **AMOUNT)
+    qty_month_ly = models.DecimalField("上年同月产量", **AMOUNT)
+    qty_ytd_ly = models.DecimalField("上年1-同月产量", **AMOUNT)
+    price = models.DecimalField("本月平均出厂价格（元）", **AMOUNT)
+    price_ly = models.DecimalField("上年同月平均出厂价格（元）", **AMOUNT)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产品产量"
+        constraints = [models.UniqueConstraint(fields=["ret", "product"], name="product_once_per_return")]
+        indexes = [models.Index(fields=["period", "product"], name="productline_period_idx")]
+
+    def __str__(self):
+        return f"{self.ret} {self.product.name}"
+
+
+class ValueChange(models.Model):
+    """History of every value: who changed which cell of a return, when, from what to what, why."""
+
+    ret = models.ForeignKey(Return, models.CASCADE, related_name="changes", verbose_name="报表")
+    field = models.CharField("栏目", max_length=80)  # e.g. "output_value.ytd" or "product:P001.price"
+    label = models.CharField("栏目名称", max_length=100)
+    old = models.DecimalField("原值", **AMOUNT)
+    new = models.DecimalField("新值", **AMOUNT)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name="修改人")
+    actor = models.CharField("修改人名称", max_length=150)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.CharField("原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据修改记录"
+        ordering = ["ret", "at", "id"]
+
+    def __str__(self):
+        return f"{self.ret} {self.label}: {self.old} → {self.new}"
