@@ -1,6 +1,13 @@
 import pytest
 
-from gongxin.lib.uscc import USCCError, is_valid_uscc, make_uscc, org_check_char, uscc_check_char, validate_uscc
+from gongxin.lib.uscc import (
+    USCCError,
+    is_valid_uscc,
+    make_uscc,
+    org_check_char,
+    uscc_check_char,
+    validate_uscc,
+)
 
 PUBLIC_EXAMPLE = "91350100M000100Y43"  # the example code printed in GB 32100-2015 guides
 
