@@ -62,6 +62,8 @@ def action_label(action):
 def object_type_label(object_type):
     from django.apps import apps
 
+    if object_type == "database":
+        return "数据库"
     try:
         return apps.get_model(object_type)._meta.verbose_name
     except (LookupError, ValueError):
