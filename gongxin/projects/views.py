@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
@@ -102,7 +103,9 @@ def project_list(request):
         "page_title": "技改项目",
         "page": page,
         "filters": filters,
-        "totals": qs.order_by().aggregate(total=Sum("total_investment"), ytd=Sum("ytd")),
+        "totals": qs.order_by().aggregate(total=Sum("total_investment")),
+        "ytd_total": ProjectInvestment.objects.filter(project__in=qs.values("pk"), period=filters["period"])
+                     .aggregate(total=Sum("ytd"))["total"],
         "stages": Stage.choices,
         "programmes": Programme.objects.all(),
         "towns": Region.objects.towns().filter(region_q(request.user)),
@@ -201,11 +204,20 @@ def project_detail(request, code):
         "can_manage": _can_manage(request.user),
         "can_report": not access.read_only and project.stage not in services.NOT_REPORTING,
         "stage_form": StageForm(initial={"version": project.version}),
-        "investment_form": InvestmentForm(initial={"period": periods.current_period()}),
+        "investment_form": InvestmentForm(initial={"period": period}),
         "document_form": DocumentForm(),
         "audit": entries_for(project)[:30] if access.is_bureau else [],
     }
     return render(request, "projects/project_detail.html", ctx)
+
+
+def _resolves(path):
+    """Whether another app serves `path` yet (the plans fragment belongs to the analysis app)."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
 
 
 def _stage_index(project):
@@ -316,6 +328,7 @@ def dashboard(request):
         "fund_rows": stats.fund_rows(year, "programme", applications),
         "periods": stats.available_periods(),
         "show_plans": not get_access(request.user).is_enterprise or get_access(request.user).sees_all,
+        "plans_available": _resolves("/analysis/plans/"),
     }
     return render(request, "projects/dashboard.html", ctx)
 
