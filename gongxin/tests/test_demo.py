@@ -1,0 +1,66 @@
+"""The demo county reproduces the article's reference figures (DESIGN.md "Reference county").
+
+Computed here with plain ORM sums, independently of the analysis engine.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from gongxin.lib.numbers import growth_pct, qian_to_yi
+from gongxin.registry.models import Enterprise
+from gongxin.reporting.models import MonitoredProduct, Return, ReturnValue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+
+def _output(period, year):
+    return ReturnValue.objects.filter(
+        period=period, indicator__code="output_value", ret__status__in=Return.COUNTED,
+        enterprise__list_years__year=year)
+
+
+def test_demo_list_has_312_enterprises_with_entrants_and_leavers(demo):
+    assert Enterprise.objects.on_list(2022).count() == 312
+    on_2021 = set(Enterprise.objects.on_list(2021).values_list("id", flat=True))
+    on_2022 = set(Enterprise.objects.on_list(2022).values_list("id", flat=True))
+    assert on_2021 - on_2022, "some enterprises left the list in 2022"
+    assert on_2022 - on_2021, "some enterprises entered the list in 2022"
+
+
+def test_demo_tiers_by_2021_output(demo):
+    december = _output("2021-12", 2022)
+    assert december.filter(ytd__gte=100_000).count() == 100
+    assert december.filter(ytd__gte=500_000).count() == 20
+
+
+def test_demo_output_figures_for_2022_03(demo):
+    sums = _output("2022-03", 2022).aggregate(month=Sum("month"), ytd=Sum("ytd"), ytd_ly=Sum("ytd_ly"))
+    assert qian_to_yi(sums["month"]) == Decimal("70.0")
+    assert qian_to_yi(sums["ytd"]) == Decimal("184.0")
+    assert growth_pct(sums["ytd"], sums["ytd_ly"]) == Decimal("23.8")
+
+
+def test_demo_leavers_have_2022_returns_that_must_not_count(demo):
+    leaver_returns = Return.objects.filter(period="2022-03").exclude(enterprise__list_years__year=2022)
+    assert leaver_returns.exists()
+
+
+def test_demo_2022_04_is_incomplete_with_returns_sent_back(demo):
+    expected = Enterprise.objects.on_list(2022).count()
+    filed = Return.objects.filter(period="2022-04", form__code="output", status__in=Return.COUNTED,
+                                  enterprise__list_years__year=2022).count()
+    assert 35 <= expected - filed <= 45
+    assert Return.objects.filter(period="2022-04", status=Return.Status.RETURNED).exclude(return_reason="").exists()
+
+
+def test_demo_monitors_71_products(demo):
+    assert MonitoredProduct.objects.filter(year=2022).count() == 71
