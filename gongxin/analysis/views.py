@@ -5,7 +5,6 @@ Who: bureau staff and leaders see the county, town officers their town (every st
 (PPI, official figure, plans, imports) are for bureau staff only (403 for leaders and towns).
 """
 
-import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -102,7 +101,7 @@ def overview(request):
         "risers": stats.enterprise_changes(period, user),
         "fallers": stats.enterprise_changes(period, user, fallers=True),
         "is_town_view": not access.sees_all,
-        "charts": json.dumps(_charts(period, series, town_rows, industry_rows), ensure_ascii=False),
+        "charts": _charts(period, series, town_rows, industry_rows),
     }
     return render(request, "analysis/overview.html", ctx)
 
@@ -159,7 +158,7 @@ def enterprise(request, uscc):
              "growth": [_num(r["output_value"].ytd_growth_pct) if "output_value" in r else None for r in this]}
     ctx = {"page_title": e.name, "e": e, "period": period, "year": year, "this": this, "last": last,
            "returns": e.returns.select_related("form").order_by("-period")[:36],
-           "years": e.years_on_list, "chart": json.dumps(chart, ensure_ascii=False)}
+           "years": e.years_on_list, "chart": chart}
     return render(request, "analysis/enterprise.html", ctx)
 
 

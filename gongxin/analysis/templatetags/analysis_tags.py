@@ -61,3 +61,10 @@ def trend(value):
     if value in (None, "") or Decimal(value) == 0:
         return ""
     return "growth-up" if Decimal(value) > 0 else "growth-down"
+
+
+@register.filter
+def absval(value):
+    if value in (None, ""):
+        return "—"
+    return abs(Decimal(value))

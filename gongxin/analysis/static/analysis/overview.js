@@ -7,6 +7,7 @@
     if (!el || !window.echarts) return;
     var c = echarts.init(el);
     option.textStyle = font;
+    option.animation = false;  // what is shown (and printed) is the final figure
     c.setOption(option);
     window.addEventListener("resize", function () { c.resize(); });
   }
