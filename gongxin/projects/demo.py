@@ -173,7 +173,7 @@ def _create(user, plan, officers):
     services.save_project(user, project, officers=officers)
     steps = [Stage.SIGNED, Stage.FILED, Stage.STARTED, Stage.BUILDING, Stage.COMPLETED, Stage.OPERATING]
     for stage, day in zip(steps, chain[1:], strict=False):
-        record = f"2021-370481-{plan['code'][-3:]}-{day:%m%d}" if stage == Stage.FILED else ""
+        record = f"{day.year}-370481-{plan['code'][-3:]}-{day:%m%d}" if stage == Stage.FILED else ""
         project = services.advance_project(user, project, stage, day, record_number=record)
     if plan["stage"] == Stage.PAUSED:
         project = services.pause_project(user, project, plan["halt"], "原材料价格上涨，企业资金周转困难，暂缓建设")

@@ -35,7 +35,12 @@ class ConflictError(ProjectError):
 
 
 def _actor(user, actor=None):
-    return actor or (user.get_username() if getattr(user, "pk", None) else "系统命令")
+    """The name shown in timelines and histories: the user's full name, else the login name."""
+    if actor:
+        return actor
+    if getattr(user, "pk", None):
+        return user.get_full_name() or user.get_username()
+    return "系统命令"
 
 
 def _bump_version(model, obj, expected_version):

@@ -211,6 +211,15 @@ def project_detail(request, code):
     return render(request, "projects/project_detail.html", ctx)
 
 
+def _scope_label(user):
+    access = get_access(user)
+    if access.sees_all:
+        return "全县"
+    if access.is_town_officer:
+        return "、".join(Region.objects.towns().filter(region_q(user)).values_list("name", flat=True)) or "本镇街"
+    return "本企业"
+
+
 def _resolves(path):
     """Whether another app serves `path` yet (the plans fragment belongs to the analysis app)."""
     try:
@@ -311,6 +320,7 @@ def dashboard(request):
                .select_related("enterprise", "town").order_by("planned_completion", "code"))
     ctx = {
         "page_title": "技改项目监测",
+        "scope_label": _scope_label(request.user),
         "period": period,
         "year": year,
         "period_label": periods.label(period, merge_jan_feb=False),
