@@ -171,16 +171,16 @@ def overview(period, user, ctx):
     paragraphs.append("其中，" + "；".join(n for n in notes if n) + "。")
     figures = ctx["whole"].indicators
     names = {"output_value": "规上工业总产值", "sales_value": "工业销售产值", "export_value": "其中：出口交货值"}
-    rows = [[names[code], wan(figures[code].month), wan(figures[code].ytd), figures[code].ytd_growth_pct]
+    rows = [[names[code], "万元", wan(figures[code].month), wan(figures[code].ytd), figures[code].ytd_growth_pct]
             for code in names if code in figures]
     if "electricity" in figures:
         f = figures["electricity"]
-        rows.append(["企业用电量（万千瓦时）", round_half_up(f.month), round_half_up(f.ytd), f.ytd_growth_pct])
-    rows.append(["规上工业增加值", None, None, av.ytd_pct])
+        rows.append(["企业用电量", "万千瓦时", round_half_up(f.month), round_half_up(f.ytd), f.ytd_growth_pct])
+    rows.append(["规上工业增加值", "—", None, None, av.ytd_pct])
     if inv is not None:
-        rows.append(["工业技改投资", None, inv["ytd"], inv["ytd_growth_pct"]])
-    table = Table("overview", "主要指标完成情况", [Column("指标"), Column("本月（万元）", "amount"),
-                                           Column("1-本月（万元）", "amount"), Column("同比增长（%）", "growth")], rows)
+        rows.append(["工业技改投资", "万元", None, inv["ytd"], inv["ytd_growth_pct"]])
+    table = Table("overview", "主要指标完成情况", [Column("指标"), Column("单位"), Column("本月", "amount"),
+                                           Column("1-本月", "amount"), Column("同比增长（%）", "growth")], rows)
     chart = Chart("series", f"{year}年规上工业总产值月度走势", {
         "labels": [label(s["period"]).replace(f"{year}年", "") for s in ctx["series"]],
         "this": [qian_to_yi(s["this"].month) for s in ctx["series"]],
@@ -246,7 +246,7 @@ def industries(period, user, ctx):
                      key=lambda r: r.output.ytd_growth_pct)
     if falling:
         text += f"；{len(falling)}个行业下降，其中{falling[0].name}{yoy(falling[0].output.ytd_growth_pct)}"
-    chart = Chart("industries", "主要行业对全市产值增长的拉动（百分点）", {
+    chart = Chart("industries", f"主要行业对{ctx['scope']}产值增长的拉动（百分点）", {
         "labels": [r.name for r, _, _, _ in pulls[:10]], "values": [p for _, _, _, p in pulls[:10]]})
     return Section("industries", "分行业情况", [text + "。"], [table], [chart])
 

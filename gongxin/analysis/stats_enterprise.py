@@ -34,3 +34,11 @@ def completeness_by_town(period, user=None):
     return [{"code": code, "name": name, "expected": n, "counted": counted.get(code, 0),
              "pct": pct(counted.get(code, 0), n)}
             for code, (name, n) in sorted(expected.items())]
+
+
+def latest_period():
+    """The latest period with a counted 产值 return (the default period of the brief), or None."""
+    from gongxin.reporting.models import Return
+
+    return (Return.objects.filter(form__code=stats.OUTPUT_FORM, status__in=Return.COUNTED)
+            .order_by("-period").values_list("period", flat=True).first())
