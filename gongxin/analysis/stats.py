@@ -487,7 +487,8 @@ def products(period, user=None):
 
     From counted 产值 returns of listed enterprises: Σ of the four quantity columns; price =
     Σ(price × 本月产量) ÷ Σ 本月产量 over lines with a price (price_ly likewise with 上年同月产量),
-    a plain mean of the prices where those weights sum to zero.
+    a plain mean of the prices where those weights sum to zero. For a town officer the list is
+    the monitored products made in their town (shares of the county list would mislead).
     """
     year = year_of(period)
     monitored = MonitoredProduct.objects.filter(year=year).select_related("product").order_by("product__code")
@@ -520,6 +521,8 @@ def products(period, user=None):
         mean_ly = rec["mean_ly"] / rec["priced_ly"] if rec["priced_ly"] else None
         row.price = weighted_price(rec["value"], rec["weight"], mean)
         row.price_ly = weighted_price(rec["value_ly"], rec["weight_ly"], mean_ly)
+    if user is not None and not get_access(user).sees_all:
+        return ProductStats(period, [r for r in rows.values() if r.enterprises])
     return ProductStats(period, list(rows.values()))
 
 

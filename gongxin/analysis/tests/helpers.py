@@ -2,7 +2,15 @@
 
 from decimal import Decimal
 
-from gongxin.reporting.models import Form, Indicator, MonitoredProduct, Product, ProductLine, Return, ReturnValue
+from gongxin.reporting.models import (
+    Form,
+    Indicator,
+    MonitoredProduct,
+    Product,
+    ProductLine,
+    Return,
+    ReturnValue,
+)
 
 
 def D(value):

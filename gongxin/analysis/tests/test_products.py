@@ -73,5 +73,7 @@ def test_town_officer_products_cover_own_town(lines):
     from gongxin.testing import make_user
 
     officer = make_user("jh", Role.TOWN_OFFICER, region="荆河街道")
-    p1 = {r.code: r for r in stats.products("2022-03", officer).rows}["P1"]
+    result = stats.products("2022-03", officer)
+    p1 = {r.code: r for r in result.rows}["P1"]
     assert p1.ytd == D(30) and p1.price == D(100)
+    assert result.total == 2  # the monitored products made in the town (P1, P2), not P3
