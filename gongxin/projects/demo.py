@@ -117,7 +117,7 @@ def _plan(rng, number, enterprise, stage, total, key):
         if progress == Stage.STARTED:
             start = _date(rng, dt.date(2022, 3, 5), dt.date(2022, 4, 20))
         else:
-            start = _date(rng, dt.date(2020, 9, 1), dt.date(2021, 12, 31))
+            start = _date(rng, dt.date(2020, 6, 1), dt.date(2021, 9, 30))
         chain = [start - dt.timedelta(days=rng.randint(150, 300))]
         chain.append(chain[-1] + dt.timedelta(days=rng.randint(30, 70)))
         chain.append(chain[-1] + dt.timedelta(days=rng.randint(20, 60)))
@@ -232,6 +232,7 @@ def _funds(user, rng, key):
     """2022年技改扶持资金: paid to 2 enterprises (2500 + 2000万元); others still in the pipeline."""
     fund = FundProgramme.objects.create(name="技改扶持资金", year=2022, budget=Decimal("6000"),
                                         description="县级工业技术改造扶持资金")
+    key = rng.sample(key, len(key))
     done = [p for p in key if p.stage in (Stage.COMPLETED, Stage.OPERATING)]
     first, second = done[0], next(p for p in done[1:] if p.enterprise_id != done[0].enterprise_id)
     pipeline = [p for p in key if p.stage == Stage.BUILDING

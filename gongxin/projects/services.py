@@ -330,6 +330,8 @@ def _parse_investment_row(cells, known):
             continue
         if value is None:
             errors.append((header, "不能为空"))
+        elif value < 0:
+            errors.append((header, "不能为负数"))
         elif value != value.quantize(Decimal("0.01")):
             errors.append((header, "最多保留两位小数（单位：万元）"))
         else:

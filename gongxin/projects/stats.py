@@ -5,6 +5,7 @@ app (plan completion, brief). Amounts are 万元 (Decimal, two places); growth i
 decimal (half-up) or None when the base is zero or missing.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -30,6 +31,22 @@ def _money(value):
 def wan_to_yi(amount):
     """万元 → 亿元, one decimal, half-up (192,000万元 → 19.2)."""
     return None if amount is None else round_half_up(Decimal(amount) / 10000)
+
+
+def latest_period(today=None):
+    """The latest period with investment data (the default reference period), else last month."""
+    latest = ProjectInvestment.objects.order_by("-period").values_list("period", flat=True).first()
+    return latest or periods.current_period(today)
+
+
+def available_periods():
+    return list(ProjectInvestment.objects.order_by("-period").values_list("period", flat=True).distinct())
+
+
+def period_end(period):
+    """The last day of a period: the reference date of its overdue flags."""
+    year, month = periods.split(periods.shift(period, 1))
+    return dt.date(year, month, 1) - dt.timedelta(days=1)
 
 
 def investment_rows(period, by="county", projects=None):
