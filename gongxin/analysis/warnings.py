@@ -188,7 +188,7 @@ def scan(period, today=None, actor=SCAN_ACTOR):
     """
     findings = {f.key: f for f in evaluate(period, today=today)}
     existing = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): w
-                for w in Warning.objects.filter(period=period).select_for_update()
+                for w in Warning.objects.filter(period=period).select_for_update(of=("self",))
                 .select_related("rule", "enterprise", "town").prefetch_related("follow_ups")}
     counts = {"created": 0, "updated": 0, "cleared": 0}
     for key, f in findings.items():
