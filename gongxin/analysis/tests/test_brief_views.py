@@ -11,7 +11,7 @@ from gongxin.testing import make_enterprise, personas
 
 from .brief_helpers import article_county
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("gongxin.analysis.tests.urls_brief")]
+pytestmark = pytest.mark.django_db
 URLS = ["/analysis/brief/?period=2022-03", "/analysis/brief/brief.docx?period=2022-03",
         "/analysis/brief/pack.xlsx?period=2022-03", "/analysis/brief/chart/towns.png?period=2022-03"]
 

@@ -9,7 +9,7 @@ from gongxin.testing import make_enterprise, personas
 
 from .helpers import make_return, output
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("gongxin.analysis.tests.urls_brief")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
