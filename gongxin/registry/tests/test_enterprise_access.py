@@ -204,3 +204,12 @@ def test_leaders_see_contact_phones_masked(client, cast):
         assert phone in body, who
         ws = load_workbook(io.BytesIO(client.get("/enterprises/export.xlsx", {"q": mine.uscc}).content)).worksheets[0]
         assert ws["I2"].value == phone, who
+
+
+def test_reporter_sees_its_enterprise_in_a_year_it_is_off_the_list(client, cast):
+    mine, other, p = cast
+    make_enterprise(years=(2023,))  # the latest list no longer holds `mine`
+    as_user(client, p["reporter"])
+    assert list(client.get("/enterprises/").context["page"].object_list) == [mine]
+    as_user(client, p["town"])
+    assert mine not in client.get("/enterprises/").context["page"].object_list  # default: latest list
