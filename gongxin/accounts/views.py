@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.shortcuts import render
 
-from gongxin.registry.models import Enterprise, Region
+from gongxin.registry.models import Enterprise, ListYear, Region
 
 from .audit import action_label, object_type_label
 from .models import AuditEntry
@@ -13,9 +14,14 @@ from .scoping import get_access, region_q, require_admin
 def home(request):
     access = get_access(request.user)
     enterprises = Enterprise.objects.for_user(request.user)
+    year = ListYear.objects.aggregate(latest=Max("year"))["latest"]
     ctx = {
         "page_title": "工作台",
         "enterprise_count": enterprises.count(),
+        "list_year": year,
+        "list_count": enterprises.on_list(year).count() if year else 0,
+        "entrants": enterprises.entrants(year).count() if year else 0,
+        "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
         "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
     }

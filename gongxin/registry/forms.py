@@ -37,8 +37,16 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["list_years"].initial = ",".join(map(str, self.instance.years_on_list))
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
-            if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-control" if name not in ("town", "industry", "status") else "form-select")
+            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            else:
+                field.widget.attrs["class"] = "form-select" if name in ("town", "industry", "status") else "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # Tabler marks the field red
+                self.fields[name].widget.attrs["class"] += " is-invalid"
 
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])

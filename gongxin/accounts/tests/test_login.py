@@ -48,8 +48,11 @@ def test_lock_out_is_per_user(client):
     assert login(client, "other-horse-9", username="town2").status_code == 302
 
 
-@pytest.mark.argon2
-def test_passwords_are_hashed_with_argon2():
+def test_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    from gongxin.settings import PASSWORD_HASHERS as configured
+
+    assert configured[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     user = make_user("town1", Role.TOWN_OFFICER, region="荆河街道", password="correct-horse-9")
     assert user.password.startswith("argon2")
     assert "correct-horse-9" not in user.password

@@ -193,3 +193,23 @@ def test_login_page_and_logout(client, cast):
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/"
     assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_leaders_see_contact_phones_masked(client, cast):
+    mine, other, p = cast
+    Enterprise.objects.filter(pk=mine.pk).update(contact_phone="19155052501")
+    for who, phone in (("leader", "191****2501"), ("analyst", "19155052501"), ("town", "19155052501")):
+        as_user(client, p[who])
+        body = client.get(f"/enterprises/{mine.uscc}/").content.decode()
+        assert phone in body, who
+        ws = load_workbook(io.BytesIO(client.get("/enterprises/export.xlsx", {"q": mine.uscc}).content)).worksheets[0]
+        assert ws["I2"].value == phone, who
+
+
+def test_reporter_sees_its_enterprise_in_a_year_it_is_off_the_list(client, cast):
+    mine, other, p = cast
+    make_enterprise(years=(2023,))  # the latest list no longer holds `mine`
+    as_user(client, p["reporter"])
+    assert list(client.get("/enterprises/").context["page"].object_list) == [mine]
+    as_user(client, p["town"])
+    assert mine not in client.get("/enterprises/").context["page"].object_list  # default: latest list

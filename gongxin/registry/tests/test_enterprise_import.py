@@ -220,13 +220,12 @@ def test_command_refuses_missing_or_wrong_files(tmp_path, name, message):
         call_command("import_enterprises", str(tmp_path / name))
 
 
-def test_command_exit_status_is_nonzero_on_errors(tmp_path):
-    import subprocess
-    import sys
-
+def test_command_exit_status_is_nonzero_on_errors(tmp_path, capsys):
+    # `gongxin` exits with CommandError.returncode (run_from_argv); call_command raises it instead.
     path = tmp_path / "名录.csv"
     path.write_text("统一社会信用代码,企业名称,所属镇街,行业代码\nX,甲,荆河街道,34\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "gongxin.cli", "import_enterprises", str(path), "--dry-run"],
-                            capture_output=True, text=True)
-    assert result.returncode == 1
-    assert "第2行【统一社会信用代码】" in result.stderr
+    with pytest.raises(CommandError, match="导入失败") as error:
+        call_command("import_enterprises", str(path))
+    assert error.value.returncode == 1
+    assert "第2行【统一社会信用代码】：统一社会信用代码应为18位，实为1位" in capsys.readouterr().err
+    assert not Enterprise.objects.exists()
