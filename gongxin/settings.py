@@ -108,7 +108,7 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, default SQLite under var/ (WAL, immediate transactions).
-VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise expects STATIC_ROOT to exist
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gongxin.sqlite3'}"),

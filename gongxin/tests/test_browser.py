@@ -59,8 +59,6 @@ class Watch:
 
     def __init__(self, page):
         self.requests, self.errors = [], []
-        # Chromium asks for /favicon.ico by itself when a page names no icon (base.html names none yet).
-        page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
