@@ -38,9 +38,14 @@ run: demo
 	DEBUG=$${DEBUG:-1} $(BIN)/gongxin collectstatic --noinput --verbosity 0
 	$(BIN)/gongxin runserver $(HOST):$(PORT)
 
-# Headless Chromium for the browser tests (Debian's package; Playwright cannot download its own).
+# Debian packages the browser/document tests drive: headless Chromium (Playwright cannot download
+# its own browser), LibreOffice (renders the Word brief) and poppler (PDF → PNG/text).
+TEST_DEBS := chromium libreoffice-writer-nogui poppler-utils
 browser-deps:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@if ! (test -x /usr/bin/chromium && test -x /usr/bin/soffice && test -x /usr/bin/pdftoppm); then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null; fi; \
+	fi
 
 test: setup browser-deps migrations-check
 	$(BIN)/ruff check gongxin bench

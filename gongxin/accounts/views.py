@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.shortcuts import render
 
-from gongxin.registry.models import Enterprise, Region
+from gongxin.registry.models import Enterprise, ListYear, Region
 
+from .audit import action_label, object_type_label
 from .models import AuditEntry
 from .scoping import get_access, region_q, require_admin
 
@@ -12,9 +14,14 @@ from .scoping import get_access, region_q, require_admin
 def home(request):
     access = get_access(request.user)
     enterprises = Enterprise.objects.for_user(request.user)
+    year = ListYear.objects.aggregate(latest=Max("year"))["latest"]
     ctx = {
         "page_title": "工作台",
         "enterprise_count": enterprises.count(),
+        "list_year": year,
+        "list_count": enterprises.on_list(year).count() if year else 0,
+        "entrants": enterprises.entrants(year).count() if year else 0,
+        "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
         "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
     }
@@ -43,7 +50,9 @@ def audit_list(request):
         "page_title": "操作日志",
         "page": page,
         "filters": filters,
-        "actions": AuditEntry.objects.order_by().values_list("action", flat=True).distinct(),
-        "object_types": AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct(),
+        "actions": [(a, action_label(a)) for a in
+                    AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()],
+        "object_types": [(t, object_type_label(t)) for t in
+                         AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()],
     }
     return render(request, "accounts/audit_list.html", ctx)

@@ -25,7 +25,9 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.is_admin = is_admin
         self.fields["town"].queryset = Region.objects.towns()
+        self.fields["town"].empty_label = "请选择镇街"
         self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"].empty_label = "请选择行业（大类或小类）"
         self.fields["groups"].queryset = EnterpriseGroup.objects.all()
         if not is_admin:
             # Only a bureau admin may accept a code that fails GB 32100 (some issued codes do not check).
@@ -35,11 +37,24 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["list_years"].initial = ",".join(map(str, self.instance.years_on_list))
             self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
-            if not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-control" if name not in ("town", "industry", "status") else "form-select")
+            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            else:
+                field.widget.attrs["class"] = "form-select" if name in ("town", "industry", "status") else "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # Tabler marks the field red
+                self.fields[name].widget.attrs["class"] += " is-invalid"
 
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])
+
+    def clean_former_names(self):
+        from .services import join_names
+
+        return join_names(self.cleaned_data.get("former_names", "").splitlines())
 
     def clean_list_years(self):
         return parse_years(self.cleaned_data.get("list_years"))

@@ -72,6 +72,16 @@ class EnterpriseQuerySet(models.QuerySet):
     def on_list(self, year):
         return self.filter(list_years__year=year)
 
+    def entrants(self, year):
+        """On `year`'s list but not on the previous year's (none when there is no previous list)."""
+        if not ListYear.objects.filter(year=year - 1).exists():
+            return self.none()
+        return self.on_list(year).exclude(pk__in=ListYear.objects.filter(year=year - 1).values("enterprise"))
+
+    def leavers(self, year):
+        """On the previous year's list but not on `year`'s."""
+        return self.on_list(year - 1).exclude(pk__in=ListYear.objects.filter(year=year).values("enterprise"))
+
     def search(self, text):
         text = (text or "").strip()
         if not text:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -10,11 +10,12 @@ from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib.excel import WorkbookError, read_rows
 from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.lib.masking import mask_phone
 
 from .exporters import EnterpriseExporter, EnterpriseTemplateExporter
 from .forms import EnterpriseForm
-from .models import Enterprise, EnterpriseGroup, Industry, Region
-from .services import ConflictError, import_enterprises, save_enterprise
+from .models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
+from .services import IMPORT_HEADERS, REQUIRED_HEADERS, ConflictError, import_enterprises, save_enterprise
 
 SORTS = {"uscc": "uscc", "name": "name", "town": "town__code", "industry": "industry__code",
          "status": "status", "-uscc": "-uscc", "-name": "-name", "-town": "-town__code",
@@ -31,6 +32,9 @@ def _filtered_enterprises(request):
     """The user's enterprises filtered by the list page's query string; returns (queryset, filters)."""
     g = request.GET
     f = {k: g.get(k, "").strip() for k in ("q", "town", "industry", "group", "status", "year", "sort")}
+    access = get_access(request.user)
+    if not f["year"] and not (access.sees_all or access.is_town_officer):
+        f["year"] = "all"  # a reporter sees its own enterprise even in a year it is off the list
     qs = Enterprise.objects.for_user(request.user)
     qs = qs.search(f["q"])
     if f["town"]:
@@ -50,20 +54,19 @@ def _filtered_enterprises(request):
 
 
 def _default_year():
-    from gongxin.registry.models import ListYear
-
     return ListYear.objects.order_by("-year").values_list("year", flat=True).first()
 
 
 @login_required
 def enterprise_list(request):
+    access = get_access(request.user)
     qs, filters = _filtered_enterprises(request)
     page = Paginator(qs.select_related("town", "industry"), 50).get_page(request.GET.get("page"))
-    from .models import ListYear
-
     ctx = {
-        "page_title": "规上工业企业名录",
+        "page_title": "规上工业企业名录" if access.sees_all or access.is_town_officer else "本企业",
         "page": page,
+        # A reporter with a single enterprise has nothing to search.
+        "show_filters": access.sees_all or access.is_town_officer or len(access.enterprise_ids) > 1,
         "filters": filters,
         "towns": Region.objects.towns().filter(region_q(request.user)),
         "industries": Industry.objects.filter(parent__isnull=True),
@@ -71,7 +74,7 @@ def enterprise_list(request):
         "statuses": Enterprise.Status.choices,
         "years": ListYear.objects.order_by("-year").values_list("year", flat=True).distinct(),
         "sorts": [("uscc", "信用代码"), ("name", "企业名称"), ("town", "镇街"), ("industry", "行业"),
-                  ("status", "状态")],
+                  ("status", "经营状态")],
     }
     return render(request, "registry/enterprise_list.html", ctx)
 
@@ -79,7 +82,7 @@ def enterprise_list(request):
 @login_required
 def enterprise_export(request):
     qs, _ = _filtered_enterprises(request)
-    exporter = EnterpriseExporter(qs)
+    exporter = EnterpriseExporter(qs, mask_contacts=get_access(request.user).read_only)
     return _xlsx_response(exporter.render_xlsx(), exporter.filename())
 
 
@@ -103,19 +106,27 @@ def enterprise_detail(request, uscc):
     enterprise = _get_enterprise_for_user(request, uscc)
     access = get_access(request.user)
     years = enterprise.years_on_list
-    changes = [(y, "进入") for y in years if y - 1 not in years and y != years[0]]
-    changes += [(y + 1, "退出") for y in years if y + 1 not in years]
     ctx = {
         "page_title": enterprise.name,
         "e": enterprise,
         "years": years,
-        "list_changes": sorted(changes),
+        "list_changes": _list_changes(years),
         "groups": enterprise.groups.all(),
         "can_edit": access.is_bureau,
+        "contact_phone": mask_phone(enterprise.contact_phone) if access.read_only else enterprise.contact_phone,
         "audit": entries_for(enterprise)[:20] if access.is_bureau else [],
         "extra_panels": _detail_panels(request, enterprise),
     }
     return render(request, "registry/enterprise_detail.html", ctx)
+
+
+def _list_changes(years):
+    """[(year, "进入"/"退出")] of one enterprise, judged within the years the system holds lists for
+    (the first list year is no entry, and leaving after the latest list is not yet known)."""
+    bounds = ListYear.objects.aggregate(first=Min("year"), last=Max("year"))
+    changes = [(y, "进入") for y in years if y - 1 not in years and y > bounds["first"]]
+    changes += [(y + 1, "退出") for y in years if y + 1 not in years and y < bounds["last"]]
+    return sorted(changes)
 
 
 def _detail_panels(request, enterprise):
@@ -193,5 +204,6 @@ def enterprise_import(request):
             else:
                 if report.ok:
                     messages.success(request, report.summary())
-    ctx = {"page_title": "导入企业名录", "report": report, "error": error}
+    ctx = {"page_title": "导入企业名录", "report": report, "error": error, "headers": IMPORT_HEADERS,
+           "required": REQUIRED_HEADERS}
     return render(request, "registry/enterprise_import.html", ctx, status=400 if error or (report and not report.ok) else 200)

@@ -107,6 +107,7 @@ def build(ctx):
     returns = _create_returns(rng, form, indicators, plans, stayers, entrants, leavers, ctx["demo_enterprise"])
     _check_reference_figures(returns, indicators, {e.id for e in stayers + entrants})
     _create_products(rng, returns, stayers, entrants)
+    _create_finance_returns(rng, returns, plans)
     ctx["demo_returns"] = returns
 
 
@@ -477,3 +478,40 @@ def _check_product_counts(monitored):
     total = len(monitored)
     assert (total, up, price_up) == (71, PRODUCTS_UP, PRICES_UP), (total, up, price_up)
     assert (pct(up, total), pct(price_up, total)) == (Decimal("60.6"), Decimal("64.8"))
+
+
+# ---------------------------------------------------------------- finance form (财务)
+
+
+def _create_finance_returns(rng, returns, plans):
+    """2022 财务 returns beside each 2022 产值 return of a listed enterprise, with the same status."""
+    form = Form.objects.get(code="finance")
+    indicators = {i.code: i for i in form.indicators.all()}
+    pairs = []
+    for (enterprise_id, period), output_ret in returns.items():
+        if not period.startswith("2022") or output_ret.source == Return.Source.IMPORT:
+            continue
+        ret = Return(enterprise_id=enterprise_id, form=form, period=period, status=output_ret.status,
+                     submitted_at=output_ret.submitted_at, approved_at=output_ret.approved_at,
+                     accepted_at=output_ret.accepted_at, return_reason=output_ret.return_reason)
+        pairs.append((ret, plans[enterprise_id], int(period[5:])))
+    Return.objects.bulk_create([ret for ret, *_ in pairs], batch_size=500)
+    values = []
+    for ret, plan, month in pairs:
+        revenue = sum(plan.out[2022][:month]) * Decimal("1.03")
+        revenue_ly = sum(plan.out[2021][:month]) * Decimal("1.03")
+        cost_ratio = Decimal(str(round(rng.uniform(0.78, 0.9), 3)))
+        margin = Decimal(str(round(rng.uniform(-0.02, 0.09), 3)))
+        people = max(20, int(plan.annual / rng.uniform(450, 900)))
+        figures = {
+            "revenue": (revenue, revenue_ly),
+            "cost": (revenue * cost_ratio, revenue_ly * cost_ratio),
+            "profit": (revenue * margin, revenue_ly * margin * Decimal("0.9")),
+            "receivables": (revenue * Decimal("0.22"), revenue_ly * Decimal("0.2")),
+            "finished_goods": (revenue * Decimal("0.07"), revenue_ly * Decimal("0.06")),
+            "employees": (Decimal(people), Decimal(int(people * rng.uniform(0.9, 1.05)))),
+        }
+        for code, (ytd, ytd_ly) in figures.items():
+            values.append(ReturnValue(ret=ret, indicator=indicators[code], enterprise_id=ret.enterprise_id,
+                                      period=ret.period, ytd=_q(ytd), ytd_ly=_q(ytd_ly)))
+    ReturnValue.objects.bulk_create(values, batch_size=1000)

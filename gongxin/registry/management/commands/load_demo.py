@@ -13,6 +13,7 @@ BUILDERS = [
     "gongxin.reporting.demo",
     "gongxin.analysis.demo",
     "gongxin.projects.demo",
+    "gongxin.analysis.demo_warnings",
 ]
 
 

@@ -1,0 +1,74 @@
+"""What the bureau maintains for analysis: PPI deflators, official added-value figures, town plans.
+
+The figures themselves are computed (analysis/stats.py); nothing here stores a total.
+"""
+
+from django.conf import settings
+from django.db import models
+
+INDEX = {"max_digits": 8, "decimal_places": 2}
+TARGET = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+
+
+class PriceIndex(models.Model):
+    """Producer price index of one industry division for one period (上年同期 = 100).
+
+    `month_index` deflates the 本月 figure, `ytd_index` (1-本月 cumulative PPI) the 1-本月 figure.
+    """
+
+    division = models.ForeignKey("registry.Industry", models.PROTECT, related_name="price_indexes",
+                                 verbose_name="行业大类")
+    period = models.CharField("报告期", max_length=7)
+    month_index = models.DecimalField("本月PPI（上年同月=100）", null=True, blank=True, **INDEX)
+    ytd_index = models.DecimalField("1-本月PPI（上年同期=100）", null=True, blank=True, **INDEX)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工业生产者出厂价格指数"
+        ordering = ["period", "division__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "period"], name="ppi_once_per_division_period"),
+        ]
+        indexes = [models.Index(fields=["period"], name="ppi_period_idx")]  # one period's table at a time
+
+    def __str__(self):
+        return f"{self.period} {self.division} {self.ytd_index}"
+
+
+class OfficialAddedValue(models.Model):
+    """The statistics bureau's published 规上工业增加值 growth; takes precedence over the estimate."""
+
+    period = models.CharField("报告期", max_length=7, unique=True)
+    ytd_growth_pct = models.DecimalField("1-本月增速（%）", max_digits=6, decimal_places=1)
+    month_growth_pct = models.DecimalField("本月增速（%）", max_digits=6, decimal_places=1, null=True, blank=True)
+    note = models.CharField("来源说明", max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="录入人")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规上工业增加值官方数"
+        ordering = ["-period"]
+
+    def __str__(self):
+        return f"{self.period} {self.ytd_growth_pct}%"
+
+
+class TownPlan(models.Model):
+    """A town's yearly guidance plan (指导计划): 规上工业总产值 (千元) and 工业技改投资 (万元)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    town = models.ForeignKey("registry.Region", models.PROTECT, related_name="plans", verbose_name="镇街")
+    output_target = models.DecimalField("规上工业总产值目标（千元）", **TARGET)
+    investment_target = models.DecimalField("工业技改投资目标（万元）", **TARGET)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "镇街指导计划"
+        ordering = ["year", "town__code"]
+        constraints = [models.UniqueConstraint(fields=["year", "town"], name="plan_once_per_town_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.town}"
+from .models_warnings import Warning, WarningFollowUp, WarningRule  # noqa: E402,F401

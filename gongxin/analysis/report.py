@@ -1,0 +1,54 @@
+"""Machine-readable figures (the stable JSON of `gongxin indicators` / `gongxin products`)."""
+
+from . import stats
+
+BY_CHOICES = ("county", "town", "industry", "tier")
+
+
+def indicators_json(period, by="county", user=None):
+    rows = stats.totals(period, by, user)
+    return {
+        "period": period,
+        "by": by,
+        "unit": "千元",
+        "rows": [{
+            "code": row.code,
+            "name": row.name,
+            "enterprises": row.enterprises,
+            "indicators": {code: _figures_json(f) for code, f in row.indicators.items()},
+        } for row in rows],
+    }
+
+
+def _figures_json(f):
+    return {
+        "month": stats.amount_text(f.month),
+        "ytd": stats.amount_text(f.ytd),
+        "month_ly": stats.amount_text(f.month_ly),
+        "ytd_ly": stats.amount_text(f.ytd_ly),
+        "month_growth_pct": stats.pct_text(f.month_growth_pct),
+        "ytd_growth_pct": stats.pct_text(f.ytd_growth_pct),
+    }
+
+
+def products_json(period, user=None):
+    result = stats.products(period, user)
+    return {
+        "period": period,
+        "products_total": result.total,
+        "output_up": result.output_up,
+        "output_up_share_pct": stats.pct_text(result.output_up_share_pct),
+        "price_up": result.price_up,
+        "price_up_share_pct": stats.pct_text(result.price_up_share_pct),
+        "rows": [{
+            "code": r.code,
+            "name": r.name,
+            "unit": r.unit,
+            "ytd": stats.amount_text(r.ytd),
+            "ytd_ly": stats.amount_text(r.ytd_ly),
+            "ytd_growth_pct": stats.pct_text(r.ytd_growth_pct),
+            "price": stats.amount_text(r.price),
+            "price_ly": stats.amount_text(r.price_ly),
+            "price_growth_pct": stats.pct_text(r.price_growth_pct),
+        } for r in result.rows],
+    }
