@@ -122,7 +122,7 @@ def _my_returns(request, access):
                .order_by("-period", "form__order"))
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
     notices = Notice.objects.filter(enterprise__in=enterprises).select_related("form")[:10]
-    ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[:12], "owed_count": len(owed),
+    ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[-12:], "owed_count": len(owed),
            "notices": notices}
     return render(request, "reporting/my_returns.html", ctx)
 
