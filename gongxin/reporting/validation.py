@@ -52,6 +52,9 @@ class RuleSet:
     indicators: list
     rules: list
 
+    def __post_init__(self):
+        self.applicable = {rule.pk: [i for i in self.indicators if rule.applies_to(i.code)] for rule in self.rules}
+
     @classmethod
     def load(cls, form):
         return cls(form, list(Indicator.objects.filter(form=form)),
@@ -144,7 +147,7 @@ class _Context:
         return (self.values.get(code) or {}).get(column)
 
     def indicators(self, rule):
-        return [i for i in self.ruleset.indicators if rule.applies_to(i.code)]
+        return self.ruleset.applicable[rule.pk]
 
 
 class _Params(dict):

@@ -116,13 +116,13 @@ def owed_periods(enterprise, form, today=None):
 def _my_returns(request, access):
     enterprises = Enterprise.objects.filter(pk__in=access.enterprise_ids).order_by("uscc")
     forms = list(Form.objects.filter(is_active=True))
-    owed = [(e, form, p, P.label(p, form.merge_jan_feb)) for e in enterprises for form in forms
-            if form.code == "output" for p in owed_periods(e, form)]
+    owed = sorted(((e, form, p, P.label(p, form.merge_jan_feb)) for e in enterprises for form in forms
+                   if form.code == "output" for p in owed_periods(e, form)), key=lambda o: o[2])
     returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
                .order_by("-period", "form__order"))
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
     notices = Notice.objects.filter(enterprise__in=enterprises).select_related("form")[:10]
-    ctx = {"page_title": "我的月度报表", "page": page, "owed": owed[-12:][::-1], "owed_count": len(owed),
+    ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[-12:], "owed_count": len(owed),
            "notices": notices}
     return render(request, "reporting/my_returns.html", ctx)
 
@@ -320,6 +320,7 @@ def return_page(request, uscc, form_code, period):
         "product_rows": product_rows, "addable": addable, "has_products": form.has_products,
         "first_period": previous == {}, "previous_label": _previous_label(form, period),
         "deadline": P.deadline(period, form.deadline_day), "history": _history(ret),
+        "can_submit": editable and status in (None, S.DRAFT, S.RETURNED),
         "can_approve": can_review and status == S.SUBMITTED,
         "can_return": can_review and status in (S.SUBMITTED, S.APPROVED),
         "can_accept": services.can_accept(request.user) and status in (S.SUBMITTED, S.APPROVED),
