@@ -1,8 +1,5 @@
 """Demo county: early warnings of 2022-02..2022-04 and one follow-up (after analysis.demo and projects.demo)."""
 
-import importlib
-
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from .models_warnings import Level, Warning
@@ -12,8 +9,6 @@ PERIODS = ("2022-02", "2022-03", "2022-04")
 
 
 def build(ctx):
-    # `load_demo --reset` flushes the database, seeded rules included: put the defaults back.
-    importlib.import_module("gongxin.analysis.migrations.0003_seed_warning_rules").seed(django_apps, None)
     for period in PERIODS:
         scan(period)
     analyst = get_user_model().objects.filter(username="analyst").first()

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from gongxin.lib.numbers import growth_pct, pct, qian_to_yi
 
-from .models import Form, MonitoredProduct, Product, ProductLine, Return, ReturnValue
+from .models import Form, MonitoredProduct, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .reminders import remind
 
 TARGET_MONTH_2022_03 = Decimal(7_000_000)  # 千元 = 70.0亿元
 TARGET_YTD_2022_03 = Decimal(18_400_000)  # 千元 = 184.0亿元
@@ -108,7 +109,17 @@ def build(ctx):
     _check_reference_figures(returns, indicators, {e.id for e in stayers + entrants})
     _create_products(rng, returns, stayers, entrants)
     _create_finance_returns(rng, returns, plans)
+    _close_future_periods()
+    remind(form, "2022-04", actor="演示数据")
     ctx["demo_returns"] = returns
+
+
+def _close_future_periods():
+    """The demo county's 'now' is early May 2022: later 2022 periods are not open for entry."""
+    for f in Form.objects.all():
+        ReportingPeriod.objects.bulk_create([
+            ReportingPeriod(form=f, period=f"2022-{m:02d}", closed_at=timezone.now(),
+                            note="演示数据截至2022年4月") for m in range(5, 13)])
 
 
 # ---------------------------------------------------------------- drawing

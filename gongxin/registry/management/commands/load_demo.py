@@ -45,14 +45,17 @@ class Command(BaseCommand):
             f"演示县已载入：{len(ctx['list_2022'])}家2022年规上工业企业；演示用户密码 gongxin-demo。"))
 
 
+# Reference data loaded by migrations (and edited by the bureau): kept by --reset.
+KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "analysis.warningrule"}
+
+
 def _reset():
-    """Delete demo-scope data; regions, industries and forms (from migrations) stay."""
+    """Delete demo-scope data; regions, industries and the migrations' reference data stay."""
     from django.apps import apps
 
     for model in reversed(apps.get_models()):
-        label = model._meta.app_label
-        if label in ("projects", "analysis", "reporting") and model._meta.model_name not in (
-                "form", "indicator"):
+        label = model._meta.label_lower
+        if model._meta.app_label in ("projects", "analysis", "reporting") and label not in KEEP_ON_RESET:
             model.objects.all().delete()
     from gongxin.accounts.models import AuditEntry, Membership
     from gongxin.registry.models import EnterpriseGroup
