@@ -21,7 +21,7 @@ from gongxin.accounts.scoping import get_access, require_bureau
 from gongxin.lib.excel import WorkbookError, read_rows
 from gongxin.lib.export import XLSX_CONTENT_TYPE
 from gongxin.lib.numbers import qian_to_yi, round_half_up, to_decimal
-from gongxin.lib.periods import PeriodError, current_period, label, parse_period, split, ytd_label
+from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return
 
@@ -43,7 +43,7 @@ def _period(request):
     text = request.GET.get("period") or request.POST.get("period")
     if text:
         try:
-            return parse_period(text)
+            return stats.resolve_period(text)
         except PeriodError as e:
             raise Http404(str(e)) from e
     latest = (Return.objects.filter(form__code=stats.OUTPUT_FORM, status__in=Return.COUNTED)
@@ -78,7 +78,7 @@ def overview(request):
     access = require_analysis(request.user)
     period = _period(request)
     user = request.user
-    whole = stats.county(period, user)
+    whole = stats.county(period, user, ("output_value",))
     towns = stats.totals(period, "town", user, ("output_value",))
     industries = stats.totals(period, "industry", user, ("output_value",))
     plan_rows = {r.code: r for r in stats.plans(period, "output", user)}
