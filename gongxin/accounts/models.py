@@ -64,3 +64,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self):
+        from .audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def object_type_label(self):
+        from .audit import object_type_label
+
+        return object_type_label(self.object_type)
+
+    @property
+    def data_lines(self):
+        from .audit import describe
+
+        return describe(self)

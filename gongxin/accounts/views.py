@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from gongxin.registry.models import Enterprise, Region
 
+from .audit import action_label, object_type_label
 from .models import AuditEntry
 from .scoping import get_access, region_q, require_admin
 
@@ -43,7 +44,9 @@ def audit_list(request):
         "page_title": "操作日志",
         "page": page,
         "filters": filters,
-        "actions": AuditEntry.objects.order_by().values_list("action", flat=True).distinct(),
-        "object_types": AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct(),
+        "actions": [(a, action_label(a)) for a in
+                    AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()],
+        "object_types": [(t, object_type_label(t)) for t in
+                         AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()],
     }
     return render(request, "accounts/audit_list.html", ctx)

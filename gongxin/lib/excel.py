@@ -79,6 +79,8 @@ def read_rows(source, name=None):
         data = source
     else:
         name = name or getattr(source, "name", "")
+        # An upload knows its size: refuse before pulling a huge file into memory.
+        _check_upload(name, getattr(source, "size", None))
         data = source.read()
     suffix = _check_upload(name, len(data))
     if suffix == ".csv":

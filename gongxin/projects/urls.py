@@ -1,1 +1,20 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.project_list, name="project_list"),
+    path("export.xlsx", views.project_export, name="project_export"),
+    path("new/", views.project_create, name="project_create"),
+    path("dashboard/", views.dashboard, name="project_dashboard"),
+    path("import/", views.investment_import, name="investment_import"),
+    path("import/template.xlsx", views.investment_template, name="investment_template"),
+    path("funds/", views.fund_overview, name="fund_overview"),
+    path("funds/applications/<int:pk>/", views.fund_application_action, name="fund_application_action"),
+    path("<str:code>/", views.project_detail, name="project_detail"),
+    path("<str:code>/edit/", views.project_edit, name="project_edit"),
+    path("<str:code>/stage/", views.project_stage, name="project_stage"),
+    path("<str:code>/investment/", views.project_investment, name="project_investment"),
+    path("<str:code>/documents/", views.document_upload, name="document_upload"),
+    path("<str:code>/documents/<int:pk>/", views.document_download, name="document_download"),
+]

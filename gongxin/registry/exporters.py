@@ -28,7 +28,7 @@ class EnterpriseExporter(Exporter):
         qs = self.queryset.select_related("town", "industry").prefetch_related("list_years", "groups")
         for e in qs:
             yield [
-                e.uscc, e.name, ";".join(e.former_names.split()), e.town.name, e.industry.code, e.address,
+                e.uscc, e.name, ";".join(e.former_names.splitlines()), e.town.name, e.industry.code, e.address,
                 e.legal_rep, e.contact_name, e.contact_phone, e.founded, e.get_status_display(),
                 ",".join(str(y.year) for y in e.list_years.all()),
                 ";".join(sorted(g.name for g in e.groups.all())),

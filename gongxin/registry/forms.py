@@ -25,7 +25,9 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.is_admin = is_admin
         self.fields["town"].queryset = Region.objects.towns()
+        self.fields["town"].empty_label = "请选择镇街"
         self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"].empty_label = "请选择行业（大类或小类）"
         self.fields["groups"].queryset = EnterpriseGroup.objects.all()
         if not is_admin:
             # Only a bureau admin may accept a code that fails GB 32100 (some issued codes do not check).
@@ -40,6 +42,11 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])
+
+    def clean_former_names(self):
+        from .services import join_names
+
+        return join_names(self.cleaned_data.get("former_names", "").splitlines())
 
     def clean_list_years(self):
         return parse_years(self.cleaned_data.get("list_years"))

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 
 from gongxin.accounts.audit import changes, log_action, snapshot
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
@@ -14,6 +13,11 @@ from .models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
 AUDITED_FIELDS = ["uscc", "name", "former_names", "town_id", "industry_id", "address", "legal_rep",
                   "contact_name", "contact_phone", "founded", "status", "uscc_override",
                   "uscc_override_reason"]
+
+
+def join_names(names):
+    """Former names as stored: one per line, trimmed, blanks dropped (form, import and export agree)."""
+    return "\n".join(n.strip() for n in names if n.strip())
 
 
 class ConflictError(Exception):
@@ -37,23 +41,25 @@ def set_list_years(enterprise, years):
 
 
 @transaction.atomic
-def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_version=None):
-    """Create or update `enterprise` (already holding the new values) with audit and version check."""
+def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_version=None, actor=None):
+    """Create or update `enterprise` (already holding the new values) with audit and version check.
+
+    An update bumps `version`; with `expected_version` (the version the editor loaded) it is refused
+    with ConflictError when somebody else saved in between. Nothing is logged when nothing changed.
+    """
     creating = enterprise.pk is None
     if creating:
         enterprise.save()
-        log_action(user, "create", enterprise, {"uscc": enterprise.uscc})
-        before_years, before_groups = [], []
+        log_action(user, "create", enterprise, {"uscc": enterprise.uscc}, actor=actor)
+        before_years, before_groups, data = [], [], {}
     else:
-        before = snapshot(Enterprise.objects.get(pk=enterprise.pk), AUDITED_FIELDS)
-        before_years = enterprise.years_on_list
-        before_groups = sorted(enterprise.groups.values_list("name", flat=True))
-        if expected_version is not None:
-            updated = Enterprise.objects.filter(pk=enterprise.pk, version=expected_version).update(
-                version=F("version") + 1)
-            if not updated:
-                raise ConflictError("该企业信息已被他人修改，请刷新后重新编辑。")
-            enterprise.version = expected_version + 1
+        current = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise ConflictError("该企业信息已被他人修改，请刷新后重新编辑。")
+        before = snapshot(current, AUDITED_FIELDS)
+        before_years = current.years_on_list
+        before_groups = sorted(current.groups.values_list("name", flat=True))
+        enterprise.version = current.version + 1
         enterprise.save()
         data = _audit_data(enterprise, before)
     if list_years is not None:
@@ -67,9 +73,10 @@ def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_
         if names != before_groups:
             data["groups"] = [before_groups, names]
         if data:
-            log_action(user, "update", enterprise, data)
-    if enterprise.uscc_override and (creating or "uscc_override" in (data if not creating else {})):
-        log_action(user, "uscc_override", enterprise, {"reason": enterprise.uscc_override_reason})
+            log_action(user, "update", enterprise, data, actor=actor)
+    if enterprise.uscc_override and (creating or "uscc_override" in data or "uscc" in data):
+        log_action(user, "uscc_override", enterprise,
+                   {"uscc": enterprise.uscc, "reason": enterprise.uscc_override_reason}, actor=actor)
     return enterprise
 
 
@@ -100,7 +107,11 @@ def _parse_date(value):
 
 
 def _parse_row(cells, towns, industries, groups, overridden):
-    """One data row → (values dict, [(column, reason)])."""
+    """One data row → (values dict, [(column, reason)]).
+
+    `cells` holds only the columns the file has: an optional column that is absent leaves the
+    field as it is (so a file with the four required columns does not wipe addresses).
+    """
     from .forms import parse_years
 
     errors = []
@@ -117,7 +128,8 @@ def _parse_row(cells, towns, industries, groups, overridden):
     values["name"] = cell_text(cells.get("企业名称"))
     if not values["name"]:
         errors.append(("企业名称", "不能为空"))
-    values["former_names"] = cell_text(cells.get("曾用名")).replace("；", "\n").replace(";", "\n")
+    if "曾用名" in cells:
+        values["former_names"] = join_names(cell_text(cells["曾用名"]).replace("；", ";").split(";"))
     town_text = cell_text(cells.get("所属镇街"))
     town = towns.get(town_text)
     if town is None:
@@ -133,29 +145,32 @@ def _parse_row(cells, towns, industries, groups, overridden):
     values["industry"] = industry
     for header, field in (("地址", "address"), ("法定代表人", "legal_rep"), ("统计联系人", "contact_name"),
                           ("联系电话", "contact_phone")):
-        values[field] = cell_text(cells.get(header))
-    try:
-        values["founded"] = _parse_date(cells.get("成立日期"))
-    except ValueError as e:
-        errors.append(("成立日期", str(e)))
-    status_text = cell_text(cells.get("经营状态")) or "在营"
-    if status_text not in STATUS_BY_LABEL:
-        errors.append(("经营状态", f"应为{'、'.join(STATUS_BY_LABEL)}之一"))
-    values["status"] = STATUS_BY_LABEL.get(status_text)
+        if header in cells:
+            values[field] = cell_text(cells[header])
+    if "成立日期" in cells:
+        try:
+            values["founded"] = _parse_date(cells["成立日期"])
+        except ValueError as e:
+            errors.append(("成立日期", str(e)))
+    if "经营状态" in cells:
+        status_text = cell_text(cells["经营状态"]) or "在营"
+        if status_text not in STATUS_BY_LABEL:
+            errors.append(("经营状态", f"应为{'、'.join(STATUS_BY_LABEL)}之一"))
+        values["status"] = STATUS_BY_LABEL.get(status_text)
     years_cell = cells.get("规上名录年份")
     try:
         values["list_years"] = None if years_cell in (None, "") else parse_years(cell_text(years_cell))
     except Exception as e:  # ValidationError carries a list of messages
         errors.append(("规上名录年份", "；".join(getattr(e, "messages", [str(e)]))))
+        values["list_years"] = None
     group_text = cell_text(cells.get("企业分组"))
+    values["groups"] = None
     if group_text:
-        names = [g.strip() for g in group_text.replace("；", ";").split(";") if g.strip()]
+        names = sorted({g.strip() for g in group_text.replace("；", ";").split(";") if g.strip()})
         unknown = [n for n in names if n not in groups]
         if unknown:
             errors.append(("企业分组", f"未知的企业分组：{'、'.join(unknown)}"))
-        values["groups"] = sorted(names)
-    else:
-        values["groups"] = None
+        values["groups"] = names
     return values, errors
 
 
@@ -173,7 +188,9 @@ def import_enterprises(rows, user=None, actor=None, dry_run=False):
                 pass
     towns = {}
     for region in Region.objects.towns():
-        towns[region.name] = towns[region.code] = towns[region.code9] = region
+        for key in (region.name, region.code, region.code9):
+            if key:
+                towns[key] = region
     industries = {i.code: i for i in Industry.objects.all()}
     groups = {g.name: g for g in EnterpriseGroup.objects.all()}
     overridden = set(Enterprise.objects.filter(uscc_override=True).values_list("uscc", flat=True))
@@ -191,32 +208,40 @@ def import_enterprises(rows, user=None, actor=None, dry_run=False):
     if report.errors or dry_run:
         return report
     existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=seen)}
-    with transaction.atomic():
-        for values in parsed:
-            list_years, group_names = values.pop("list_years"), values.pop("groups")
-            enterprise = existing.get(values["uscc"])
-            if enterprise is None:
-                enterprise = Enterprise(**values)
-                save_enterprise(user, enterprise, list_years=list_years or [],
-                                groups=[groups[n] for n in group_names or []])
-                report.created += 1
-                continue
-            before = snapshot(enterprise, AUDITED_FIELDS) | {
-                "years": enterprise.years_on_list,
-                "groups": sorted(enterprise.groups.values_list("name", flat=True))}
-            for field, value in values.items():
-                setattr(enterprise, field, value)
-            same = (snapshot(enterprise, AUDITED_FIELDS) == {k: before[k] for k in AUDITED_FIELDS}
-                    and (list_years is None or list_years == before["years"])
-                    and (group_names is None or group_names == before["groups"]))
-            if same:
-                report.unchanged += 1
-                continue
-            Enterprise.objects.filter(pk=enterprise.pk).update(version=F("version") + 1)
-            save_enterprise(user, enterprise, list_years=list_years,
-                            groups=None if group_names is None else [groups[n] for n in group_names])
-            report.updated += 1
-        log_action(user, "import", Enterprise(pk=0, name="企业名录导入"),
-                   {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-                   actor=actor)
+    try:
+        _write_import(parsed, existing, groups, report, user, actor)
+    except ConflictError as e:
+        raise WorkbookError("导入期间有企业信息被他人修改，未写入任何数据，请重新导入。") from e
+    return report
+
+
+@transaction.atomic
+def _write_import(parsed, existing, groups, report, user, actor):
+    for values in parsed:
+        list_years, group_names = values.pop("list_years"), values.pop("groups")
+        enterprise = existing.get(values["uscc"])
+        if enterprise is None:
+            enterprise = Enterprise(**values)
+            save_enterprise(user, enterprise, list_years=list_years or [],
+                            groups=[groups[n] for n in group_names or []], actor=actor)
+            report.created += 1
+            continue
+        before = snapshot(enterprise, AUDITED_FIELDS) | {
+            "years": enterprise.years_on_list,
+            "groups": sorted(enterprise.groups.values_list("name", flat=True))}
+        for field, value in values.items():
+            setattr(enterprise, field, value)
+        same = (snapshot(enterprise, AUDITED_FIELDS) == {k: before[k] for k in AUDITED_FIELDS}
+                and (list_years is None or list_years == before["years"])
+                and (group_names is None or group_names == before["groups"]))
+        if same:
+            report.unchanged += 1
+            continue
+        save_enterprise(user, enterprise, list_years=list_years, expected_version=enterprise.version,
+                        groups=None if group_names is None else [groups[n] for n in group_names],
+                        actor=actor)
+        report.updated += 1
+    log_action(user, "import", Enterprise(pk=0, name="企业名录导入"),
+               {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+               actor=actor)
     return report

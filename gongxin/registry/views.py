@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,7 +13,7 @@ from gongxin.lib.export import XLSX_CONTENT_TYPE
 
 from .exporters import EnterpriseExporter, EnterpriseTemplateExporter
 from .forms import EnterpriseForm
-from .models import Enterprise, EnterpriseGroup, Industry, Region
+from .models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
 from .services import ConflictError, import_enterprises, save_enterprise
 
 SORTS = {"uscc": "uscc", "name": "name", "town": "town__code", "industry": "industry__code",
@@ -50,8 +50,6 @@ def _filtered_enterprises(request):
 
 
 def _default_year():
-    from gongxin.registry.models import ListYear
-
     return ListYear.objects.order_by("-year").values_list("year", flat=True).first()
 
 
@@ -59,8 +57,6 @@ def _default_year():
 def enterprise_list(request):
     qs, filters = _filtered_enterprises(request)
     page = Paginator(qs.select_related("town", "industry"), 50).get_page(request.GET.get("page"))
-    from .models import ListYear
-
     ctx = {
         "page_title": "规上工业企业名录",
         "page": page,
@@ -103,19 +99,26 @@ def enterprise_detail(request, uscc):
     enterprise = _get_enterprise_for_user(request, uscc)
     access = get_access(request.user)
     years = enterprise.years_on_list
-    changes = [(y, "进入") for y in years if y - 1 not in years and y != years[0]]
-    changes += [(y + 1, "退出") for y in years if y + 1 not in years]
     ctx = {
         "page_title": enterprise.name,
         "e": enterprise,
         "years": years,
-        "list_changes": sorted(changes),
+        "list_changes": _list_changes(years),
         "groups": enterprise.groups.all(),
         "can_edit": access.is_bureau,
         "audit": entries_for(enterprise)[:20] if access.is_bureau else [],
         "extra_panels": _detail_panels(request, enterprise),
     }
     return render(request, "registry/enterprise_detail.html", ctx)
+
+
+def _list_changes(years):
+    """[(year, "进入"/"退出")] of one enterprise, judged within the years the system holds lists for
+    (the first list year is no entry, and leaving after the latest list is not yet known)."""
+    bounds = ListYear.objects.aggregate(first=Min("year"), last=Max("year"))
+    changes = [(y, "进入") for y in years if y - 1 not in years and y > bounds["first"]]
+    changes += [(y + 1, "退出") for y in years if y + 1 not in years and y < bounds["last"]]
+    return sorted(changes)
 
 
 def _detail_panels(request, enterprise):

@@ -207,3 +207,100 @@ class ValueChange(models.Model):
 
     def __str__(self):
         return f"{self.ret} {self.label}: {self.old} → {self.new}"
+
+
+class ValidationRule(models.Model):
+    """A check run on entry, on submit and on import (reporting/validation.py), editable by the bureau.
+
+    `kind` selects the check; `threshold`/`threshold2` are its parameters; `message` is the Chinese
+    text shown to the reporter, with placeholders filled by the check (see `Kind` labels).
+    """
+
+    class Kind(models.TextChoices):
+        REQUIRED = "required", "必填项缺失（{indicator}、{column}）"
+        NEGATIVE = "negative", "数值为负（{indicator}、{column}、{value}）"
+        YTD_LT_MONTH = "ytd_lt_month", "1-本月小于本月（{indicator}、{ytd}、{month}）"
+        SALES_GT_OUTPUT = "sales_gt_output", "销售产值超过总产值×阈值（{column}、{sales}、{output}、{limit}）"
+        PERIOD_OPEN = "period_open", "报告期未开放或已关闭（{period}）"
+        LY_NOTE = "ly_note", "上年数与上年报表不一致须说明（{indicator}、{column}、{value}、{reported}）"
+        YOY = "yoy", "同比增速绝对值超过阈值%（{indicator}、{growth}、{limit}）"
+        MONTH_CONSISTENCY = "month_consistency", "本月≠1-本月−上期1-本月，允许误差为阈值（{indicator}、{month}、{derived}）"
+        SELL_THROUGH = "sell_through", "产销率超出[阈值, 阈值2]%（{ratio}、{low}、{high}）"
+        ELEC_VS_OUTPUT = "elec_vs_output", "用电量与产值增速方向相反且相差超过阈值个百分点（{elec_growth}、{output_growth}、{gap}）"
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "错误（阻止报送）"
+        WARNING = "warning", "预警（须填写说明）"
+
+    form = models.ForeignKey(Form, models.CASCADE, related_name="rules", verbose_name="报表")
+    code = models.CharField("规则代码", max_length=40)
+    kind = models.CharField("规则类型", max_length=30, choices=Kind.choices)
+    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices)
+    indicators = models.CharField("适用指标", max_length=200, blank=True,
+                                  help_text="指标代码，逗号分隔；留空表示全部指标")
+    threshold = models.DecimalField("阈值", max_digits=12, decimal_places=4, null=True, blank=True)
+    threshold2 = models.DecimalField("阈值2", max_digits=12, decimal_places=4, null=True, blank=True)
+    message = models.CharField("提示信息", max_length=300,
+                               help_text="可用占位符见规则类型说明，如{indicator}、{column}、{value}")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核规则"
+        ordering = ["form", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "code"], name="rule_code_per_form")]
+
+    def __str__(self):
+        return f"{self.form.name}·{self.code}"
+
+    def applies_to(self, indicator_code):
+        codes = [c.strip() for c in self.indicators.split(",") if c.strip()]
+        return not codes or indicator_code in codes
+
+
+class ReportingPeriod(models.Model):
+    """The bureau's record of a form's period. A period is open for entry from the day after its
+    month ends until the bureau closes it (`closed_at` set); no row means open (see validation.py)."""
+
+    form = models.ForeignKey(Form, models.CASCADE, related_name="periods", verbose_name="报表")
+    period = models.CharField("报告期", max_length=7)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="关闭人")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告期"
+        ordering = ["form", "-period"]
+        constraints = [models.UniqueConstraint(fields=["form", "period"], name="period_once_per_form")]
+
+    def __str__(self):
+        return f"{self.form.name} {self.period}{'（已关闭）' if self.closed_at else ''}"
+
+
+class Notice(models.Model):
+    """An in-app notice to an enterprise's reporters (催报); one per enterprise × form × period × kind."""
+
+    class Kind(models.TextChoices):
+        REMIND = "remind", "催报"
+
+    enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE, related_name="notices",
+                                   verbose_name="企业")
+    form = models.ForeignKey(Form, models.CASCADE, related_name="+", verbose_name="报表")
+    period = models.CharField("报告期", max_length=7)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.REMIND)
+    message = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    emailed_to = models.CharField("已发送邮件", max_length=300, blank=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Makes `gongxin remind` idempotent: running it twice adds nothing.
+            models.UniqueConstraint(fields=["enterprise", "form", "period", "kind"], name="notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.message}"

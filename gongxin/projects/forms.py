@@ -1,0 +1,95 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from gongxin.accounts.models import Role
+from gongxin.lib import periods
+from gongxin.registry.models import Enterprise, Industry, Region
+
+from .models import Programme, Project, ProjectDocument
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ProjectForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = ["code", "name", "enterprise", "town", "industry", "type", "content", "total_investment",
+                  "equipment_investment", "planned_start", "planned_completion", "is_key", "key_year",
+                  "programmes", "officers", "record_number"]
+        widgets = {"planned_start": DATE, "planned_completion": DATE, "content": forms.Textarea(attrs={"rows": 3}),
+                   "programmes": forms.CheckboxSelectMultiple, "officers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["town"].queryset = Region.objects.towns()
+        self.fields["town"].required = False
+        self.fields["industry"].queryset = Industry.objects.filter(parent__isnull=True)
+        self.fields["industry"].required = False
+        self.fields["programmes"].queryset = Programme.objects.all()
+        staff = get_user_model().objects.filter(
+            memberships__role__in=[Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.TOWN_OFFICER]).distinct()
+        self.fields["officers"].queryset = staff.order_by("username")
+        self.fields["officers"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        if not all(c.isalnum() or c == "-" for c in code):
+            raise forms.ValidationError("项目编号只能包含字母、数字和“-”")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_completion")
+        if start and end and end < start:
+            self.add_error("planned_completion", "计划竣工日期不能早于计划开工日期")
+        total, equipment = data.get("total_investment"), data.get("equipment_investment")
+        if total is not None and total <= 0:
+            self.add_error("total_investment", "计划总投资须大于0")
+        if total is not None and equipment is not None and equipment > total:
+            self.add_error("equipment_investment", "设备投资不能大于计划总投资")
+        if data.get("is_key") and not data.get("key_year"):
+            self.add_error("key_year", "重点项目须填写年度")
+        return data
+
+
+class StageForm(forms.Form):
+    action = forms.CharField()
+    date = forms.DateField(label="日期", widget=DATE, initial=dt.date.today)
+    note = forms.CharField(label="说明/原因", required=False, max_length=300)
+    record_number = forms.CharField(label="备案号", required=False, max_length=60)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class InvestmentForm(forms.Form):
+    period = forms.CharField(label="报告期", max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
+    month = forms.DecimalField(label="本月完成投资（万元）", max_digits=14, decimal_places=2, min_value=0)
+    ytd = forms.DecimalField(label="1-本月完成投资（万元）", max_digits=14, decimal_places=2, min_value=0)
+
+    def clean_period(self):
+        try:
+            return periods.parse_period(self.cleaned_data["period"])
+        except periods.PeriodError as e:
+            raise forms.ValidationError(str(e)) from e
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=150, required=False)
+    kind = forms.ChoiceField(label="类别", choices=ProjectDocument.Kind.choices)
+    number = forms.CharField(label="文号", max_length=60, required=False)
+    file = forms.FileField(label="附件")
+
+
+class FundActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("review", "审核"), ("approve", "批准"), ("reject", "驳回"),
+                                        ("disburse", "拨付")])
+    date = forms.DateField(label="日期", widget=DATE, initial=dt.date.today)
+    amount = forms.DecimalField(label="金额（万元）", required=False, max_digits=14, decimal_places=2)
+    note = forms.CharField(label="备注/原因", required=False, max_length=300)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,417 @@
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongxin.accounts.audit import entries_for
+from gongxin.accounts.scoping import get_access, region_q, require_bureau
+from gongxin.lib import periods
+from gongxin.lib.excel import WorkbookError, read_rows
+from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.registry.models import Industry, Region
+
+from . import services, stats
+from .exporters import InvestmentTemplateExporter, ProjectExporter
+from .forms import DocumentForm, FundActionForm, InvestmentForm, ProjectForm, StageForm
+from .models import (
+    LIFECYCLE,
+    FundApplication,
+    FundProgramme,
+    InvestmentChange,
+    Programme,
+    Project,
+    ProjectInvestment,
+    Stage,
+)
+
+
+def _get_project_for_user(request, code):
+    """The project if `request.user` may see it, else 404."""
+    qs = Project.objects.for_user(request.user).select_related("enterprise", "town", "industry")
+    return get_object_or_404(qs, code=code.upper())
+
+
+def _scope(user):
+    """The user's projects for the stats functions (None = everything, no subquery)."""
+    return None if get_access(user).sees_all else Project.objects.for_user(user)
+
+
+def require_manager(user):
+    """Bureau staff and town officers run projects (create, edit, move stages); others read."""
+    access = get_access(user)
+    if not (access.is_bureau or access.is_town_officer):
+        raise PermissionDenied("仅工信局或镇街工作人员可以执行此操作")
+
+
+def require_reporter(user):
+    """Investment is entered by the enterprise, its town officer or bureau staff."""
+    if get_access(user).read_only:
+        raise PermissionDenied("您没有填报权限")
+
+
+def _period(request):
+    """The reference period from ?period=, defaulting to the latest with investment data."""
+    text = request.GET.get("period", "").strip()
+    if text:
+        try:
+            return periods.parse_period(text)
+        except periods.PeriodError:
+            pass
+    return stats.latest_period()
+
+
+def _filtered_projects(request):
+    g = request.GET
+    f = {k: g.get(k, "").strip() for k in ("q", "stage", "programme", "town", "industry", "overdue", "key")}
+    period = _period(request)
+    f["period"] = period
+    qs = Project.objects.for_user(request.user).with_flags(stats.period_end(period))
+    if f["q"]:
+        qs = qs.filter(Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]) | Q(enterprise__name__icontains=f["q"]))
+    if f["stage"] in Stage.values:
+        qs = qs.filter(stage=f["stage"])
+    if f["programme"].isdigit():
+        qs = qs.filter(programmes__pk=f["programme"])
+    if f["town"]:
+        qs = qs.filter(town__code=f["town"])
+    if f["industry"]:
+        qs = qs.filter(industry__code=f["industry"])
+    if f["key"] == "1":
+        qs = qs.filter(is_key=True)
+    overdue = {"start": Q(start_overdue=True), "completion": Q(completion_overdue=True), "stalled": Q(stalled=True),
+               "any": Q(start_overdue=True) | Q(completion_overdue=True) | Q(stalled=True)}
+    if f["overdue"] in overdue:
+        qs = qs.filter(overdue[f["overdue"]])
+    ytd = ProjectInvestment.objects.filter(project=OuterRef("pk"), period=period).values("ytd")
+    qs = qs.annotate(ytd=Subquery(ytd[:1]))
+    return qs.select_related("enterprise", "town", "industry").order_by("code"), f
+
+
+@login_required
+def project_list(request):
+    qs, filters = _filtered_projects(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    ctx = {
+        "page_title": "技改项目",
+        "page": page,
+        "filters": filters,
+        "totals": qs.order_by().aggregate(total=Sum("total_investment")),
+        "ytd_total": ProjectInvestment.objects.filter(project__in=qs.values("pk"), period=filters["period"])
+                     .aggregate(total=Sum("ytd"))["total"],
+        "stages": Stage.choices,
+        "programmes": Programme.objects.all(),
+        "towns": Region.objects.towns().filter(region_q(request.user)),
+        "industries": Industry.objects.filter(parent__isnull=True, projects__isnull=False).distinct(),
+        "period_label": periods.label(filters["period"], merge_jan_feb=False),
+        "ytd_label": periods.ytd_label(filters["period"]),
+        "can_manage": _can_manage(request.user),
+        "overdue_choices": [("any", "全部逾期"), ("start", "逾期未开工"), ("completion", "逾期未竣工"),
+                            ("stalled", "连续两月无投资")],
+    }
+    return render(request, "projects/project_list.html", ctx)
+
+
+def _can_manage(user):
+    access = get_access(user)
+    return access.is_bureau or access.is_town_officer
+
+
+@login_required
+def project_export(request):
+    qs, filters = _filtered_projects(request)
+    exporter = ProjectExporter(qs, filters["period"])
+    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename())}"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    require_manager(request.user)
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        project = form.save(commit=False)
+        try:
+            services.save_project(request.user, project, programmes=list(form.cleaned_data["programmes"]),
+                                  officers=list(form.cleaned_data["officers"]))
+        except services.ProjectError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"已新建项目“{project.name}”")
+            return redirect(f"/projects/{project.code}/")
+    return render(request, "projects/project_form.html", {"page_title": "新建技改项目", "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, code):
+    project = _get_project_for_user(request, code)
+    require_manager(request.user)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        project = form.save(commit=False)
+        try:
+            services.save_project(request.user, project, programmes=list(form.cleaned_data["programmes"]),
+                                  officers=list(form.cleaned_data["officers"]),
+                                  expected_version=form.cleaned_data.get("version") or project.version)
+        except services.ProjectError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, "项目信息已保存")
+            return redirect(f"/projects/{project.code}/")
+    ctx = {"page_title": f"编辑：{project.name}", "form": form, "project": project}
+    return render(request, "projects/project_form.html", ctx)
+
+
+@login_required
+def project_detail(request, code):
+    project = _get_project_for_user(request, code)
+    access = get_access(request.user)
+    period = stats.latest_period()
+    series = stats.investment_series(project)
+    by_period = {row["period"]: row for row in series}
+    rows = [dict(row, ytd_ly=(by_period.get(periods.same_period_last_year(row["period"])) or {}).get("ytd"))
+            for row in reversed(series)]
+    applications = (FundApplication.objects.filter(project=project).select_related("fund")
+                    .annotate(paid=Sum("disbursements__amount")))
+    ctx = {
+        "page_title": project.name,
+        "p": project,
+        "flags": project.flags(stats.period_end(period)),
+        "flag_period": periods.label(period, merge_jan_feb=False),
+        "timeline": project.stage_changes.all(),
+        "lifecycle": [(s, s.label) for s in LIFECYCLE],
+        "stage_index": _stage_index(project),
+        "next_stage": services.next_stage(project.stage),
+        "investments": rows,
+        "chart": {"periods": [r["period"] for r in series], "month": [str(r["month"]) for r in series],
+                  "ytd": [str(r["ytd"]) for r in series]},
+        "history": InvestmentChange.objects.filter(investment__project=project)
+                   .select_related("investment").order_by("-at", "-id")[:20],
+        "applications": applications,
+        "documents": project.documents.all(),
+        "programmes": project.programmes.all(),
+        "officers": project.officers.all(),
+        "can_manage": _can_manage(request.user),
+        "can_report": not access.read_only and project.stage not in services.NOT_REPORTING,
+        "stage_form": StageForm(initial={"version": project.version}),
+        "investment_form": InvestmentForm(initial={"period": period}),
+        "document_form": DocumentForm(),
+        "audit": entries_for(project)[:30] if access.is_bureau else [],
+    }
+    return render(request, "projects/project_detail.html", ctx)
+
+
+def _resolves(path):
+    """Whether another app serves `path` yet (the plans fragment belongs to the analysis app)."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def _stage_index(project):
+    stage = project.paused_from if project.stage == Stage.PAUSED else project.stage
+    return LIFECYCLE.index(stage) if stage in LIFECYCLE else -1
+
+
+@login_required
+@require_POST
+def project_stage(request, code):
+    project = _get_project_for_user(request, code)
+    require_manager(request.user)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的日期")
+        return redirect(f"/projects/{project.code}/")
+    d = form.cleaned_data
+    try:
+        project = services.transition(request.user, project, d["action"], d["date"], note=d["note"],
+                                      record_number=d["record_number"], expected_version=d["version"])
+    except services.ProjectError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, f"项目阶段已变更为“{project.get_stage_display()}”")
+    return redirect(f"/projects/{project.code}/")
+
+
+@login_required
+@require_POST
+def project_investment(request, code):
+    project = _get_project_for_user(request, code)
+    require_reporter(request.user)
+    form = InvestmentForm(request.POST)
+    if not form.is_valid():
+        errors = "；".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"填报有误：{errors}")
+        return redirect(f"/projects/{project.code}/#investment")
+    d = form.cleaned_data
+    try:
+        outcome = services.report_investment(request.user, project, d["period"], d["month"], d["ytd"])
+    except services.ProjectError as e:
+        messages.error(request, str(e))
+    else:
+        label = periods.label(d["period"], merge_jan_feb=False)
+        messages.success(request, {"created": f"已填报{label}完成投资", "updated": f"已更新{label}完成投资",
+                                   "unchanged": f"{label}完成投资未变化"}[outcome])
+    return redirect(f"/projects/{project.code}/#investment")
+
+
+@login_required
+@require_POST
+def document_upload(request, code):
+    project = _get_project_for_user(request, code)
+    require_reporter(request.user)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件并选择类别")
+        return redirect(f"/projects/{project.code}/#documents")
+    d = form.cleaned_data
+    try:
+        services.add_document(request.user, project, d["file"], title=d["title"], kind=d["kind"],
+                              number=d["number"])
+    except services.ProjectError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "文件已上传")
+    return redirect(f"/projects/{project.code}/#documents")
+
+
+@login_required
+def document_download(request, code, pk):
+    project = _get_project_for_user(request, code)
+    doc = get_object_or_404(project.documents, pk=pk)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as e:
+        raise Http404("文件不存在") from e
+    name = doc.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=doc.content_type or None)
+
+
+@login_required
+def dashboard(request):
+    period = _period(request)
+    year = periods.split(period)[0]
+    scope = _scope(request.user)
+    applications = None if get_access(request.user).sees_all else FundApplication.objects.for_user(request.user)
+    county = stats.investment_rows(period, "county", scope)[0]
+    key = stats.key_project_summary(year, scope)
+    overdue = (Project.objects.for_user(request.user).overdue(stats.period_end(period))
+               .select_related("enterprise", "town").order_by("planned_completion", "code"))
+    ctx = {
+        "page_title": "技改项目监测",
+        "period": period,
+        "year": year,
+        "period_label": periods.label(period, merge_jan_feb=False),
+        "ytd_label": periods.ytd_label(period),
+        "county": county,
+        "towns": stats.investment_rows(period, "town", scope),
+        "industries": stats.investment_rows(period, "industry", scope),
+        "key": key,
+        "stage_chart": {"labels": [s["label"] for s in key["by_stage"]],
+                        "counts": [s["count"] for s in key["by_stage"]],
+                        "totals": [str(stats.wan_to_yi(s["total_investment"])) for s in key["by_stage"]]},
+        "overdue": overdue,
+        "programmes": stats.programme_rows(year, scope),
+        "funds": stats.fund_summary(year, applications),
+        "fund_rows": stats.fund_rows(year, "programme", applications),
+        "periods": stats.available_periods(),
+        "show_plans": not get_access(request.user).is_enterprise or get_access(request.user).sees_all,
+        "plans_available": _resolves("/analysis/plans/"),
+    }
+    return render(request, "projects/dashboard.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_import(request):
+    require_bureau(request.user)
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if not upload:
+            error = "请选择要导入的文件"
+        else:
+            try:
+                report = services.import_investment(read_rows(upload), user=request.user)
+            except WorkbookError as e:
+                error = str(e)
+            else:
+                if report.ok:
+                    messages.success(request, report.summary())
+    ctx = {"page_title": "导入项目完成投资", "report": report, "error": error, "headers": services.IMPORT_HEADERS}
+    status = 400 if error or (report and not report.ok) else 200
+    return render(request, "projects/investment_import.html", ctx, status=status)
+
+
+@login_required
+def fund_overview(request):
+    access = get_access(request.user)
+    years = list(FundProgramme.objects.order_by("-year").values_list("year", flat=True).distinct())
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else
+                                                                                    dt.date.today().year)
+    apps = FundApplication.objects.for_user(request.user).filter(fund__year=year)
+    scope = None if access.sees_all else apps
+    ctx = {
+        "page_title": f"{year}年技改扶持资金",
+        "year": year,
+        "years": years,
+        "summary": stats.fund_summary(year, scope),
+        "tables": [("资金项目", stats.fund_rows(year, "programme", scope)),
+                   ("镇街", stats.fund_rows(year, "town", scope)),
+                   ("企业", stats.fund_rows(year, "enterprise", scope))],
+        "funds": FundProgramme.objects.filter(year=year),
+        "applications": apps.select_related("fund", "enterprise", "project").annotate(
+            paid=Sum("disbursements__amount")).order_by("fund", "status", "applied_on"),
+        "can_act": access.is_bureau,
+        "action_form": FundActionForm(),
+    }
+    return render(request, "projects/fund_overview.html", ctx)
+
+
+@login_required
+@require_POST
+def fund_application_action(request, pk):
+    app = get_object_or_404(FundApplication.objects.for_user(request.user), pk=pk)
+    require_bureau(request.user)
+    form = FundActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的日期和金额")
+        return redirect(f"/projects/funds/?year={app.fund.year}")
+    d = form.cleaned_data
+    try:
+        if d["action"] == "review":
+            services.review_application(request.user, app, d["date"], expected_version=d["version"])
+        elif d["action"] == "approve":
+            services.approve_application(request.user, app, d["date"], d["amount"], expected_version=d["version"])
+        elif d["action"] == "reject":
+            services.reject_application(request.user, app, d["date"], d["note"], expected_version=d["version"])
+        else:
+            services.disburse(request.user, app, d["date"], d["amount"], voucher=d["note"])
+    except services.ProjectError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "已保存")
+    return redirect(f"/projects/funds/?year={app.fund.year}")
+
+
+@login_required
+def investment_template(request):
+    require_bureau(request.user)
+    period = _period(request)
+    qs = Project.objects.exclude(stage__in=[*services.NOT_REPORTING, Stage.TERMINATED]).order_by("code")
+    exporter = InvestmentTemplateExporter(qs, period)
+    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename())}"
+    return response

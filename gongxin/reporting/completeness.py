@@ -1,0 +1,84 @@
+"""Completeness (催报): who was expected to file a form for a period, who did, on time, by town."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from gongxin.lib import periods as P
+from gongxin.lib.numbers import pct
+from gongxin.registry.models import Enterprise
+
+from .models import Notice, Return
+
+MISSING_LABELS = {None: "未填报", Return.Status.DRAFT: "草稿未报送", Return.Status.RETURNED: "已退回待重报"}
+
+
+@dataclass
+class Tally:
+    name: str
+    expected: int = 0
+    submitted: int = 0  # submitted or later (counted)
+    approved: int = 0  # approved or accepted
+    accepted: int = 0
+    on_time: int = 0
+    missing: list = field(default_factory=list)
+
+    @property
+    def submitted_pct(self):
+        return pct(self.submitted, self.expected)
+
+    @property
+    def on_time_pct(self):
+        return pct(self.on_time, self.expected)
+
+
+@dataclass
+class Missing:
+    enterprise: Enterprise
+    status: str
+    reminded: bool
+
+
+def deadline_end(form, period):
+    """The end of the deadline day (a submission on the deadline day is on time)."""
+    day = P.deadline(period, form.deadline_day) + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day))
+
+
+def completeness(user, form, period):
+    """(total Tally, [Tally by town]) over the enterprises on the period's year list that `user` sees.
+
+    On-time rate: returns submitted by the end of the deadline day ÷ expected (imported returns,
+    which have no submission time, do not count as on time)."""
+    year = P.split(period)[0]
+    enterprises = (Enterprise.objects.for_user(user).on_list(year).select_related("town")
+                   .order_by("town__code", "uscc"))
+    returns = {e: (s, t) for e, s, t in Return.objects.filter(form=form, period=period).values_list(
+        "enterprise_id", "status", "submitted_at")}
+    reminded = set(Notice.objects.filter(form=form, period=period, kind=Notice.Kind.REMIND)
+                   .values_list("enterprise_id", flat=True))
+    end = deadline_end(form, period)
+    total, towns = Tally("合计"), {}
+    for e in enterprises:
+        town = towns.setdefault(e.town_id, Tally(e.town.name))
+        status, submitted_at = returns.get(e.id, (None, None))
+        for tally in (total, town):
+            tally.expected += 1
+            if status in Return.COUNTED:
+                tally.submitted += 1
+                tally.approved += status in (Return.Status.APPROVED, Return.Status.ACCEPTED)
+                tally.accepted += status == Return.Status.ACCEPTED
+                tally.on_time += bool(submitted_at and submitted_at < end)
+        if status not in Return.COUNTED:
+            item = Missing(e, MISSING_LABELS.get(status, status), e.id in reminded)
+            total.missing.append(item)
+            town.missing.append(item)
+    return total, list(towns.values())
+
+
+def missing_enterprises(form, period):
+    """Enterprises on the year's list (all towns) with no counted return for the period."""
+    year = P.split(period)[0]
+    counted = Return.objects.filter(form=form, period=period, status__in=Return.COUNTED).values("enterprise_id")
+    return Enterprise.objects.on_list(year).exclude(pk__in=counted).order_by("uscc")

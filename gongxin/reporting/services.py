@@ -1,0 +1,287 @@
+"""The life of a return: save, submit, approve, send back, accept, reopen.
+
+Each function runs in one transaction, locks the return, checks who may act and that the return
+is in a state that allows it (raising `DomainError` with a Chinese message otherwise), checks the
+version the user loaded (a stale save is refused with `ConflictError`: nothing is lost, the user's
+figures stay on the page), records every changed cell in `ValueChange` and leaves an audit entry.
+Who-may-act refusals raise `PermissionDenied` (→ 403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongxin.accounts.audit import log_action
+from gongxin.accounts.scoping import get_access
+
+from .models import Indicator, ProductLine, Return, ReturnValue, ValueChange
+from .validation import COLUMNS, validate_return
+
+S = Return.Status
+PRODUCT_COLUMNS = {"qty_month": "本月产量", "qty_ytd": "1-本月产量", "qty_month_ly": "上年同月产量",
+                   "qty_ytd_ly": "上年1-同月产量", "price": "本月平均出厂价格", "price_ly": "上年同月平均出厂价格"}
+
+
+class DomainError(Exception):
+    """A transition the return's state does not allow; the message is for the user."""
+
+
+class ConflictError(DomainError):
+    """Somebody saved the return since the user loaded it."""
+
+
+class ValidationFailed(DomainError):
+    def __init__(self, findings, message="报表未通过审核，请按提示修改后再报送"):
+        super().__init__(message)
+        self.findings = findings
+
+
+# ---------------------------------------------------------------- who may act
+
+
+def can_fill(user, enterprise):
+    access = get_access(user)
+    return access.is_bureau or enterprise.id in access.enterprise_ids
+
+
+def can_review(user, enterprise):
+    """Approve or send back: the town officer of the enterprise's town, or the bureau."""
+    access = get_access(user)
+    return access.is_bureau or (access.is_town_officer and enterprise.town_id in access.region_ids)
+
+
+def can_accept(user):
+    return get_access(user).is_bureau
+
+
+def can_reopen(user):
+    return get_access(user).is_admin
+
+
+def editable_statuses(user):
+    """Reporters edit drafts and returned returns; the bureau may also correct returns in review."""
+    if get_access(user).is_bureau:
+        return (S.DRAFT, S.RETURNED, S.SUBMITTED, S.APPROVED)
+    return (S.DRAFT, S.RETURNED)
+
+
+def _require(allowed, message):
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_state(ret, allowed, action):
+    if ret.status not in allowed:
+        if ret.status == S.ACCEPTED:
+            raise DomainError(f"该报表已受理并锁定，不能{action}；如需更正，请由系统管理员重新开放。")
+        raise DomainError(f"该报表当前状态为“{ret.get_status_display()}”，不能{action}。")
+
+
+def _locked(ret, expected_version):
+    """The return re-read under a row lock, after checking the version the user started from."""
+    current = Return.objects.select_for_update().select_related("enterprise", "form").get(pk=ret.pk)
+    if expected_version not in (None, "") and current.version != int(expected_version):
+        raise ConflictError(f"该报表已被他人修改或处理（您打开的是第{expected_version}版，当前为第{current.version}版）。您填写的内容未保存，"
+                            "已保留在页面上；请刷新查看最新数据后再操作。")
+    return current
+
+
+def _bump(ret, *fields):
+    ret.version += 1
+    ret.save(update_fields=["version", "updated_at", *fields])
+
+
+def _actor(user):
+    return user.get_username() if getattr(user, "pk", None) else "系统命令"
+
+
+# ---------------------------------------------------------------- values and history
+
+
+def _cell_changes(ret, user, reason, old_by_field, new_by_field, labels):
+    actor = _actor(user)
+    return [ValueChange(ret=ret, field=f, label=labels[f], old=old_by_field.get(f), new=new,
+                        user=user if getattr(user, "pk", None) else None, actor=actor, reason=reason[:300])
+            for f, new in new_by_field.items() if old_by_field.get(f) != new]
+
+
+def apply_values(ret, user, values, notes=None, reason=""):
+    """Write {indicator code: {column: Decimal|None}} (and ly notes) onto `ret`; returns the changes."""
+    notes = notes or {}
+    indicators = {i.code: i for i in Indicator.objects.filter(form_id=ret.form_id)}
+    existing = {v.indicator.code: v for v in ReturnValue.objects.filter(ret=ret).select_related("indicator")}
+    changes = []
+    for code, cols in values.items():
+        ind = indicators.get(code)
+        if ind is None:
+            continue
+        row = existing.get(code) or ReturnValue(ret=ret, indicator=ind, enterprise_id=ret.enterprise_id,
+                                                period=ret.period)
+        old = {f"{code}.{c}": getattr(row, c) for c in COLUMNS}
+        new = {f"{code}.{c}": cols.get(c) for c in COLUMNS if c in cols}
+        labels = {f"{code}.{c}": f"{ind.name}·{COLUMNS[c]}" for c in COLUMNS}
+        note = (notes.get(code) or "").strip() if code in notes else row.ly_note
+        cell_reason = reason
+        if note and note != row.ly_note:
+            cell_reason = f"{reason}；上年数说明：{note}" if reason else f"上年数说明：{note}"
+        found = _cell_changes(ret, user, cell_reason, old, new, labels)
+        if found or note != row.ly_note or row.pk is None:
+            for c in COLUMNS:
+                if c in cols:
+                    setattr(row, c, cols[c])
+            row.ly_note = note[:200]
+            row.save()
+        changes.extend(found)
+    return changes
+
+
+def apply_products(ret, user, products, reason=""):
+    """Write product lines {product: {column: value}}; a line with every column blank is removed."""
+    existing = {line.product_id: line for line in ProductLine.objects.filter(ret=ret).select_related("product")}
+    changes = []
+    for product, cols in products.items():
+        line = existing.get(product.id)
+        if line is None and all(cols.get(c) is None for c in PRODUCT_COLUMNS):
+            continue
+        line = line or ProductLine(ret=ret, product=product, enterprise_id=ret.enterprise_id, period=ret.period)
+        key = f"product:{product.code}"
+        old = {f"{key}.{c}": getattr(line, c) for c in PRODUCT_COLUMNS}
+        new = {f"{key}.{c}": cols.get(c) for c in PRODUCT_COLUMNS}
+        labels = {f"{key}.{c}": f"{product.name}·{label}" for c, label in PRODUCT_COLUMNS.items()}
+        found = _cell_changes(ret, user, reason, old, new, labels)
+        if not found:
+            continue
+        if all(v is None for v in new.values()):
+            line.delete()
+        else:
+            for c in PRODUCT_COLUMNS:
+                setattr(line, c, cols.get(c))
+            line.save()
+        changes.extend(found)
+    return changes
+
+
+def _get_or_create(ret, user):
+    """The saved return for `ret` (which may be new: enterprise, form and period set)."""
+    if ret.pk:
+        return ret, False
+    try:
+        with transaction.atomic():
+            ret.save()
+    except IntegrityError as e:
+        raise ConflictError("该报表刚刚已由他人创建。您填写的内容未保存，已保留在页面上；请刷新后再操作。") from e
+    log_action(user, "create", ret, {"period": ret.period, "form": ret.form.code})
+    return ret, True
+
+
+def _write(user, ret, values, notes, explanation, products, expected_version, reason, action):
+    _require(can_fill(user, ret.enterprise), "您无权填报或修改该企业的报表")
+    ret, created = _get_or_create(ret, user)
+    ret = _locked(ret, None if created else expected_version)
+    _require_state(ret, editable_statuses(user), action)
+    changes = apply_values(ret, user, values or {}, notes, reason)
+    if products:
+        changes += apply_products(ret, user, products, reason)
+    ValueChange.objects.bulk_create(changes)
+    if explanation is not None:
+        ret.explanation = explanation.strip()
+    return ret, changes
+
+
+@transaction.atomic
+def save_draft(user, ret, values, *, notes=None, explanation=None, products=None, expected_version=None,
+               reason=""):
+    """Save figures without submitting; the return stays in (or, when new, starts as) its state."""
+    ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, reason, "修改")
+    _bump(ret, "explanation")
+    log_action(user, "save", ret, {"changed": len(changes), "status": ret.status})
+    return ret
+
+
+@transaction.atomic
+def submit_return(user, ret, values=None, *, notes=None, explanation=None, products=None, expected_version=None,
+                  today=None):
+    """Save and submit. Errors, or warnings without an explanation, refuse it: nothing is saved."""
+    if ret.pk:
+        _require(can_fill(user, ret.enterprise), "您无权报送该企业的报表")
+        _require_state(ret, (S.DRAFT, S.RETURNED), "报送")
+    ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, "报送", "报送")
+    _require_state(ret, (S.DRAFT, S.RETURNED), "报送")
+    findings = validate_return(ret, today=today)
+    errors = [f for f in findings if f.is_error]
+    warnings = [f for f in findings if not f.is_error]
+    if errors:
+        raise ValidationFailed(findings)
+    if warnings and not ret.explanation:
+        raise ValidationFailed(findings, "报表存在预警，请在“预警说明”中写明原因后再报送")
+    ret.status, ret.submitted_at = S.SUBMITTED, timezone.now()
+    _bump(ret, "status", "submitted_at", "explanation")
+    log_action(user, "submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
+                                     "explanation": ret.explanation if warnings else ""})
+    return ret
+
+
+@transaction.atomic
+def approve_return(user, ret, expected_version=None):
+    _require(can_review(user, ret.enterprise), "只有企业所在镇街的工业专干或工信局可以审核该报表")
+    ret = _locked(ret, expected_version)
+    _require_state(ret, (S.SUBMITTED,), "审核通过")
+    ret.status, ret.approved_at = S.APPROVED, timezone.now()
+    _bump(ret, "status", "approved_at")
+    log_action(user, "approve", ret, {})
+    return ret
+
+
+@transaction.atomic
+def return_to_enterprise(user, ret, reason, expected_version=None):
+    _require(can_review(user, ret.enterprise), "只有企业所在镇街的工业专干或工信局可以退回该报表")
+    if not (reason or "").strip():
+        raise DomainError("退回报表须填写退回原因")
+    ret = _locked(ret, expected_version)
+    _require_state(ret, (S.SUBMITTED, S.APPROVED), "退回")
+    ret.status, ret.return_reason, ret.approved_at = S.RETURNED, reason.strip(), None
+    _bump(ret, "status", "return_reason", "approved_at")
+    log_action(user, "return", ret, {"reason": ret.return_reason})
+    return ret
+
+
+@transaction.atomic
+def accept_return(user, ret, expected_version=None):
+    _require(can_accept(user), "只有工信局工作人员可以受理报表")
+    ret = _locked(ret, expected_version)
+    _require_state(ret, (S.SUBMITTED, S.APPROVED), "受理")
+    ret.status, ret.accepted_at = S.ACCEPTED, timezone.now()
+    _bump(ret, "status", "accepted_at")
+    log_action(user, "accept", ret, {})
+    return ret
+
+
+@transaction.atomic
+def reopen_return(user, ret, reason, expected_version=None):
+    """Unlock an accepted return: it goes back to the enterprise (returned) with the reason."""
+    _require(can_reopen(user), "只有系统管理员可以重新开放已受理的报表")
+    if not (reason or "").strip():
+        raise DomainError("重新开放报表须填写原因")
+    ret = _locked(ret, expected_version)
+    _require_state(ret, (S.ACCEPTED,), "重新开放")
+    ret.status, ret.return_reason, ret.accepted_at, ret.approved_at = S.RETURNED, reason.strip(), None, None
+    _bump(ret, "status", "return_reason", "accepted_at", "approved_at")
+    log_action(user, "reopen", ret, {"reason": ret.return_reason})
+    return ret
+
+
+TRANSITIONS = {"approve": approve_return, "accept": accept_return}
+
+
+def bulk_transition(user, action, items):
+    """Approve or accept several returns [(ret, version)]; returns (done, [(ret, message)] refused).
+
+    Each return is its own transaction: one refused return does not undo the others."""
+    func = TRANSITIONS[action]
+    done, refused = [], []
+    for ret, version in items:
+        try:
+            done.append(func(user, ret, expected_version=version))
+        except (DomainError, PermissionDenied) as e:
+            refused.append((ret, str(e)))
+    return done, refused

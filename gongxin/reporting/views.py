@@ -1,0 +1,481 @@
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongxin.accounts.audit import entries_for
+from gongxin.accounts.scoping import get_access, region_q, require_bureau
+from gongxin.lib import periods as P
+from gongxin.lib.excel import WorkbookError, read_rows
+from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.lib.numbers import to_decimal
+from gongxin.registry.models import Enterprise, Region
+
+from . import services
+from .completeness import completeness as completeness_tally
+from .exporters import MissingExporter, ReturnTemplateExporter
+from .importing import import_returns
+from .models import Form, Indicator, Notice, Product, ProductLine, Return, ReturnValue
+from .validation import (
+    COLUMNS,
+    Finding,
+    columns_of,
+    derived_month,
+    last_year_values,
+    previous_ytd,
+    validate_return,
+)
+
+S = Return.Status
+ACTION_LABELS = {"create": "创建报表", "save": "保存草稿", "submit": "报送", "approve": "镇街审核通过",
+                 "return": "退回企业", "accept": "工信局受理", "reopen": "重新开放", "import": "导入"}
+
+
+# ---------------------------------------------------------------- fetching with scope
+
+
+def _get_return_context(request, uscc, form_code, period):
+    """(enterprise, form, period, return or None) if the user may see the enterprise, else 404."""
+    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user).select_related("town"),
+                                   uscc=uscc.upper())
+    form = get_object_or_404(Form, code=form_code, is_active=True)
+    try:
+        period = P.parse_period(period)
+    except P.PeriodError as e:
+        raise Http404("报告期无效") from e
+    if not P.is_reported(period, form.merge_jan_feb):
+        raise Http404("该报告期不单独报送")
+    ret = Return.objects.filter(enterprise=enterprise, form=form, period=period).first()
+    return enterprise, form, period, ret
+
+
+def _latest_period(form):
+    latest = Return.objects.filter(form=form).order_by("-period").values_list("period", flat=True).first()
+    return latest or P.current_period()
+
+
+def _return_url(ret):
+    return f"/returns/{ret.enterprise.uscc}/{ret.form.code}/{ret.period}/"
+
+
+# ---------------------------------------------------------------- lists
+
+
+@login_required
+def return_list(request):
+    access = get_access(request.user)
+    if access.is_enterprise and not (access.sees_all or access.is_town_officer):
+        return _my_returns(request, access)
+    forms = Form.objects.filter(is_active=True)
+    form = forms.filter(code=request.GET.get("form") or "output").first() or forms.first()
+    period = request.GET.get("period") or _latest_period(form)
+    try:
+        period = P.parse_period(period)
+    except P.PeriodError:
+        period = _latest_period(form)
+    f = {k: request.GET.get(k, "").strip() for k in ("town", "status", "q")}
+    qs = Return.objects.for_user(request.user).filter(form=form, period=period)
+    if f["town"]:
+        qs = qs.filter(enterprise__town__code=f["town"])
+    if f["status"]:
+        qs = qs.filter(status=f["status"])
+    if f["q"]:
+        qs = qs.filter(enterprise__in=Enterprise.objects.search(f["q"]))
+    qs = qs.select_related("enterprise__town", "form").order_by("enterprise__town__code", "enterprise__uscc")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    ctx = {
+        "page_title": "月度报表", "page": page, "form": form, "forms": forms, "period": period, "filters": f,
+        "period_label": P.label(period, form.merge_jan_feb),
+        "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)],
+        "towns": Region.objects.towns().filter(region_q(request.user)), "statuses": S.choices,
+        "can_approve": access.is_bureau or access.is_town_officer, "can_accept": access.is_bureau,
+        "access": access,
+    }
+    return render(request, "reporting/return_list.html", ctx)
+
+
+def owed_periods(enterprise, form, today=None):
+    """Periods of the enterprise's list years, up to the current one, without a counted return."""
+    current = P.current_period(today)
+    done = set(Return.objects.filter(enterprise=enterprise, form=form, status__in=Return.COUNTED)
+               .values_list("period", flat=True))
+    closed = set(form.periods.filter(closed_at__isnull=False).values_list("period", flat=True))
+    owed = []
+    for year in enterprise.years_on_list:
+        for period in P.periods_of_year(year, form.merge_jan_feb):
+            if period <= current and period not in done and period not in closed:
+                owed.append(period)
+    return owed
+
+
+def _my_returns(request, access):
+    enterprises = Enterprise.objects.filter(pk__in=access.enterprise_ids).order_by("uscc")
+    forms = list(Form.objects.filter(is_active=True))
+    owed = [(e, form, p, P.label(p, form.merge_jan_feb)) for e in enterprises for form in forms
+            if form.code == "output" for p in owed_periods(e, form)]
+    returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
+               .order_by("-period", "form__order"))
+    page = Paginator(returns, 30).get_page(request.GET.get("page"))
+    notices = Notice.objects.filter(enterprise__in=enterprises).select_related("form")[:10]
+    ctx = {"page_title": "我的月度报表", "page": page, "owed": owed[-12:][::-1], "owed_count": len(owed),
+           "notices": notices}
+    return render(request, "reporting/my_returns.html", ctx)
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Approve or accept the ticked returns: first a confirmation page, then the transitions."""
+    action = request.POST.get("action")
+    if action not in services.TRANSITIONS:
+        raise Http404
+    access = get_access(request.user)
+    if access.read_only or (action == "accept" and not access.is_bureau) or access.is_enterprise and not (
+            access.is_bureau or access.is_town_officer):
+        raise PermissionDenied("您无权执行批量操作")
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    returns = list(Return.objects.for_user(request.user).filter(pk__in=ids)
+                   .select_related("enterprise__town", "form").order_by("enterprise__uscc"))
+    back = request.POST.get("back") or "/returns/"
+    if not back.startswith("/returns/"):
+        back = "/returns/"
+    if not returns:
+        messages.warning(request, "请先勾选要处理的报表")
+        return redirect(back)
+    label = "审核通过" if action == "approve" else "受理"
+    if request.POST.get("confirm") != "yes":
+        ctx = {"page_title": f"批量{label}确认", "returns": returns, "action": action, "label": label, "back": back}
+        return render(request, "reporting/bulk_confirm.html", ctx)
+    versions = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
+    done, refused = services.bulk_transition(request.user, action, [(r, versions.get(r.pk)) for r in returns])
+    if done:
+        messages.success(request, f"已{label}{len(done)}份报表")
+    for ret, message in refused:
+        messages.error(request, f"{ret.enterprise.name}：{message}")
+    return redirect(back)
+
+
+# ---------------------------------------------------------------- the return page
+
+
+def _parse_entry(post, indicators, products):
+    """Typed figures → (values, notes, products, findings for cells that are not numbers)."""
+    values, notes, lines, bad = {}, {}, {}, []
+    for ind in indicators:
+        values[ind.code] = {}
+        for col in columns_of(ind):
+            name = f"{ind.code}.{col}"
+            try:
+                values[ind.code][col] = to_decimal(post.get(name))
+            except ValueError:
+                values[ind.code][col] = None
+                bad.append(Finding(name, "error", f"{ind.name}“{COLUMNS[col]}”应填数字"))
+        if f"note.{ind.code}" in post:
+            notes[ind.code] = post.get(f"note.{ind.code}", "")
+    new_id = post.get("pnew")
+    for product in products:
+        prefix = f"p{product.id}" if f"p{product.id}.qty_ytd" in post else ("pnew" if str(product.id) == new_id else None)
+        if prefix is None:
+            continue
+        cols = {}
+        for col, label in services.PRODUCT_COLUMNS.items():
+            try:
+                cols[col] = to_decimal(post.get(f"{prefix}.{col}"))
+            except ValueError:
+                cols[col] = None
+                bad.append(Finding(f"product:{product.code}.{col}", "error", f"{product.name}“{label}”应填数字"))
+            if cols[col] is not None and cols[col] < 0:
+                bad.append(Finding(f"product:{product.code}.{col}", "error", f"{product.name}“{label}”不能为负数"))
+        lines[product] = cols
+    return values, notes, lines, bad
+
+
+def _input_text(value):
+    return "" if value is None else _fmt(value).replace(",", "")
+
+
+def _entry_rows(indicators, values, notes, previous, last_year, findings):
+    """One row per indicator: its cells (value, state), derived month, last-year figures, messages."""
+    by_field, by_indicator = {}, {}
+    for f in findings:
+        by_indicator.setdefault(f.indicator, []).append(f)
+        if by_field.get(f.field) != "error":
+            by_field[f.field] = f.severity
+    rows = []
+    for ind in indicators:
+        vals = values.get(ind.code, {})
+        reported = (last_year or {}).get(ind.code)
+        cells = [{"name": f"{ind.code}.{col}", "col": col, "label": COLUMNS[col], "value": _input_text(vals.get(col)),
+                  "ly": col in ("month_ly", "ytd_ly"), "state": by_field.get(f"{ind.code}.{col}")}
+                 if col in columns_of(ind) else None for col in COLUMNS]
+        rows.append({
+            "ind": ind, "cells": cells, "note": notes.get(ind.code, ""),
+            "derived": derived_month(vals.get("ytd"), previous, ind.code) if ind.has_month else None,
+            "reported": reported, "findings": by_indicator.get(ind.code, []),
+            "ly_changed": bool(notes.get(ind.code)) or any(
+                reported and vals.get(c) is not None and reported.get(c) is not None and vals.get(c) != reported[c]
+                for c in ("month_ly", "ytd_ly")),
+        })
+    return rows
+
+
+def _product_rows(ret, enterprise, period, posted=None):
+    """Product lines to show: saved lines, and last year's products pre-filled; plus the products to add."""
+    year = P.split(period)[0]
+    monitored = list(Product.objects.filter(monitored__year=year).order_by("code"))
+    saved = {line.product_id: line for line in ProductLine.objects.filter(ret=ret)} if ret else {}
+    last = {line.product_id: line for line in ProductLine.objects.filter(
+        enterprise=enterprise, period=P.same_period_last_year(period), ret__status__in=Return.COUNTED)}
+    rows = []
+    for product in monitored:
+        line, ly = saved.get(product.id), last.get(product.id)
+        if posted is not None and product in posted:
+            vals = posted[product]
+        elif line:
+            vals = {c: getattr(line, c) for c in services.PRODUCT_COLUMNS}
+        elif ly:
+            vals = {"qty_month_ly": ly.qty_month, "qty_ytd_ly": ly.qty_ytd, "price_ly": ly.price}
+        else:
+            continue
+        rows.append({"product": product, "cells": [{"name": f"p{product.id}.{c}", "value": _input_text(vals.get(c))}
+                                                   for c in services.PRODUCT_COLUMNS]})
+    shown = {r["product"].id for r in rows}
+    return rows, [p for p in monitored if p.id not in shown], monitored
+
+
+def _history(ret):
+    if ret is None:
+        return []
+    items = [{"at": c.at, "who": c.actor, "what": f"{c.label}：{_fmt(c.old)} → {_fmt(c.new)}", "why": c.reason}
+             for c in ret.changes.all()]
+    for a in entries_for(ret):
+        data = a.data or {}
+        why = data.get("reason") or data.get("explanation") or (f"文件：{data['file']}" if data.get("file") else "")
+        items.append({"at": a.at, "who": a.actor, "what": ACTION_LABELS.get(a.action, a.action), "why": why,
+                      "workflow": True})
+    return sorted(items, key=lambda i: i["at"], reverse=True)
+
+
+def _fmt(value):
+    if value is None:
+        return "空"
+    return f"{value.normalize():,f}" if value != value.to_integral() else f"{value.quantize(1):,f}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_page(request, uscc, form_code, period):
+    enterprise, form, period, ret = _get_return_context(request, uscc, form_code, period)
+    indicators = list(Indicator.objects.filter(form=form))
+    can_fill = services.can_fill(request.user, enterprise)
+    editable = can_fill and (ret is None or ret.status in services.editable_statuses(request.user))
+    products = list(Product.objects.filter(monitored__year=P.split(period)[0])) if form.has_products else []
+    previous = previous_ytd(enterprise.id, form, period)
+    last_year = last_year_values(enterprise.id, form, period)
+    findings, error, posted_lines = [], None, None
+    if request.method == "POST":
+        if not can_fill:
+            raise PermissionDenied("您无权填报该企业的报表")
+        values, notes, posted_lines, bad = _parse_entry(request.POST, indicators, products)
+        explanation = request.POST.get("explanation", "")
+        target = ret or Return(enterprise=enterprise, form=form, period=period)
+        kwargs = {"notes": notes, "explanation": explanation, "products": posted_lines,
+                  "expected_version": request.POST.get("version")}
+        try:
+            if bad:
+                raise services.ValidationFailed(bad, "有填写格式错误，请按提示修改")
+            if request.POST.get("action") == "submit":
+                ret = services.submit_return(request.user, target, values, **kwargs)
+                messages.success(request, "报表已报送，等待镇街审核")
+            else:
+                ret = services.save_draft(request.user, target, values, **kwargs)
+                messages.success(request, "已保存草稿")
+            return redirect(_return_url(ret))
+        except services.ValidationFailed as e:
+            findings, error = e.findings, str(e)
+        except services.DomainError as e:
+            error = str(e)
+    else:
+        values, notes = _saved_or_prefilled(ret, last_year)
+        explanation = ret.explanation if ret else ""
+        if editable and ret is not None:
+            findings = validate_return(values, form=form, period=period, enterprise_id=enterprise.id, notes=notes,
+                                       previous=previous, last_year=last_year)
+    product_rows, addable, _ = (_product_rows(ret, enterprise, period, posted_lines) if form.has_products
+                                else ([], [], []))
+    access = get_access(request.user)
+    status = ret.status if ret else None
+    can_review = services.can_review(request.user, enterprise)
+    ctx = {
+        "page_title": f"{enterprise.name} · {form.name}表 · {P.label(period, form.merge_jan_feb)}",
+        "e": enterprise, "form": form, "period": period, "ret": ret, "editable": editable, "error": error,
+        "rows": _entry_rows(indicators, values, notes, previous, last_year, findings),
+        "general_findings": [f for f in findings if not f.field or f.field.startswith("product:")],
+        "warnings": [f for f in findings if not f.is_error], "explanation": explanation,
+        "product_rows": product_rows, "addable": addable, "has_products": form.has_products,
+        "first_period": previous == {}, "previous_label": _previous_label(form, period),
+        "deadline": P.deadline(period, form.deadline_day), "history": _history(ret),
+        "can_approve": can_review and status == S.SUBMITTED,
+        "can_return": can_review and status in (S.SUBMITTED, S.APPROVED),
+        "can_accept": services.can_accept(request.user) and status in (S.SUBMITTED, S.APPROVED),
+        "can_reopen": access.is_admin and status == S.ACCEPTED,
+        "base_url": f"/returns/{enterprise.uscc}/{form.code}/{period}/",
+    }
+    return render(request, "reporting/return_page.html", ctx, status=400 if error else 200)
+
+
+def _previous_label(form, period):
+    prev = P.previous_in_year(period, form.merge_jan_feb)
+    return P.label(prev, form.merge_jan_feb) if prev else None
+
+
+def _saved_or_prefilled(ret, last_year):
+    """The saved figures, or for a new return last year's figures in the last-year columns."""
+    if ret is not None:
+        values, notes = {}, {}
+        for v in ReturnValue.objects.filter(ret=ret).select_related("indicator"):
+            values[v.indicator.code] = {c: getattr(v, c) for c in COLUMNS}
+            notes[v.indicator.code] = v.ly_note
+        return values, notes
+    return {code: dict(cols) for code, cols in (last_year or {}).items()}, {}
+
+
+@login_required
+@require_POST
+def return_check(request, uscc, form_code, period):
+    """Live check (htmx): the findings for the typed figures, placed next to their fields."""
+    enterprise, form, period, ret = _get_return_context(request, uscc, form_code, period)
+    if not services.can_fill(request.user, enterprise):
+        raise PermissionDenied("您无权填报该企业的报表")
+    indicators = list(Indicator.objects.filter(form=form))
+    values, notes, _, bad = _parse_entry(request.POST, indicators, [])
+    previous = previous_ytd(enterprise.id, form, period)
+    last_year = last_year_values(enterprise.id, form, period)
+    findings = bad + validate_return(values, form=form, period=period, enterprise_id=enterprise.id, notes=notes,
+                                     previous=previous, last_year=last_year)
+    ctx = {"rows": _entry_rows(indicators, values, notes, previous, last_year, findings),
+           "general_findings": [f for f in findings if not f.field], "warnings": [f for f in findings if not f.is_error],
+           "errors": [f for f in findings if f.is_error]}
+    return render(request, "reporting/_checks.html", ctx)
+
+
+@login_required
+@require_POST
+def return_transition(request, uscc, form_code, period, action):
+    enterprise, form, period, ret = _get_return_context(request, uscc, form_code, period)
+    if ret is None:
+        raise Http404("报表尚未填报")
+    version = request.POST.get("version")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            services.approve_return(request.user, ret, expected_version=version)
+            messages.success(request, "已审核通过")
+        elif action == "return":
+            services.return_to_enterprise(request.user, ret, reason, expected_version=version)
+            messages.success(request, "已退回企业")
+        elif action == "accept":
+            services.accept_return(request.user, ret, expected_version=version)
+            messages.success(request, "已受理")
+        elif action == "reopen":
+            services.reopen_return(request.user, ret, reason, expected_version=version)
+            messages.success(request, "已重新开放，报表退回企业修改")
+        else:
+            raise Http404
+    except services.DomainError as e:
+        messages.error(request, str(e))
+    return redirect(f"/returns/{enterprise.uscc}/{form.code}/{period}/")
+
+
+# ---------------------------------------------------------------- completeness
+
+
+def _form_and_period(request):
+    form = get_object_or_404(Form, code=request.GET.get("form") or "output")
+    try:
+        period = P.parse_period(request.GET.get("period") or _latest_period(form))
+    except P.PeriodError as e:
+        raise Http404("报告期无效") from e
+    return form, period
+
+
+def _require_reviewer(user):
+    access = get_access(user)
+    if not (access.sees_all or access.is_town_officer):
+        raise PermissionDenied("仅工信局、镇街和领导可以查看报送进度")
+
+
+@login_required
+def completeness(request):
+    _require_reviewer(request.user)
+    form, period = _form_and_period(request)
+    total, towns = completeness_tally(request.user, form, period)
+    ctx = {"page_title": f"报送进度 · {form.name}表 · {P.label(period, form.merge_jan_feb)}", "form": form,
+           "period": period, "total": total, "towns": towns, "forms": Form.objects.filter(is_active=True),
+           "deadline": P.deadline(period, form.deadline_day),
+           "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)]}
+    return render(request, "reporting/completeness.html", ctx)
+
+
+@login_required
+def completeness_export(request):
+    _require_reviewer(request.user)
+    form, period = _form_and_period(request)
+    total, _ = completeness_tally(request.user, form, period)
+    exporter = MissingExporter(form, period, total.missing)
+    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
+
+
+def _xlsx_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+# ---------------------------------------------------------------- import
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    require_bureau(request.user)
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if not upload:
+            error = "请选择要导入的文件"
+        else:
+            try:
+                report = import_returns(read_rows(upload), user=request.user, filename=upload.name)
+            except WorkbookError as e:
+                error = str(e)
+            else:
+                if report.ok:
+                    messages.success(request, report.summary())
+    ctx = {"page_title": "导入统计局月报数据", "report": report, "error": error}
+    return render(request, "reporting/import.html", ctx, status=400 if error or (report and not report.ok) else 200)
+
+
+@login_required
+def import_template(request):
+    require_bureau(request.user)
+    exporter = ReturnTemplateExporter()
+    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    access = get_access(request.user)
+    notice = get_object_or_404(Notice, pk=pk, enterprise_id__in=access.enterprise_ids)
+    if notice.read_at is None:
+        from django.utils import timezone
+
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return redirect("/returns/")
