@@ -20,7 +20,7 @@ from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
 from gongxin.lib.excel import WorkbookError, read_rows
 from gongxin.lib.export import XLSX_CONTENT_TYPE
-from gongxin.lib.numbers import qian_to_yi, round_half_up, to_decimal
+from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
 from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return
@@ -153,7 +153,7 @@ def enterprise(request, uscc):
     year = split(period)[0]
     this, last = stats.enterprise_series(e, year), stats.enterprise_series(e, year - 1)
     chart = {"months": [r["period"][5:] + "月" for r in this],
-             "ytd": [_num(qian_to_yi(r["output_value"].ytd)) if "output_value" in r else None
+             "ytd": [_num(qian_to_wan(r["output_value"].ytd)) if "output_value" in r else None
                      for r in this],
              "growth": [_num(r["output_value"].ytd_growth_pct) if "output_value" in r else None for r in this]}
     ctx = {"page_title": e.name, "e": e, "period": period, "year": year, "this": this, "last": last,
