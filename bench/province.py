@@ -193,12 +193,12 @@ def _finish(connection):
 def engine_figures(period):
     from gongxin.analysis import stats
 
-    county = stats.county(period, indicators=("output_value",))
+    dash = stats.dashboard_totals(period)  # what the overview page calls
     return {
-        "county": {k: f.ytd for k, f in county.indicators.items()},
-        "town": {r.code: r.output.ytd for r in stats.totals(period, "town", indicators=("output_value",))},
-        "industry": {r.code: r.output.ytd for r in stats.totals(period, "industry", indicators=("output_value",))},
-        "tier": {r.code: r.output.ytd for r in stats.totals(period, "tier", indicators=("output_value",))},
+        "county": {k: f.ytd for k, f in dash["county"].indicators.items()},
+        "town": {r.code: r.output.ytd for r in dash["town"]},
+        "industry": {r.code: r.output.ytd for r in dash["industry"]},
+        "tier": {r.code: r.output.ytd for r in dash["tier"]},
         "products": {r.code: r.ytd for r in stats.products(period).rows if r.ytd},
     }
 

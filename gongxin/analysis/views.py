@@ -78,9 +78,8 @@ def overview(request):
     access = require_analysis(request.user)
     period = _period(request)
     user = request.user
-    whole = stats.county(period, user, ("output_value",))
-    towns = stats.totals(period, "town", user, ("output_value",))
-    industries = stats.totals(period, "industry", user, ("output_value",))
+    dashboard = stats.dashboard_totals(period, user)
+    whole, towns, industries = dashboard["county"], dashboard["town"], dashboard["industry"]
     plan_rows = {r.code: r for r in stats.plans(period, "output", user)}
     series = stats.series(period, user)
     town_rows = [(r, s, c, p, plan_rows.get(r.code)) for r, s, c, p in stats.with_structure(towns, whole)]
@@ -96,7 +95,7 @@ def overview(request):
         "completeness": stats.completeness(period, user),
         "town_rows": town_rows,
         "industry_rows": industry_rows,
-        "tier_rows": stats.with_structure(stats.totals(period, "tier", user, ("output_value",)), whole),
+        "tier_rows": stats.with_structure(dashboard["tier"], whole),
         "group_rows": stats.with_structure(stats.totals(period, "group", user, ("output_value",)), whole),
         "risers": stats.enterprise_changes(period, user),
         "fallers": stats.enterprise_changes(period, user, fallers=True),
