@@ -298,6 +298,11 @@ def main():
     indicators = dict(Indicator.objects.filter(form_id=form).values_list("code", "id"))
     params = {"period": PERIOD, "year": int(PERIOD[:4]), "december": f"{int(PERIOD[:4]) - 1}-12", "form": form,
               "output": indicators["output_value"], "indicators": indicators}
+    if connection.vendor == "postgresql":
+        # JIT compilation costs ~100 ms per statement at these plan costs and gains nothing for
+        # aggregates over ~50k rows; production should run with jit = off (see the report).
+        with connection.cursor() as c:
+            c.execute("SET jit = off")
     print(f"database: {connection.vendor}; {Enterprise.objects.count()} enterprises, "
           f"{ReturnValue.objects.count()} values; period {PERIOD}", flush=True)
     _time(lambda: engine_figures(PERIOD), 1)  # warm caches
