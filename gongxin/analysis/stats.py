@@ -303,17 +303,21 @@ def dashboard_totals(period, user=None):
         tier=tier_expression(period, form_id),
     )
     sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
-    acc = {"county": {}, "town": {}, "industry": {}, "tier": {}}
-    for rec in qs.values("town_key", "division_key", "tier").annotate(n=Count("id"), **sums).order_by():
-        values = [rec[c] for c in COLUMNS] + [rec["n"]]
-        for by, key in (("county", None), ("town", rec["town_key"]), ("industry", rec["division_key"]),
-                        ("tier", rec["tier"])):
-            total = acc[by].get(key)
+    grouped = qs.values("town_key", "division_key", "tier").annotate(n=Count("id"), **sums).order_by()
+    acc = {"town": {}, "industry": {}, "tier": {}}
+    for town, division, tier, *values in grouped.values_list("town_key", "division_key", "tier", *COLUMNS, "n"):
+        for part, key in ((acc["town"], town), (acc["industry"], division), (acc["tier"], tier)):
+            total = part.get(key)
             if total is None:
-                acc[by][key] = list(values)
+                part[key] = list(values)
             else:
-                for i, v in enumerate(values):
-                    total[i] += v
+                total[0] += values[0]
+                total[1] += values[1]
+                total[2] += values[2]
+                total[3] += values[3]
+                total[4] += values[4]
+    whole = [sum((t[i] for t in acc["tier"].values()), ZERO if i < 4 else 0) for i in range(5)]
+    acc["county"] = {None: whole} if acc["tier"] else {}
     out = {}
     for by, groups in acc.items():
         rows = {key: Row("", "", enterprises=t[4], key=key, indicators={"output_value": Figures(*t[:4])})
