@@ -20,8 +20,8 @@ from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
 from gongxin.lib.excel import WorkbookError, read_rows
 from gongxin.lib.export import XLSX_CONTENT_TYPE
-from gongxin.lib.numbers import qian_to_yi, round_half_up, to_decimal
-from gongxin.lib.periods import PeriodError, current_period, label, parse_period, split, ytd_label
+from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
+from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return
 
@@ -43,7 +43,7 @@ def _period(request):
     text = request.GET.get("period") or request.POST.get("period")
     if text:
         try:
-            return parse_period(text)
+            return stats.resolve_period(text)
         except PeriodError as e:
             raise Http404(str(e)) from e
     latest = (Return.objects.filter(form__code=stats.OUTPUT_FORM, status__in=Return.COUNTED)
@@ -78,9 +78,8 @@ def overview(request):
     access = require_analysis(request.user)
     period = _period(request)
     user = request.user
-    whole = stats.county(period, user)
-    towns = stats.totals(period, "town", user, ("output_value",))
-    industries = stats.totals(period, "industry", user, ("output_value",))
+    dashboard = stats.dashboard_totals(period, user)
+    whole, towns, industries = dashboard["county"], dashboard["town"], dashboard["industry"]
     plan_rows = {r.code: r for r in stats.plans(period, "output", user)}
     series = stats.series(period, user)
     town_rows = [(r, s, c, p, plan_rows.get(r.code)) for r, s, c, p in stats.with_structure(towns, whole)]
@@ -96,7 +95,7 @@ def overview(request):
         "completeness": stats.completeness(period, user),
         "town_rows": town_rows,
         "industry_rows": industry_rows,
-        "tier_rows": stats.with_structure(stats.totals(period, "tier", user, ("output_value",)), whole),
+        "tier_rows": stats.with_structure(dashboard["tier"], whole),
         "group_rows": stats.with_structure(stats.totals(period, "group", user, ("output_value",)), whole),
         "risers": stats.enterprise_changes(period, user),
         "fallers": stats.enterprise_changes(period, user, fallers=True),
@@ -153,7 +152,7 @@ def enterprise(request, uscc):
     year = split(period)[0]
     this, last = stats.enterprise_series(e, year), stats.enterprise_series(e, year - 1)
     chart = {"months": [r["period"][5:] + "月" for r in this],
-             "ytd": [_num(qian_to_yi(r["output_value"].ytd)) if "output_value" in r else None
+             "ytd": [_num(qian_to_wan(r["output_value"].ytd)) if "output_value" in r else None
                      for r in this],
              "growth": [_num(r["output_value"].ytd_growth_pct) if "output_value" in r else None for r in this]}
     ctx = {"page_title": e.name, "e": e, "period": period, "year": year, "this": this, "last": last,

@@ -191,3 +191,28 @@ def test_plan_completion_against_time_progress(county):
     assert lq.completion_pct == Decimal("15.0") and not lq.ahead and lq.rank == 2  # 150/1000
     assert lq.gap_pp == Decimal("-10.0")
     assert rows["北辛街道"].completion_pct is None and rows["北辛街道"].rank is None
+
+
+def test_quarter_and_year_views_are_the_period_at_their_end():
+    assert stats.resolve_period("2022Q1") == "2022-03"
+    assert stats.resolve_period("2022-q4") == "2022-12"
+    assert stats.resolve_period("2022") == "2022-12"
+    assert stats.resolve_period("2022年3月") == "2022-03"
+
+
+def test_plan_investment_uses_projects_figures(county, monkeypatch):
+    TownPlan.objects.create(year=2022, town=town("荆河街道"), investment_target=D(4000))
+    monkeypatch.setattr(stats, "investment_by_town", lambda period: {"荆河街道": (D(1000), D(800))})
+    rows = {r.name: r for r in stats.plans("2022-03", "investment")}
+    assert rows["荆河街道"].completion_pct == Decimal("25.0") and rows["荆河街道"].ytd_growth_pct == Decimal("25.0")
+
+
+def test_dashboard_totals_equal_the_separate_groupings(county):
+    make_return(make_enterprise("大企业"), "2021-12", "accepted", output(1, 600000, 1, 1))
+    dash = stats.dashboard_totals("2022-03")
+    assert dash["county"].output == stats.county("2022-03", indicators=("output_value",)).output
+    assert dash["county"].enterprises == 3
+    for by in ("town", "industry", "tier"):
+        separate = stats.totals("2022-03", by, indicators=("output_value",))
+        assert [(r.code, r.enterprises, r.output) for r in dash[by]] == [
+            (r.code, r.enterprises, r.output) for r in separate], by

@@ -2,12 +2,15 @@ import json
 
 from django.core.management.base import CommandError
 
-from gongxin.lib.periods import PeriodError, parse_period
+from gongxin.lib.periods import PeriodError
 
 
 def period_arg(value):
+    """YYYY-MM; a quarter (2022Q1) or a year (2022) means the period at its end."""
+    from gongxin.analysis.stats import resolve_period
+
     try:
-        return parse_period(value)
+        return resolve_period(value)
     except PeriodError as e:
         raise CommandError(str(e)) from e
 

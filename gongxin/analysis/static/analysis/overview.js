@@ -38,7 +38,7 @@
         return {value: v, itemStyle: {color: v !== null && v < w.progress ? "#d63939" : "#206bc4"}};
       }),
        markLine: {symbol: "none", data: [{yAxis: w.progress, name: "时间进度"}],
-                  label: {formatter: "时间进度 {c}%"}, lineStyle: {color: "#f59f00", width: 2}}},
+                  label: {formatter: "时间进度 {c}%", position: "insideEndTop"}, lineStyle: {color: "#f59f00", width: 2}}},
       {name: "累计增速", type: "line", data: w.growth, symbolSize: 6}
     ]
   });
