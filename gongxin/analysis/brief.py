@@ -1,6 +1,6 @@
 """The analysis brief (运行分析材料) as data: sections of paragraphs, tables and charts.
 
-Every number comes from analysis/stats.py (and stats_enterprise.py), projects/stats.py and the
+Every number comes from analysis/stats.py, projects/stats.py and the
 warning rules; this module only phrases them. The HTML page, the .docx, the text output and the
 meeting-pack workbook all render the same `Brief`.
 """
@@ -14,7 +14,6 @@ from gongxin.lib.periods import label, split, time_progress_pct, ytd_label
 from gongxin.projects import stats as pstats
 
 from . import stats
-from .stats_enterprise import completeness_by_town
 
 CN_NUMBERS = "一二三四五六七八九十"
 # Periods that end a quarter, half or year are named so (the meeting is "一季度工业经济运行分析会议").
@@ -394,7 +393,7 @@ def warnings_section(period, user, ctx):
 
 def reporting_section(period, user, ctx):
     done = stats.completeness(period, user)
-    by_town = completeness_by_town(period, user)
+    by_town = stats.completeness_by_town(period, user)
     text = (f"{label(period)}规上工业企业产值报表应报{done.expected}家，已报{done.counted}家，"
             f"报送率{cell_text(done.pct, 'pct')}%。")
     missing = [t for t in by_town if t["counted"] < t["expected"]]

@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce
 from gongxin.accounts.scoping import enterprise_q, get_access, region_q
 from gongxin.lib.numbers import ZERO, growth_pct, pct, round_half_up, to_decimal
 from gongxin.lib.periods import periods_of_year, split, time_progress_pct
-from gongxin.registry.models import EnterpriseGroup, Industry, ListYear, Region
+from gongxin.registry.models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
 from gongxin.reporting.models import Form, Indicator, MonitoredProduct, ProductLine, Return, ReturnValue
 
 OUTPUT_FORM = "output"
@@ -92,8 +92,10 @@ def share_pct(part, whole, column="ytd"):
 
 def contribution_pct(part, whole, column="ytd"):
     """贡献率: the part's increase ÷ the whole's increase, in percent (None if the whole's is 0)."""
-    return pct(getattr(part, column) - getattr(part, f"{column}_ly"),
-               getattr(whole, column) - getattr(whole, f"{column}_ly"))
+    return pct(
+        getattr(part, column) - getattr(part, f"{column}_ly"),
+        getattr(whole, column) - getattr(whole, f"{column}_ly"),
+    )
 
 
 def pull_pp(part, whole, column="ytd"):
@@ -167,18 +169,27 @@ def counted_values(period, indicators=INDICATORS, user=None, form_id=None):
     """ReturnValue rows that count for `period`: counted 产值 returns of listed enterprises."""
     ids = indicator_ids(indicators)
     return ReturnValue.objects.filter(
-        on_list(year_of(period)), scope_q(user),
-        period=period, indicator_id__in=ids.values(),
+        on_list(year_of(period)),
+        scope_q(user),
+        period=period,
+        indicator_id__in=ids.values(),
         # ret__period repeats the value's period so that the database picks the period's returns
         # by index (form, period, status) instead of scanning every return ever filed.
-        ret__form_id=form_id or output_form_id(), ret__period=period, ret__status__in=Return.COUNTED,
+        ret__form_id=form_id or output_form_id(),
+        ret__period=period,
+        ret__status__in=Return.COUNTED,
     )
 
 
 def counted_returns(period, user=None):
     """Counted 产值 returns of `period` of enterprises on the year's list."""
-    return Return.objects.filter(on_list(year_of(period)), scope_q(user), period=period,
-                                 form__code=OUTPUT_FORM, status__in=Return.COUNTED)
+    return Return.objects.filter(
+        on_list(year_of(period)),
+        scope_q(user),
+        period=period,
+        form__code=OUTPUT_FORM,
+        status__in=Return.COUNTED,
+    )
 
 
 def tier_of_value(amount):
@@ -197,11 +208,16 @@ def tier_expression(period, form_id=None):
     """
     previous_december = f"{year_of(period) - 1:04d}-12"
     december = ReturnValue.objects.filter(
-        period=previous_december, indicator_id=indicator_ids(("output_value",))["output_value"],
-        ret__form_id=form_id or output_form_id(), ret__period=previous_december, ret__status__in=Return.COUNTED,
+        period=previous_december,
+        indicator_id=indicator_ids(("output_value",))["output_value"],
+        ret__form_id=form_id or output_form_id(),
+        ret__period=previous_december,
+        ret__status__in=Return.COUNTED,
     )
-    whens = [When(enterprise_id__in=december.filter(ytd__gte=threshold).values("enterprise_id"), then=Value(code))
-             for code, threshold in TIER_THRESHOLDS]
+    whens = [
+        When(enterprise_id__in=december.filter(ytd__gte=threshold).values("enterprise_id"), then=Value(code))
+        for code, threshold in TIER_THRESHOLDS
+    ]
     return Case(*whens, default=Value(UNDER_100M), output_field=CharField())
 
 
@@ -278,12 +294,10 @@ def _label(by, rows, ids, user):
     elif by == "group":
         names = EnterpriseGroup.objects.filter(pk__in=rows).values_list("pk", "pk", "name")
     else:
-        from gongxin.registry.models import Enterprise
-
         names = Enterprise.objects.filter(pk__in=rows).values_list("pk", "uscc", "name")
     for pk, code, name in names:
         rows[pk].code, rows[pk].name = str(code), name
-    return sorted(rows.values(), key=lambda r: (r.code if by != "enterprise" else -r.output.ytd))
+    return sorted(rows.values(), key=lambda r: r.code if by != "enterprise" else -r.output.ytd)
 
 
 def dashboard_totals(period, user=None):
@@ -305,7 +319,9 @@ def dashboard_totals(period, user=None):
     sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
     grouped = qs.values("town_key", "division_key", "tier").annotate(n=Count("id"), **sums).order_by()
     acc = {"town": {}, "industry": {}, "tier": {}}
-    for town, division, tier, *values in grouped.values_list("town_key", "division_key", "tier", *COLUMNS, "n"):
+    for town, division, tier, *values in grouped.values_list(
+        "town_key", "division_key", "tier", *COLUMNS, "n"
+    ):
         for part, key in ((acc["town"], town), (acc["industry"], division), (acc["tier"], tier)):
             total = part.get(key)
             if total is None:
@@ -320,8 +336,10 @@ def dashboard_totals(period, user=None):
     acc["county"] = {None: whole} if acc["tier"] else {}
     out = {}
     for by, groups in acc.items():
-        rows = {key: Row("", "", enterprises=t[4], key=key, indicators={"output_value": Figures(*t[:4])})
-                for key, t in groups.items()}
+        rows = {
+            key: Row("", "", enterprises=t[4], key=key, indicators={"output_value": Figures(*t[:4])})
+            for key, t in groups.items()
+        }
         labelled = _label(by, rows, ids, user)
         out[by] = labelled[0] if by == "county" else labelled
     return out
@@ -347,8 +365,15 @@ def county(period, user=None, indicators=INDICATORS):
 def with_structure(rows, whole, column="ytd"):
     """[(row, share %, contribution %, pull pp)] of output value against `whole` (a Row)."""
     w = whole.output
-    return [(r, share_pct(r.output, w, column), contribution_pct(r.output, w, column),
-             pull_pp(r.output, w, column)) for r in rows]
+    return [
+        (
+            r,
+            share_pct(r.output, w, column),
+            contribution_pct(r.output, w, column),
+            pull_pp(r.output, w, column),
+        )
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------- rankings, series, completeness
@@ -363,8 +388,12 @@ def enterprise_changes(period, user=None, limit=10, fallers=False):
     qs = qs.order_by("change" if fallers else "-change", "enterprise__uscc")[:limit]
     out = []
     for v in qs.values("enterprise__uscc", "enterprise__name", "enterprise__town__name", "change", *COLUMNS):
-        row = Row(v["enterprise__uscc"], v["enterprise__name"], 1,
-                  {"output_value": Figures(*(v[c] or ZERO for c in COLUMNS))})
+        row = Row(
+            v["enterprise__uscc"],
+            v["enterprise__name"],
+            1,
+            {"output_value": Figures(*(v[c] or ZERO for c in COLUMNS))},
+        )
         row.town = v["enterprise__town__name"]
         out.append(row)
     return out
@@ -381,28 +410,45 @@ def series(period, user=None, indicator="output_value"):
     last_periods = periods_of_year(year - 1, upto=month)
     this = _by_period(this_periods, year, user, indicator)
     last = _by_period(last_periods, year - 1, user, indicator)
-    return [{"period": p, "this": this.get(p, Figures()), "last": last.get(lp)}
-            for p, lp in zip(this_periods, last_periods, strict=True)]
+    return [
+        {"period": p, "this": this.get(p, Figures()), "last": last.get(lp)}
+        for p, lp in zip(this_periods, last_periods, strict=True)
+    ]
 
 
 def _by_period(periods, year, user, indicator):
     ids = indicator_ids((indicator,))
     qs = ReturnValue.objects.filter(
-        on_list(year), scope_q(user), period__in=periods, indicator_id__in=ids.values(),
-        ret__form_id=output_form_id(), ret__period__in=periods, ret__status__in=Return.COUNTED,
+        on_list(year),
+        scope_q(user),
+        period__in=periods,
+        indicator_id__in=ids.values(),
+        ret__form_id=output_form_id(),
+        ret__period__in=periods,
+        ret__status__in=Return.COUNTED,
     )
     sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
-    return {r["period"]: Figures(*(r[c] for c in COLUMNS)) for r in qs.values("period").annotate(**sums).order_by()}
+    return {
+        r["period"]: Figures(*(r[c] for c in COLUMNS))
+        for r in qs.values("period").annotate(**sums).order_by()
+    }
 
 
 def enterprise_series(enterprise, year):
     """One enterprise's 产值 returns of a year: [{"period", "status", indicator: Figures}]."""
-    values = ReturnValue.objects.filter(enterprise=enterprise, period__startswith=f"{year}-",
-                                        ret__form__code=OUTPUT_FORM).select_related("indicator", "ret")
+    values = ReturnValue.objects.filter(
+        enterprise=enterprise, period__startswith=f"{year}-", ret__form__code=OUTPUT_FORM
+    ).select_related("indicator", "ret")
     out = {}
     for v in values.order_by("period"):
-        item = out.setdefault(v.period, {"period": v.period, "status": v.ret.get_status_display(),
-                                         "counted": v.ret.status in Return.COUNTED})
+        item = out.setdefault(
+            v.period,
+            {
+                "period": v.period,
+                "status": v.ret.get_status_display(),
+                "counted": v.ret.status in Return.COUNTED,
+            },
+        )
         item[v.indicator.code] = Figures(*(getattr(v, c) or ZERO for c in COLUMNS))
     return list(out.values())
 
@@ -419,7 +465,6 @@ class Completeness:
 
 def completeness(period, user=None):
     """Counted 产值 returns ÷ enterprises on the year's list (both within the user's scope)."""
-    from gongxin.registry.models import Enterprise
 
     expected = Enterprise.objects.filter(enterprise_q(user) if user else Q()).on_list(year_of(period)).count()
     return Completeness(expected, counted_returns(period, user).count())
@@ -479,11 +524,18 @@ def added_value(period, user=None):
     from .models import OfficialAddedValue, PriceIndex
 
     rows = totals(period, "industry", user, ("output_value",))
-    indexes = {d: (m, y) for d, m, y in
-               PriceIndex.objects.filter(period=period).values_list("division_id", "month_index", "ytd_index")}
+    indexes = {
+        d: (m, y)
+        for d, m, y in PriceIndex.objects.filter(period=period).values_list(
+            "division_id", "month_index", "ytd_index"
+        )
+    }
     ytd, ytd_ly, month, month_ly = deflated(rows, indexes)
-    result = AddedValue(growth_pct(ytd, ytd_ly), growth_pct(month, month_ly),
-                        missing_divisions=[r for r in rows if r.key not in indexes])
+    result = AddedValue(
+        growth_pct(ytd, ytd_ly),
+        growth_pct(month, month_ly),
+        missing_divisions=[r for r in rows if r.key not in indexes],
+    )
     if user is None or get_access(user).sees_all:
         official = OfficialAddedValue.objects.filter(period=period).first()
         if official:
@@ -579,19 +631,34 @@ def products(period, user=None):
         return Coalesce(Sum(column, **extra), Value(ZERO), output_field=amount)
 
     priced, priced_ly = Q(price__isnull=False), Q(price_ly__isnull=False)
-    qs = ProductLine.objects.filter(
-        on_list(year), scope_q(user), period=period, product_id__in=rows,
-        ret__form_id=output_form_id(), ret__period=period, ret__status__in=Return.COUNTED,
-    ).values("product_id").annotate(
-        n=Count("id"), month=total("qty_month"), ytd=total("qty_ytd"), month_ly=total("qty_month_ly"),
-        ytd_ly=total("qty_ytd_ly"),
-        value=Sum(F("price") * F("qty_month"), output_field=amount),
-        weight=Sum("qty_month", filter=priced, output_field=amount),
-        mean=Sum("price", output_field=amount), priced=Count("id", filter=priced),
-        value_ly=Sum(F("price_ly") * F("qty_month_ly"), output_field=amount),
-        weight_ly=Sum("qty_month_ly", filter=priced_ly, output_field=amount),
-        mean_ly=Sum("price_ly", output_field=amount), priced_ly=Count("id", filter=priced_ly),
-    ).order_by()
+    qs = (
+        ProductLine.objects.filter(
+            on_list(year),
+            scope_q(user),
+            period=period,
+            product_id__in=rows,
+            ret__form_id=output_form_id(),
+            ret__period=period,
+            ret__status__in=Return.COUNTED,
+        )
+        .values("product_id")
+        .annotate(
+            n=Count("id"),
+            month=total("qty_month"),
+            ytd=total("qty_ytd"),
+            month_ly=total("qty_month_ly"),
+            ytd_ly=total("qty_ytd_ly"),
+            value=Sum(F("price") * F("qty_month"), output_field=amount),
+            weight=Sum("qty_month", filter=priced, output_field=amount),
+            mean=Sum("price", output_field=amount),
+            priced=Count("id", filter=priced),
+            value_ly=Sum(F("price_ly") * F("qty_month_ly"), output_field=amount),
+            weight_ly=Sum("qty_month_ly", filter=priced_ly, output_field=amount),
+            mean_ly=Sum("price_ly", output_field=amount),
+            priced_ly=Count("id", filter=priced_ly),
+        )
+        .order_by()
+    )
     for rec in qs:
         row = rows[rec["product_id"]]
         row.enterprises = rec["n"]
@@ -671,15 +738,20 @@ def plans(period, kind="output", user=None):
     targets = dict(TownPlan.objects.filter(year=year).values_list("town_id", target_field))
     towns = list(Region.objects.towns().filter(town_scope_q(user)).values_list("pk", "code", "name"))
     if kind == "output":
-        actual = {r.key: (r.output.ytd, r.output.ytd_ly)
-                  for r in totals(period, "town", user, ("output_value",))}
+        actual = {
+            r.key: (r.output.ytd, r.output.ytd_ly) for r in totals(period, "town", user, ("output_value",))
+        }
         actual = {code: actual.get(pk, (ZERO, ZERO)) for pk, code, _ in towns}
     else:
         actual = investment_by_town(period) or {}
     progress = time_progress_pct(period)
-    rows = [PlanRow(code, name, targets.get(pk), *actual.get(code, actual.get(name, (ZERO, ZERO))), progress)
-            for pk, code, name in towns]
-    ranked = sorted((r for r in rows if r.completion_pct is not None), key=lambda r: (-r.completion_pct, r.code))
+    rows = [
+        PlanRow(code, name, targets.get(pk), *actual.get(code, actual.get(name, (ZERO, ZERO))), progress)
+        for pk, code, name in towns
+    ]
+    ranked = sorted(
+        (r for r in rows if r.completion_pct is not None), key=lambda r: (-r.completion_pct, r.code)
+    )
     for rank, row in enumerate(ranked, start=1):
         row.rank = rank
     return ranked + [r for r in rows if r.completion_pct is None]
@@ -701,3 +773,53 @@ def pct_text(value):
         return None
     value = round_half_up(value)
     return format(value if value != 0 else Decimal("0.0"), "f")
+
+
+# ---------------------------------------------------------------- enterprise-level (warnings, brief)
+
+
+KEY_TIERS = (OVER_500M, FROM_100M)
+
+
+def enterprise_tiers(year, user=None, tiers=KEY_TIERS):
+    """{enterprise id: tier code} of `year`'s listed enterprises in `tiers` (previous December's output)."""
+    qs = ListYear.objects.filter(Q(year=year), Q() if user is None else enterprise_q(user, "enterprise__"))
+    qs = qs.annotate(tier=tier_expression(f"{year:04d}-01")).filter(tier__in=tiers)
+    return dict(qs.values_list("enterprise_id", "tier"))
+
+
+def completeness_by_town(period, user=None):
+    """[{"code", "name", "expected", "counted", "pct"}] per town: listed enterprises and counted returns."""
+    year = year_of(period)
+    listed = Enterprise.objects.filter(Q() if user is None else enterprise_q(user)).on_list(year)
+    expected = {
+        r["town__code"]: (r["town__name"], r["n"])
+        for r in listed.order_by().values("town__code", "town__name").annotate(n=Count("id"))
+    }
+    counted = dict(
+        counted_returns(period, user)
+        .order_by()
+        .values("enterprise__town__code")
+        .annotate(n=Count("id"))
+        .values_list("enterprise__town__code", "n")
+    )
+    return [
+        {
+            "code": code,
+            "name": name,
+            "expected": n,
+            "counted": counted.get(code, 0),
+            "pct": pct(counted.get(code, 0), n),
+        }
+        for code, (name, n) in sorted(expected.items())
+    ]
+
+
+def latest_period():
+    """The latest period with a counted 产值 return (the default period of the brief), or None."""
+    return (
+        Return.objects.filter(form__code=OUTPUT_FORM, status__in=Return.COUNTED)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )

@@ -16,11 +16,10 @@ from gongxin.lib.periods import PeriodError, label, parse_period
 from gongxin.registry.models import Region
 
 from . import brief as brief_data
-from . import brief_charts
+from . import brief_charts, stats
 from . import brief_docx as docx
 from .forms_warnings import WarningRuleForm
 from .models_warnings import Level, Warning, WarningRule
-from .stats_enterprise import latest_period
 from .warnings import WarningError, can_follow_up, follow_up, update_rule
 
 
@@ -35,7 +34,7 @@ def _require_reader(request):
 def _period(request):
     raw = request.GET.get("period", "").strip()
     if not raw:
-        return latest_period()
+        return stats.latest_period()
     return parse_period(raw)
 
 

@@ -2,7 +2,7 @@
 
 `evaluate(period)` is pure: it returns what the active rules find. `scan(period)` stores it
 (idempotent: a re-scan updates, and clears what no longer holds). `follow_up(...)` records a
-follow-up. Every number comes from stats.py / stats_enterprise.py.
+follow-up. Every number comes from stats.py.
 """
 
 import datetime as dt
@@ -127,13 +127,12 @@ def _plan_behind(rule, period, user, cache):
 
 
 def _missing_return(rule, period, user, cache):
-    from .stats_enterprise import enterprise_tiers
 
     form = Form.objects.get(code=stats.OUTPUT_FORM)
     due = deadline(period, form.deadline_day)
     if cache["today"] <= due:
         return []
-    key_ids = set(enterprise_tiers(stats.year_of(period), user))
+    key_ids = set(stats.enterprise_tiers(stats.year_of(period), user))
     counted = set(stats.counted_returns(period, user).values_list("enterprise_id", flat=True))
     found = []
     for e in Enterprise.objects.filter(pk__in=key_ids - counted).order_by("uscc"):

@@ -11,8 +11,8 @@ from gongxin.registry.models import Enterprise
 BUILDERS = [
     "gongxin.registry.demo",
     "gongxin.reporting.demo",
-    "gongxin.analysis.demo",
     "gongxin.projects.demo",
+    "gongxin.analysis.demo",  # after projects: town investment targets come from its figures
     "gongxin.analysis.demo_warnings",
 ]
 
