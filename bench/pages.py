@@ -28,6 +28,7 @@ def setup_database(keep):
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongxin.settings")
     os.environ["DEBUG"] = "true"
+    os.environ.setdefault("LOG_LEVEL", "CRITICAL")  # refused pages (403) are expected, not news
     import django
 
     django.setup()
