@@ -12,16 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
-from gongxin.lib.excel import WorkbookError, read_rows
-from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.lib.export import xlsx_response
 from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
 from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
+from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return
 
@@ -55,14 +55,6 @@ def _period_choices(period):
     periods = set(Return.objects.filter(form__code=stats.OUTPUT_FORM).values_list("period", flat=True).distinct())
     periods.add(period)
     return [(p, label(p)) for p in sorted(periods, reverse=True)]
-
-
-def _xlsx(exporter):
-    from urllib.parse import quote
-
-    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename())}"
-    return response
 
 
 def _num(value):
@@ -137,7 +129,7 @@ def export(request, identifier):
     exporter_class = PERIOD_EXPORTERS.get(identifier)
     if exporter_class is None:
         raise Http404("没有这个导出")
-    return _xlsx(exporter_class(_period(request), request.user))
+    return xlsx_response(exporter_class(_period(request), request.user))
 
 
 # ---------------------------------------------------------------- enterprise drill-down
@@ -187,24 +179,11 @@ def products_import(request):
 @login_required
 def products_template(request):
     require_bureau(request.user)
-    return _xlsx(ProductTemplateExporter())
+    return xlsx_response(ProductTemplateExporter())
 
 
 def _import_page(request, importer, title, help_text, template_url):
-    report = error = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if not upload:
-            error = "请选择要导入的文件"
-        else:
-            try:
-                report = importer(read_rows(upload), user=request.user)
-            except WorkbookError as e:
-                error = str(e)
-            else:
-                if report.ok:
-                    messages.success(request, report.summary())
-    status = 400 if error or (report and not report.ok) else 200
+    report, error, status = run_import(request, lambda rows, upload: importer(rows, user=request.user))
     ctx = {"page_title": title, "report": report, "error": error, "help_text": help_text,
            "template_url": template_url}
     return render(request, "analysis/import.html", ctx, status=status)
@@ -222,7 +201,7 @@ def plans(request):
         raise Http404("未知的计划类别")
     rows = stats.plans(period, kind, request.user)
     if request.GET.get("export"):
-        return _xlsx(PlanExporter(period, request.user, kind))
+        return xlsx_response(PlanExporter(period, request.user, kind))
     investment_missing = kind == "investment" and stats.investment_by_town(period) is None
     ctx = {"page_title": "镇街指导计划完成情况", "period": period, "period_label": label(period),
            "ytd_label": ytd_label(period), "periods": _period_choices(period), "kind": kind,
@@ -307,7 +286,7 @@ def plans_import(request):
 @login_required
 def plans_template(request):
     require_bureau(request.user)
-    return _xlsx(PlanTemplateExporter(_year(request)))
+    return xlsx_response(PlanTemplateExporter(_year(request)))
 
 
 # ---------------------------------------------------------------- PPI and added value

@@ -114,3 +114,13 @@ def write_sheet(ws, headers, rows, choices=None, number_formats=None):
         dv.add(f"{col}2:{col}{max(1000, count + 100)}")
     ws.freeze_panes = "A2"
     return count
+
+
+def xlsx_response(exporter):
+    """An HTTP download of the exporter's workbook (UTF-8 file name)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, exporter.filename())
+    return response

@@ -1,12 +1,11 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery, Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import periods
-from gongxin.lib.excel import WorkbookError, read_rows
-from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.lib.export import xlsx_response
+from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Industry, Region
 
 from . import services, stats
@@ -128,9 +127,7 @@ def _can_manage(user):
 def project_export(request):
     qs, filters = _filtered_projects(request)
     exporter = ProjectExporter(qs, filters["period"])
-    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename())}"
-    return response
+    return xlsx_response(exporter)
 
 
 @login_required
@@ -347,21 +344,9 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def investment_import(request):
     require_bureau(request.user)
-    report, error = None, None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if not upload:
-            error = "请选择要导入的文件"
-        else:
-            try:
-                report = services.import_investment(read_rows(upload), user=request.user)
-            except WorkbookError as e:
-                error = str(e)
-            else:
-                if report.ok:
-                    messages.success(request, report.summary())
+    report, error, status = run_import(
+        request, lambda rows, upload: services.import_investment(rows, user=request.user))
     ctx = {"page_title": "导入项目完成投资", "report": report, "error": error, "headers": services.IMPORT_HEADERS}
-    status = 400 if error or (report and not report.ok) else 200
     return render(request, "projects/investment_import.html", ctx, status=status)
 
 
@@ -422,6 +407,4 @@ def investment_template(request):
     period = _period(request)
     qs = Project.objects.exclude(stage__in=[*services.NOT_REPORTING, Stage.TERMINATED]).order_by("code")
     exporter = InvestmentTemplateExporter(qs, period)
-    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename())}"
-    return response
+    return xlsx_response(exporter)

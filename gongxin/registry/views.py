@@ -2,15 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
-from gongxin.lib.excel import WorkbookError, read_rows
-from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.lib.export import xlsx_response
 from gongxin.lib.masking import mask_phone
+from gongxin.lib.uploads import run_import
 
 from .exporters import EnterpriseExporter, EnterpriseTemplateExporter
 from .forms import EnterpriseForm
@@ -83,22 +82,13 @@ def enterprise_list(request):
 def enterprise_export(request):
     qs, _ = _filtered_enterprises(request)
     exporter = EnterpriseExporter(qs, mask_contacts=get_access(request.user).read_only)
-    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
+    return xlsx_response(exporter)
 
 
 @login_required
 def enterprise_template(request):
     require_bureau(request.user)
-    exporter = EnterpriseTemplateExporter()
-    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
-
-
-def _xlsx_response(content, filename):
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(EnterpriseTemplateExporter())
 
 
 @login_required
@@ -190,20 +180,7 @@ def enterprise_edit(request, uscc):
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request):
     require_bureau(request.user)
-    report = None
-    error = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if not upload:
-            error = "请选择要导入的文件"
-        else:
-            try:
-                report = import_enterprises(read_rows(upload), user=request.user)
-            except WorkbookError as e:
-                error = str(e)
-            else:
-                if report.ok:
-                    messages.success(request, report.summary())
+    report, error, status = run_import(request, lambda rows, upload: import_enterprises(rows, user=request.user))
     ctx = {"page_title": "导入企业名录", "report": report, "error": error, "headers": IMPORT_HEADERS,
            "required": REQUIRED_HEADERS}
-    return render(request, "registry/enterprise_import.html", ctx, status=400 if error or (report and not report.ok) else 200)
+    return render(request, "registry/enterprise_import.html", ctx, status=status)

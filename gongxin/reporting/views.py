@@ -1,19 +1,18 @@
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import periods as P
-from gongxin.lib.excel import WorkbookError, read_rows
-from gongxin.lib.export import XLSX_CONTENT_TYPE
+from gongxin.lib.export import xlsx_response
 from gongxin.lib.numbers import to_decimal
+from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
 
 from . import services
@@ -429,13 +428,7 @@ def completeness_export(request):
     form, period = _form_and_period(request)
     total, _ = completeness_tally(request.user, form, period)
     exporter = MissingExporter(form, period, total.missing)
-    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
-
-
-def _xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(exporter)
 
 
 # ---------------------------------------------------------------- import
@@ -445,28 +438,17 @@ def _xlsx_response(content, filename):
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     require_bureau(request.user)
-    report, error = None, None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if not upload:
-            error = "请选择要导入的文件"
-        else:
-            try:
-                report = import_returns(read_rows(upload), user=request.user, filename=upload.name)
-            except WorkbookError as e:
-                error = str(e)
-            else:
-                if report.ok:
-                    messages.success(request, report.summary())
+    report, error, status = run_import(
+        request, lambda rows, upload: import_returns(rows, user=request.user, filename=upload.name))
     ctx = {"page_title": "导入统计局月报数据", "report": report, "error": error}
-    return render(request, "reporting/import.html", ctx, status=400 if error or (report and not report.ok) else 200)
+    return render(request, "reporting/import.html", ctx, status=status)
 
 
 @login_required
 def import_template(request):
     require_bureau(request.user)
     exporter = ReturnTemplateExporter()
-    return _xlsx_response(exporter.render_xlsx(), exporter.filename())
+    return xlsx_response(exporter)
 
 
 @login_required

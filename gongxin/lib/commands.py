@@ -1,0 +1,37 @@
+"""The shared shape of the `import_*` management commands (all-or-nothing workbook imports)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from .excel import WorkbookError, read_rows
+
+MAX_WARNINGS_SHOWN = 200
+
+
+class ImportCommand(BaseCommand):
+    """Subclasses set `help` and implement `run(rows, path, dry_run)` returning an ImportReport."""
+
+    actor = "命令行导入"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def run(self, rows, path, dry_run):
+        raise NotImplementedError
+
+    def handle(self, *args, file, dry_run=False, **options):
+        try:
+            report = self.run(read_rows(file), Path(file), dry_run)
+        except (WorkbookError, OSError) as e:
+            raise CommandError(str(e)) from e
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if not report.ok:
+            raise CommandError(report.summary())
+        for warning in report.warnings[:MAX_WARNINGS_SHOWN]:
+            self.stdout.write(f"预警 {warning}")
+        if len(report.warnings) > MAX_WARNINGS_SHOWN:
+            self.stdout.write(f"……共{len(report.warnings)}条预警")
+        self.stdout.write(self.style.SUCCESS("检查通过，未写入（--dry-run）" if dry_run else report.summary()))
