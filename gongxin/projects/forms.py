@@ -102,7 +102,8 @@ class FundApplicationForm(forms.Form):
     project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
     fund = forms.ModelChoiceField(label="扶持资金", queryset=FundProgramme.objects.all())
     requested = forms.DecimalField(label="申请金额（万元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    applied_on = forms.DateField(label="申报日期", widget=DATE, initial=dt.date.today)
+    applied_on = forms.DateField(label="申报日期", widget=DATE, initial=dt.date.today, required=False,
+                                 help_text="留空为今天")
     note = forms.CharField(label="备注", max_length=300, required=False,
                            widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：申报依据、项目进展"}))
 
@@ -119,7 +120,7 @@ class FundApplicationForm(forms.Form):
             del self.fields["applied_on"]
 
     def clean_applied_on(self):
-        day = self.cleaned_data["applied_on"]
+        day = self.cleaned_data["applied_on"] or dt.date.today()
         if day > dt.date.today():
             raise forms.ValidationError("申报日期不能晚于今天")
         return day

@@ -473,7 +473,7 @@ def save_fund_programme(user, fund, *, expected_version=None):
         approved = (FundApplication.objects.filter(fund=fund, approved__isnull=False)
                     .exclude(status=FundApplication.Status.REJECTED).aggregate(total=Sum("approved"))["total"])
         if approved and budget < approved:
-            raise ProjectError(f"预算不能低于已批准金额合计（{approved}万元）")
+            raise ProjectError(f"预算不能低于已批准金额合计（{approved:.2f}万元）")
     fund.budget = budget
     return _save_master(user, fund, FUND_FIELDS, expected_version)
 
