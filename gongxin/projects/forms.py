@@ -102,7 +102,8 @@ class FundApplicationForm(forms.Form):
     project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
     fund = forms.ModelChoiceField(label="扶持资金", queryset=FundProgramme.objects.all())
     requested = forms.DecimalField(label="申请金额（万元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    applied_on = forms.DateField(label="申报日期", widget=DATE, initial=dt.date.today, required=False,
+    applied_on = forms.DateField(label="申报日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 initial=dt.date.today, required=False,
                                  help_text="留空为今天")
     note = forms.CharField(label="备注", max_length=300, required=False,
                            widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：申报依据、项目进展"}))
@@ -116,6 +117,9 @@ class FundApplicationForm(forms.Form):
                                                .select_related("enterprise").order_by("code"))
             self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}（{p.enterprise.name}）"
         self.fields["fund"].queryset = FundProgramme.objects.order_by("-year", "name")
+        self.fields["fund"].empty_label = "请选择扶持资金"
+        if "project" in self.fields:
+            self.fields["project"].empty_label = "请选择项目"
         if not can_backdate:
             del self.fields["applied_on"]
 
