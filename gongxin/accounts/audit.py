@@ -15,6 +15,11 @@ ACTION_LABELS = {
     "accept": "确认受理",
     "reopen": "重新打开",
     "restore": "恢复备份",
+    "remind": "催报",
+    "close_period": "关闭报告期",
+    "reopen_period": "重新开放报告期",
+    "stage": "项目阶段变更",
+    "follow_up": "预警跟进",
 }
 # Keys of `data` that are not model fields.
 DATA_LABELS = {"list_years": "规上名录年份", "groups": "企业分组", "reason": "理由", "created": "新增",

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from gongxin.accounts.models import Role
 from gongxin.lib import periods
 from gongxin.registry.models import Enterprise, Industry, Region
 
-from .models import Programme, Project, ProjectDocument
+from .models import FundProgramme, Programme, Project, ProjectDocument, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -93,3 +94,69 @@ class FundActionForm(forms.Form):
     amount = forms.DecimalField(label="金额（万元）", required=False, max_digits=14, decimal_places=2)
     note = forms.CharField(label="备注/原因", required=False, max_length=300)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FundApplicationForm(forms.Form):
+    """申报: a project's application for a fund programme (the project is fixed or chosen in scope)."""
+
+    project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
+    fund = forms.ModelChoiceField(label="扶持资金", queryset=FundProgramme.objects.all())
+    requested = forms.DecimalField(label="申请金额（万元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    applied_on = forms.DateField(label="申报日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 initial=dt.date.today, required=False,
+                                 help_text="留空为今天")
+    note = forms.CharField(label="备注", max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：申报依据、项目进展"}))
+
+    def __init__(self, *args, projects=None, fixed_project=None, can_backdate=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fixed_project is not None:
+            del self.fields["project"]
+        else:
+            self.fields["project"].queryset = (projects.exclude(stage=Stage.TERMINATED)
+                                               .select_related("enterprise").order_by("code"))
+            self.fields["project"].label_from_instance = lambda p: f"{p.code} {p.name}（{p.enterprise.name}）"
+        self.fields["fund"].queryset = FundProgramme.objects.order_by("-year", "name")
+        self.fields["fund"].empty_label = "请选择扶持资金"
+        if "project" in self.fields:
+            self.fields["project"].empty_label = "请选择项目"
+        if not can_backdate:
+            del self.fields["applied_on"]
+
+    def clean_applied_on(self):
+        day = self.cleaned_data["applied_on"] or dt.date.today()
+        if day > dt.date.today():
+            raise forms.ValidationError("申报日期不能晚于今天")
+        return day
+
+
+class ProgrammeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Programme
+        fields = ["name", "year", "level", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+
+class FundProgrammeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FundProgramme
+        fields = ["name", "year", "budget", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if budget <= 0:
+            raise forms.ValidationError("预算须大于0")
+        return budget

@@ -46,6 +46,7 @@ class Programme(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     level = models.CharField("级别", max_length=10, choices=Level.choices)
     description = models.CharField("说明", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "项目计划（名单）"
@@ -283,6 +284,7 @@ class FundProgramme(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     budget = models.DecimalField("预算（万元）", **WAN)
     description = models.CharField("说明", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "扶持资金"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
 from gongxin.accounts.audit import changes, log_action, snapshot
 from gongxin.lib import periods
@@ -417,10 +417,65 @@ def apply_for_funds(user, fund, enterprise, requested, applied_on, *, project=No
         raise ProjectError("申请金额须大于0")
     if project is not None and project.enterprise_id != enterprise.pk:
         raise ProjectError("项目不属于该企业")
+    if project is not None and project.stage == Stage.TERMINATED:
+        raise ProjectError("项目已终止，不能申报扶持资金")
+    if project is not None and FundApplication.objects.filter(fund=fund, project=project).exclude(
+            status=FundApplication.Status.REJECTED).exists():
+        raise ProjectError(f"该项目已申报“{fund}”，不能重复申报")
     app = FundApplication.objects.create(fund=fund, enterprise=enterprise, project=project, requested=requested,
                                          applied_on=applied_on, note=note)
     log_action(user, "create", app, {"fund": fund.name, "requested": str(requested)})
     return app
+
+
+# ---------------------------------------------------------------- programmes and fund programmes
+
+PROGRAMME_FIELDS = ["name", "year", "level", "description"]
+FUND_FIELDS = ["name", "year", "budget", "description"]
+
+
+def _save_master(user, obj, fields, expected_version):
+    """Create or update a programme / fund programme (holding the new values); audited, version-checked."""
+    model = type(obj)
+    if model.objects.filter(name=obj.name, year=obj.year).exclude(pk=obj.pk).exists():
+        raise ProjectError(f"{obj.year}年已有“{obj.name}”")
+    if obj.pk is None:
+        obj.save()
+        log_action(user, "create", obj, {f: _plain(getattr(obj, f)) for f in fields})
+        return obj
+    before = snapshot(model.objects.get(pk=obj.pk), fields)
+    _bump_version(model, obj, expected_version)
+    obj.save(update_fields=fields)
+    data = {k: [_plain(a), _plain(b)] for k, (a, b) in changes(obj, before, fields).items()}
+    if data:
+        log_action(user, "update", obj, data)
+    return obj
+
+
+@transaction.atomic
+def save_programme(user, programme, *, expected_version=None):
+    programme.name = (programme.name or "").strip()
+    if not programme.name:
+        raise ProjectError("请填写计划名称")
+    return _save_master(user, programme, PROGRAMME_FIELDS, expected_version)
+
+
+@transaction.atomic
+def save_fund_programme(user, fund, *, expected_version=None):
+    """A fund programme's budget may not fall below what it has already approved."""
+    fund.name = (fund.name or "").strip()
+    if not fund.name:
+        raise ProjectError("请填写资金名称")
+    budget = to_decimal(fund.budget)
+    if budget is None or budget <= 0:
+        raise ProjectError("预算须大于0")
+    if fund.pk:
+        approved = (FundApplication.objects.filter(fund=fund, approved__isnull=False)
+                    .exclude(status=FundApplication.Status.REJECTED).aggregate(total=Sum("approved"))["total"])
+        if approved and budget < approved:
+            raise ProjectError(f"预算不能低于已批准金额合计（{approved:.2f}万元）")
+    fund.budget = budget
+    return _save_master(user, fund, FUND_FIELDS, expected_version)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
@@ -19,7 +19,16 @@ from gongxin.registry.models import Industry, Region
 
 from . import services, stats
 from .exporters import InvestmentTemplateExporter, ProjectExporter
-from .forms import DocumentForm, FundActionForm, InvestmentForm, ProjectForm, StageForm
+from .forms import (
+    DocumentForm,
+    FundActionForm,
+    FundApplicationForm,
+    FundProgrammeForm,
+    InvestmentForm,
+    ProgrammeForm,
+    ProjectForm,
+    StageForm,
+)
 from .models import (
     LIFECYCLE,
     FundApplication,
@@ -200,6 +209,7 @@ def project_detail(request, code):
         "officers": project.officers.all(),
         "can_manage": _can_manage(request.user),
         "can_report": not access.read_only and project.stage not in services.NOT_REPORTING,
+        "can_apply": not access.read_only and project.stage != Stage.TERMINATED,
         "stage_form": StageForm(initial={"version": project.version}),
         "investment_form": InvestmentForm(initial={"period": period}),
         "document_form": DocumentForm(),
@@ -370,6 +380,7 @@ def fund_overview(request):
         "applications": apps.select_related("fund", "enterprise", "project").annotate(
             paid=Sum("disbursements__amount")).order_by("fund", "status", "applied_on"),
         "can_act": access.is_bureau,
+        "can_apply": not access.read_only,
         "action_form": FundActionForm(),
     }
     return render(request, "projects/fund_overview.html", ctx)
@@ -408,3 +419,78 @@ def investment_template(request):
     qs = Project.objects.exclude(stage__in=[*services.NOT_REPORTING, Stage.TERMINATED]).order_by("code")
     exporter = InvestmentTemplateExporter(qs, period)
     return xlsx_response(exporter)
+
+
+# ---------------------------------------------------------------- 申报 and master data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_apply(request, code=None):
+    """A support-fund application for a project: by its enterprise, its town officer or bureau staff."""
+    project = _get_project_for_user(request, code) if code else None
+    require_reporter(request.user)
+    form = FundApplicationForm(request.POST or None, projects=Project.objects.for_user(request.user),
+                               fixed_project=project, can_backdate=get_access(request.user).is_bureau)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        target = project or d["project"]
+        try:
+            app = services.apply_for_funds(request.user, d["fund"], target.enterprise, d["requested"],
+                                           d.get("applied_on") or dt.date.today(), project=target,
+                                           note=d["note"].strip())
+        except services.ProjectError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"已申报“{app.fund}”{app.requested}万元，等待工信局审核")
+            return redirect(f"/projects/{target.code}/#funds")
+    ctx = {"page_title": f"申报扶持资金：{project.name}" if project else "申报扶持资金", "form": form,
+           "project": project, "cancel": f"/projects/{project.code}/" if project else "/projects/funds/"}
+    return render(request, "projects/fund_apply.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+def programme_list(request):
+    require_bureau(request.user)
+    ctx = {
+        "page_title": "计划与扶持资金管理",
+        "programmes": Programme.objects.annotate(project_count=Count("projects")).order_by("-year", "name"),
+        "funds": FundProgramme.objects.annotate(
+            application_count=Count("applications"),
+            approved_total=Sum("applications__approved", filter=~Q(applications__status="rejected")),
+        ).order_by("-year", "name"),
+    }
+    return render(request, "projects/programme_list.html", ctx)
+
+
+def _edit_master(request, form_class, save, instance, what, pk):
+    require_bureau(request.user)
+    title = f"编辑{what}：{instance}" if pk else f"新增{what}"
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        try:
+            save(request.user, obj, expected_version=form.cleaned_data.get("version") if pk else None)
+        except services.ProjectError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"已保存{what}“{obj}”")
+            return redirect("/projects/programmes/")
+    ctx = {"page_title": title, "form": form}
+    return render(request, "projects/programme_form.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk=None):
+    require_bureau(request.user)
+    programme = get_object_or_404(Programme, pk=pk) if pk else Programme()
+    return _edit_master(request, ProgrammeForm, services.save_programme, programme, "项目计划", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_programme_edit(request, pk=None):
+    require_bureau(request.user)
+    fund = get_object_or_404(FundProgramme, pk=pk) if pk else FundProgramme()
+    return _edit_master(request, FundProgrammeForm, services.save_fund_programme, fund, "扶持资金", pk)

@@ -3,11 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from gongxin.lib import periods as P
 from gongxin.lib.numbers import pct
-from gongxin.registry.models import Enterprise
+from gongxin.registry.models import Enterprise, ListYear
 
 from .models import Notice, Return
 
@@ -82,3 +83,20 @@ def missing_enterprises(form, period):
     year = P.split(period)[0]
     counted = Return.objects.filter(form=form, period=period, status__in=Return.COUNTED).values("enterprise_id")
     return Enterprise.objects.on_list(year).exclude(pk__in=counted).order_by("uscc")
+
+
+def period_counts(form, period_list):
+    """{period: (expected, counted)} over the whole county: enterprises on the period's year list,
+    and those of them with a counted return (one query per year, not per period)."""
+    by_year = {}
+    for period in period_list:
+        by_year.setdefault(P.split(period)[0], []).append(period)
+    result = {}
+    for year, year_periods in by_year.items():
+        expected = ListYear.objects.filter(year=year).count()
+        counted = dict(Return.objects.filter(form=form, period__in=year_periods, status__in=Return.COUNTED,
+                                             enterprise__list_years__year=year)
+                       .values("period").annotate(n=Count("id")).values_list("period", "n"))
+        for period in year_periods:
+            result[period] = (expected, counted.get(period, 0))
+    return result

@@ -227,6 +227,9 @@ class ValidationRule(models.Model):
         MONTH_CONSISTENCY = "month_consistency", "本月≠1-本月−上期1-本月，允许误差为阈值（{indicator}、{month}、{derived}）"
         SELL_THROUGH = "sell_through", "产销率超出[阈值, 阈值2]%（{ratio}、{low}、{high}）"
         ELEC_VS_OUTPUT = "elec_vs_output", "用电量与产值增速方向相反且相差超过阈值个百分点（{elec_growth}、{output_growth}、{gap}）"
+        PRODUCT_YTD_LT_MONTH = "product_ytd_lt_month", "产品1-本月产量小于本月产量（{product}、{ytd}、{month}、{unit}）"
+        PRODUCT_PRICE_QTY = "product_price_qty", "产品有价格无产量或有产量无价格（{product}、{qty}、{price}、{unit}）"
+        PRODUCT_YOY = "product_yoy", "产品1-本月产量同比增速绝对值超过阈值%（{product}、{growth}、{limit}）"
 
     class Severity(models.TextChoices):
         ERROR = "error", "错误（阻止报送）"
@@ -268,6 +271,8 @@ class ReportingPeriod(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name="关闭人")
     note = models.CharField("说明", max_length=200, blank=True)
+    # 0 = created by the periods page and not yet changed; bumped by every close/reopen.
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         verbose_name = verbose_name_plural = "报告期"

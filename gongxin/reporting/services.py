@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import periods as P
 
-from .models import Indicator, ProductLine, Return, ReturnValue, ValueChange
-from .validation import COLUMNS, validate_return
+from .models import Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValueChange
+from .validation import COLUMNS, PRODUCT_COLUMNS, validate_return
 
 S = Return.Status
-PRODUCT_COLUMNS = {"qty_month": "本月产量", "qty_ytd": "1-本月产量", "qty_month_ly": "上年同月产量",
-                   "qty_ytd_ly": "上年1-同月产量", "price": "本月平均出厂价格", "price_ly": "上年同月平均出厂价格"}
 
 
 class DomainError(Exception):
@@ -285,3 +284,57 @@ def bulk_transition(user, action, items):
         except (DomainError, PermissionDenied) as e:
             refused.append((ret, str(e)))
     return done, refused
+
+
+# ---------------------------------------------------------------- periods
+
+
+def can_manage_periods(user):
+    return get_access(user).is_bureau
+
+
+def _locked_period(form, period, expected_version):
+    """The period's row under a row lock (created at version 0 when the period never had one),
+    after checking the version the user saw (0 for a period with no row)."""
+    if not P.is_reported(period, form.merge_jan_feb):
+        raise DomainError(f"{P.label(period, form.merge_jan_feb)}不单独报送，无需开放或关闭")
+    ReportingPeriod.objects.get_or_create(form=form, period=period, defaults={"version": 0})
+    row = ReportingPeriod.objects.select_for_update().get(form=form, period=period)
+    if expected_version not in (None, "") and row.version != int(expected_version):
+        raise ConflictError("该报告期刚刚已被他人关闭或重新开放，请刷新后查看当前状态再操作。")
+    return row
+
+
+def _period_reason(reason, action):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"{action}报告期须填写原因")
+    return reason[:200]
+
+
+@transaction.atomic
+def close_period(user, form, period, reason, expected_version=None):
+    """Close a form's period: entry and submission are refused by the "period not open" rule."""
+    _require(can_manage_periods(user), "只有工信局工作人员可以关闭报告期")
+    reason = _period_reason(reason, "关闭")
+    row = _locked_period(form, period, expected_version)
+    if row.closed_at:
+        raise DomainError(f"{P.label(period, form.merge_jan_feb)}已于{timezone.localtime(row.closed_at):%Y-%m-%d}关闭")
+    row.closed_at, row.closed_by, row.note, row.version = timezone.now(), user, reason, row.version + 1
+    row.save(update_fields=["closed_at", "closed_by", "note", "version"])
+    log_action(user, "close_period", row, {"form": form.code, "period": period, "reason": reason})
+    return row
+
+
+@transaction.atomic
+def reopen_period(user, form, period, reason, expected_version=None):
+    """Open a closed period again for entry (its month must still have ended to accept returns)."""
+    _require(can_manage_periods(user), "只有工信局工作人员可以重新开放报告期")
+    reason = _period_reason(reason, "重新开放")
+    row = _locked_period(form, period, expected_version)
+    if not row.closed_at:
+        raise DomainError(f"{P.label(period, form.merge_jan_feb)}未关闭，无需重新开放")
+    row.closed_at, row.closed_by, row.note, row.version = None, None, reason, row.version + 1
+    row.save(update_fields=["closed_at", "closed_by", "note", "version"])
+    log_action(user, "reopen_period", row, {"form": form.code, "period": period, "reason": reason})
+    return row

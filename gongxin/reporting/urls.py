@@ -10,6 +10,8 @@ urlpatterns = [
     path("import/", views.import_page, name="return_import"),
     path("import/template.xlsx", views.import_template, name="return_import_template"),
     path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/<slug:form_code>/<str:period>/", views.period_action, name="period_action"),
     path("<str:uscc>/<slug:form_code>/<str:period>/", views.return_page, name="return_page"),
     path("<str:uscc>/<slug:form_code>/<str:period>/check/", views.return_check, name="return_check"),
     path("<str:uscc>/<slug:form_code>/<str:period>/<slug:action>/", views.return_transition,

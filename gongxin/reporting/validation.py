@@ -16,9 +16,11 @@ from decimal import Decimal
 from gongxin.lib import periods as P
 from gongxin.lib.numbers import fmt_growth, growth_pct, pct
 
-from .models import Form, Indicator, ReportingPeriod, Return, ReturnValue, ValidationRule
+from .models import Form, Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValidationRule
 
 COLUMNS = {"month": "本月", "ytd": "1-本月", "month_ly": "上年同月", "ytd_ly": "上年1-同月"}
+PRODUCT_COLUMNS = {"qty_month": "本月产量", "qty_ytd": "1-本月产量", "qty_month_ly": "上年同月产量",
+                   "qty_ytd_ly": "上年1-同月产量", "price": "本月平均出厂价格", "price_ly": "上年同月平均出厂价格"}
 LY_SOURCE = {"month_ly": "month", "ytd_ly": "ytd"}  # last year's return column → this year's ly column
 ERROR, WARNING = ValidationRule.Severity.ERROR, ValidationRule.Severity.WARNING
 _UNSET = object()
@@ -96,6 +98,12 @@ def last_year_values(enterprise_id, form, period):
     return {code: {"month_ly": m, "ytd_ly": y} for code, m, y in rows.values_list("indicator__code", "month", "ytd")}
 
 
+def product_lines_of(ret):
+    """{Product: {column: Decimal or None}} of a saved return's product lines."""
+    return {line.product: {c: getattr(line, c) for c in PRODUCT_COLUMNS}
+            for line in ProductLine.objects.filter(ret=ret).select_related("product")}
+
+
 def derived_month(ytd, previous, code):
     """本月 as 1-本月 minus the previous period's 1-本月 (the year's first period: 1-本月 itself)."""
     if ytd is None or previous is None:
@@ -107,16 +115,19 @@ def derived_month(ytd, previous, code):
 
 
 def validate_return(target, *, form=None, period=None, enterprise_id=None, notes=None, previous=_UNSET,
-                    last_year=_UNSET, check_period=True, ruleset=None, today=None):
+                    last_year=_UNSET, check_period=True, ruleset=None, today=None, products=None):
     """Findings for a return: `target` is a saved `Return` or a {code: {column: value}} dict.
 
     `previous` ({code: ytd}, {} for the first period, None unknown) and `last_year` ({code:
     {month_ly, ytd_ly}} or None) are looked up when not given; imports pass them in bulk.
+    `products` ({Product: {column: value}}) are the product lines typed on the page; a saved
+    return's lines are read from the database; a dict target without them has none (imports).
     """
     if isinstance(target, Return):
         form, period, enterprise_id = target.form, target.period, target.enterprise_id
         values, saved_notes = values_of(target)
         notes = saved_notes if notes is None else notes
+        products = product_lines_of(target) if products is None else products
     else:
         values = target
     notes = notes or {}
@@ -125,7 +136,7 @@ def validate_return(target, *, form=None, period=None, enterprise_id=None, notes
         previous = previous_ytd(enterprise_id, form, period) if enterprise_id else None
     if last_year is _UNSET:
         last_year = last_year_values(enterprise_id, form, period) if enterprise_id else None
-    ctx = _Context(ruleset, values, notes, period, previous, last_year, check_period, today)
+    ctx = _Context(ruleset, values, notes, period, previous, last_year, check_period, today, products or {})
     findings = []
     for rule in ruleset.rules:
         findings.extend(CHECKS[rule.kind](ctx, rule))
@@ -142,6 +153,7 @@ class _Context:
     last_year: object
     check_period: bool
     today: object
+    products: dict
 
     def get(self, code, column):
         return (self.values.get(code) or {}).get(column)
@@ -263,8 +275,51 @@ def _elec_vs_output(ctx, rule):
                        gap=gap)
 
 
+def _product_field(product, column):
+    return f"product:{product.code}.{column}"
+
+
+def _product_lines(ctx):
+    """The product lines that hold any figure, in catalogue order."""
+    return [(p, cols) for p, cols in sorted(ctx.products.items(), key=lambda item: item[0].code)
+            if any(v is not None for v in cols.values())]
+
+
+def _product_ytd_lt_month(ctx, rule):
+    for product, cols in _product_lines(ctx):
+        for month_col, ytd_col in (("qty_month", "qty_ytd"), ("qty_month_ly", "qty_ytd_ly")):
+            month, ytd = cols.get(month_col), cols.get(ytd_col)
+            if month is not None and ytd is not None and ytd < month:
+                name = product.name if month_col == "qty_month" else f"{product.name}（上年）"
+                yield _finding(rule, _product_field(product, ytd_col), product=name, ytd=ytd, month=month,
+                               unit=product.unit)
+
+
+def _product_price_qty(ctx, rule):
+    """A price with no output this month, or output this month with no price (blank counts as zero)."""
+    for product, cols in _product_lines(ctx):
+        qty, price = cols.get("qty_month"), cols.get("price")
+        has_qty, has_price = bool(qty), bool(price)  # None and 0 are both "nothing"
+        if has_qty != has_price:
+            yield _finding(rule, _product_field(product, "price" if has_qty else "qty_month"), product=product.name,
+                           qty=qty if qty is not None else Decimal(0),
+                           price=f"{_num(price)}元" if price is not None else "未填",
+                           unit=product.unit)
+
+
+def _product_yoy(ctx, rule):
+    limit = rule.threshold if rule.threshold is not None else Decimal(50)
+    for product, cols in _product_lines(ctx):
+        growth = growth_pct(cols.get("qty_ytd"), cols.get("qty_ytd_ly"))
+        if growth is not None and abs(growth) > limit:
+            yield _finding(rule, _product_field(product, "qty_ytd"), product=product.name,
+                           growth=fmt_growth(growth), limit=limit)
+
+
 CHECKS = {
     "required": _required, "negative": _negative, "ytd_lt_month": _ytd_lt_month,
     "sales_gt_output": _sales_gt_output, "period_open": _period_open, "ly_note": _ly_note, "yoy": _yoy,
     "month_consistency": _month_consistency, "sell_through": _sell_through, "elec_vs_output": _elec_vs_output,
+    "product_ytd_lt_month": _product_ytd_lt_month, "product_price_qty": _product_price_qty,
+    "product_yoy": _product_yoy,
 }

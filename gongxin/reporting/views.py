@@ -1,3 +1,4 @@
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,18 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
+from gongxin.accounts.models import AuditEntry
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import periods as P
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numbers import to_decimal
+from gongxin.lib.numbers import pct, to_decimal
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
 
 from . import services
 from .completeness import completeness as completeness_tally
+from .completeness import period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
-from .models import Form, Indicator, Notice, Product, ProductLine, Return, ReturnValue
+from .models import Form, Indicator, Notice, Product, ProductLine, ReportingPeriod, Return, ReturnValue
 from .validation import (
     COLUMNS,
     Finding,
@@ -27,6 +30,7 @@ from .validation import (
     derived_month,
     last_year_values,
     previous_ytd,
+    product_lines_of,
     validate_return,
 )
 
@@ -223,8 +227,14 @@ def _entry_rows(indicators, values, notes, previous, last_year, findings):
     return rows
 
 
-def _product_rows(ret, enterprise, period, posted=None):
+def _product_rows(ret, enterprise, period, posted=None, findings=()):
     """Product lines to show: saved lines, and last year's products pre-filled; plus the products to add."""
+    by_product, by_field = {}, {}
+    for f in findings:
+        if f.field.startswith("product:"):
+            by_product.setdefault(f.field[8:].split(".")[0], []).append(f)
+            if by_field.get(f.field) != "error":
+                by_field[f.field] = f.severity
     year = P.split(period)[0]
     monitored = list(Product.objects.filter(monitored__year=year).order_by("code"))
     saved = {line.product_id: line for line in ProductLine.objects.filter(ret=ret)} if ret else {}
@@ -241,8 +251,10 @@ def _product_rows(ret, enterprise, period, posted=None):
             vals = {"qty_month_ly": ly.qty_month, "qty_ytd_ly": ly.qty_ytd, "price_ly": ly.price}
         else:
             continue
-        rows.append({"product": product, "cells": [{"name": f"p{product.id}.{c}", "value": _input_text(vals.get(c))}
-                                                   for c in services.PRODUCT_COLUMNS]})
+        rows.append({"product": product, "findings": by_product.get(product.code, []),
+                     "cells": [{"name": f"p{product.id}.{c}", "value": _input_text(vals.get(c)),
+                                "state": by_field.get(f"product:{product.code}.{c}")}
+                               for c in services.PRODUCT_COLUMNS]})
     shown = {r["product"].id for r in rows}
     return rows, [p for p in monitored if p.id not in shown], monitored
 
@@ -304,9 +316,10 @@ def return_page(request, uscc, form_code, period):
         explanation = ret.explanation if ret else ""
         if editable and ret is not None:
             findings = validate_return(values, form=form, period=period, enterprise_id=enterprise.id, notes=notes,
-                                       previous=previous, last_year=last_year)
-    product_rows, addable, _ = (_product_rows(ret, enterprise, period, posted_lines) if form.has_products
+                                       previous=previous, last_year=last_year, products=product_lines_of(ret))
+    product_rows, addable, _ = (_product_rows(ret, enterprise, period, posted_lines, findings) if form.has_products
                                 else ([], [], []))
+    shown_products = {f"product:{r['product'].code}." for r in product_rows}
     access = get_access(request.user)
     status = ret.status if ret else None
     can_review = services.can_review(request.user, enterprise)
@@ -314,7 +327,8 @@ def return_page(request, uscc, form_code, period):
         "page_title": f"{enterprise.name} · {form.name}表 · {P.label(period, form.merge_jan_feb)}",
         "e": enterprise, "form": form, "period": period, "ret": ret, "editable": editable, "error": error,
         "rows": _entry_rows(indicators, values, notes, previous, last_year, findings),
-        "general_findings": [f for f in findings if not f.field or f.field.startswith("product:")],
+        "general_findings": [f for f in findings if not f.field or (
+            f.field.startswith("product:") and not any(f.field.startswith(k) for k in shown_products))],
         "warnings": [f for f in findings if not f.is_error], "explanation": explanation,
         "product_rows": product_rows, "addable": addable, "has_products": form.has_products,
         "first_period": previous == {}, "previous_label": _previous_label(form, period),
@@ -353,12 +367,18 @@ def return_check(request, uscc, form_code, period):
     if not services.can_fill(request.user, enterprise):
         raise PermissionDenied("您无权填报该企业的报表")
     indicators = list(Indicator.objects.filter(form=form))
-    values, notes, _, bad = _parse_entry(request.POST, indicators, [])
+    products = list(Product.objects.filter(monitored__year=P.split(period)[0])) if form.has_products else []
+    values, notes, lines, bad = _parse_entry(request.POST, indicators, products)
     previous = previous_ytd(enterprise.id, form, period)
     last_year = last_year_values(enterprise.id, form, period)
     findings = bad + validate_return(values, form=form, period=period, enterprise_id=enterprise.id, notes=notes,
-                                     previous=previous, last_year=last_year)
+                                     previous=previous, last_year=last_year, products=lines)
+    by_product = {}
+    for f in findings:
+        if f.field.startswith("product:"):
+            by_product.setdefault(f.field[8:].split(".")[0], []).append(f)
     ctx = {"rows": _entry_rows(indicators, values, notes, previous, last_year, findings),
+           "product_rows": [{"product": p, "findings": by_product.get(p.code, [])} for p in lines],
            "general_findings": [f for f in findings if not f.field], "warnings": [f for f in findings if not f.is_error],
            "errors": [f for f in findings if f.is_error]}
     return render(request, "reporting/_checks.html", ctx)
@@ -418,8 +438,105 @@ def completeness(request):
     ctx = {"page_title": f"报送进度 · {form.name}表 · {P.label(period, form.merge_jan_feb)}", "form": form,
            "period": period, "total": total, "towns": towns, "forms": Form.objects.filter(is_active=True),
            "deadline": P.deadline(period, form.deadline_day),
+           "closed": form.periods.filter(period=period, closed_at__isnull=False).exists(),
            "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)]}
     return render(request, "reporting/completeness.html", ctx)
+
+
+# ---------------------------------------------------------------- periods (open / closed)
+
+PERIOD_WINDOW = 15  # months shown on the periods page
+PERIOD_ACTIONS = {"close_period": "关闭", "reopen_period": "重新开放"}
+
+
+def _require_period_viewer(user):
+    """Bureau staff manage periods, leaders read; town officers and enterprises may not."""
+    if not get_access(user).sees_all:
+        raise PermissionDenied("仅工信局和局领导可以查看报告期")
+
+
+def _period_anchor(request, forms):
+    """The last month shown: ?to=, else the current period, else (no returns lately) the latest filed."""
+    try:
+        return P.parse_period(request.GET["to"])
+    except (KeyError, P.PeriodError):
+        pass
+    current = P.current_period()
+    recent = Return.objects.filter(form__in=forms, period__gt=P.shift(current, -PERIOD_WINDOW))
+    if recent.exists():
+        return current
+    latest = Return.objects.filter(form__in=forms).order_by("-period").values_list("period", flat=True).first()
+    return latest or current
+
+
+def _period_state(form, period, row, today):
+    if row is not None and row.closed_at:
+        return "closed"
+    year, month = P.split(P.shift(period, 1))
+    return "open" if today >= dt.date(year, month, 1) else "not_started"
+
+
+def _period_rows(form, to, today):
+    months = [P.shift(to, -i) for i in range(PERIOD_WINDOW)]
+    shown = [p for p in months if P.is_reported(p, form.merge_jan_feb)]
+    saved = {r.period: r for r in ReportingPeriod.objects.filter(form=form, period__in=shown).select_related("closed_by")}
+    last = {}
+    for entry in AuditEntry.objects.filter(object_type="reporting.reportingperiod",
+                                           object_id__in=[str(r.pk) for r in saved.values()]).order_by("at", "id"):
+        last[entry.object_id] = entry
+    counts = period_counts(form, shown)
+    rows = []
+    for period in shown:
+        row = saved.get(period)
+        expected, counted = counts[period]
+        entry = last.get(str(row.pk)) if row else None
+        rows.append({"period": period, "label": P.label(period, form.merge_jan_feb), "row": row,
+                     "version": row.version if row else 0, "state": _period_state(form, period, row, today),
+                     "deadline": P.deadline(period, form.deadline_day), "expected": expected, "counted": counted,
+                     "counted_pct": pct(counted, expected),
+                     "last": entry and {"action": PERIOD_ACTIONS.get(entry.action, entry.action), "who": entry.actor,
+                                        "at": entry.at, "reason": (entry.data or {}).get("reason", "")}})
+    return rows
+
+
+@login_required
+def period_list(request):
+    _require_period_viewer(request.user)
+    forms = list(Form.objects.filter(is_active=True))
+    to = _period_anchor(request, forms)
+    today = dt.date.today()
+    ctx = {"page_title": "报告期管理", "to": to, "earlier": P.shift(to, -PERIOD_WINDOW),
+           "later": P.shift(to, PERIOD_WINDOW), "window": PERIOD_WINDOW,
+           "first": P.shift(to, 1 - PERIOD_WINDOW),
+           "tables": [(form, _period_rows(form, to, today)) for form in forms],
+           "can_manage": services.can_manage_periods(request.user)}
+    return render(request, "reporting/periods.html", ctx)
+
+
+@login_required
+@require_POST
+def period_action(request, form_code, period):
+    form = get_object_or_404(Form, code=form_code, is_active=True)
+    try:
+        period = P.parse_period(period)
+    except P.PeriodError as e:
+        raise Http404("报告期无效") from e
+    func = {"close": services.close_period, "reopen": services.reopen_period}.get(request.POST.get("action"))
+    if func is None:
+        raise Http404
+    version = request.POST.get("version", "")
+    try:
+        func(request.user, form, period, request.POST.get("reason", ""),
+             expected_version=version if version.isdigit() else None)
+    except services.DomainError as e:
+        messages.error(request, f"{form.name}表{P.label(period, form.merge_jan_feb)}：{e}")
+    else:
+        done = "已关闭" if func is services.close_period else "已重新开放"
+        messages.success(request, f"{form.name}表{P.label(period, form.merge_jan_feb)}{done}")
+    try:
+        return redirect(f"/returns/periods/?to={P.parse_period(request.POST.get('to'))}")
+    except P.PeriodError:
+        return redirect("/returns/periods/")
 
 
 @login_required
