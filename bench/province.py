@@ -11,7 +11,8 @@ enterprises in 300 towns, on the 规上 lists of 2019–2022 with entries and ex
 figures of the analysis dashboard through `analysis/stats.py` (county total,
 by town, by industry, by tier, key products) against one hand-written SQL statement computing
 the same totals, checks that both agree, and prints both times and their ratio against the
-budget (< 500 ms for all figures; engine within 1.5× of the hand SQL).
+budget (< 500 ms for all figures; engine within 1.5× of the hand SQL). Times are the median
+[min–max] of `--repeat` runs, engine and hand SQL timed alternately.
 """
 
 import argparse
@@ -256,13 +257,17 @@ def hand_figures(period, params):
     return out
 
 
-def _time(fn, repeat):
-    times, result = [], None
+def _time_both(engine_fn, hand_fn, repeat):
+    """Median and range (ms) of each, timed alternately so that load from other processes on
+    the shared machine falls on both alike."""
+    times = {"engine": [], "hand": []}
+    results = {}
     for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), result
+        for name, fn in (("hand", hand_fn), ("engine", engine_fn)):
+            t = time.perf_counter()
+            results[name] = fn()
+            times[name].append((time.perf_counter() - t) * 1000)
+    return {k: (statistics.median(v), min(v), max(v)) for k, v in times.items()}, results
 
 
 def _same(a, b):
@@ -305,15 +310,18 @@ def main():
             c.execute("SET jit = off")
     print(f"database: {connection.vendor}; {Enterprise.objects.count()} enterprises, "
           f"{ReturnValue.objects.count()} values; period {PERIOD}", flush=True)
-    _time(lambda: engine_figures(PERIOD), 1)  # warm caches
-    hand_ms, hand = _time(lambda: hand_figures(PERIOD, params), args.repeat)
-    engine_ms, engine = _time(lambda: engine_figures(PERIOD), args.repeat)
+    engine_figures(PERIOD)  # warm caches
+    hand_figures(PERIOD, params)
+    times, results = _time_both(lambda: engine_figures(PERIOD), lambda: hand_figures(PERIOD, params), args.repeat)
+    engine, hand = results["engine"], results["hand"]
+    (engine_ms, engine_min, engine_max), (hand_ms, hand_min, hand_max) = times["engine"], times["hand"]
     mismatches = _same(engine, hand)
     county_ytd = engine["county"]["output_value"]
     print(f"  county 1-6月 output value: {county_ytd} 千元; towns {len(engine['town'])}, "
           f"industries {len(engine['industry'])}, tiers {engine['tier']}, products {len(engine['products'])}")
-    print(f"  engine (analysis/stats.py, all dashboard figures): {engine_ms:8.1f} ms  (budget < {BUDGET_MS} ms)")
-    print(f"  hand-written SQL (one statement, same totals):     {hand_ms:8.1f} ms")
+    print(f"  engine (analysis/stats.py, all dashboard figures): {engine_ms:8.1f} ms  "
+          f"[{engine_min:.0f}–{engine_max:.0f}]  (budget < {BUDGET_MS} ms)")
+    print(f"  hand-written SQL (one statement, same totals):     {hand_ms:8.1f} ms  [{hand_min:.0f}–{hand_max:.0f}]")
     ratio = engine_ms / hand_ms
     print(f"  ratio engine / hand SQL: {ratio:.2f}  (budget ≤ {RATIO_BUDGET})")
     print("  figures agree" if not mismatches else f"  MISMATCH: {mismatches[:5]}")

@@ -16,8 +16,10 @@ figures of their town's enterprises; None means the whole county (commands).
 """
 
 from dataclasses import dataclass, field
+from decimal import Context as DecimalContext
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -301,48 +303,58 @@ def _label(by, rows, ids, user):
 
 
 def dashboard_totals(period, user=None):
-    """Output value of the whole, by town, by industry and by tier, from ONE grouped query.
+    """Output value of the whole, by town, by industry and by tier, from ONE statement.
 
-    The query groups the period's counted values by (town, division, tier); the four views are
-    sums over those few thousand groups (never over enterprises), so the dashboard reads the
-    period's rows once instead of four times. Returns {"county": Row, "town": [Row],
-    "industry": [Row], "tier": [Row]}, equal to `totals(period, by, user, ("output_value",))`.
+    The period's counted values, each with its enterprise's town, division and tier, are read
+    once into a common table expression (materialized: both databases do so for a CTE used more
+    than once); the four groupings are sums over it, joined by UNION ALL. So the tier test runs
+    once per row and the database returns a few hundred rows, not one per (town, division, tier).
+    Returns {"county": Row, "town": [Row], "industry": [Row], "tier": [Row]}, equal to
+    `totals(period, by, user, ("output_value",))`.
     """
     form_id = output_form_id()
     ids = indicator_ids(("output_value",))
-    big = BigIntegerField()
-    qs = counted_values(period, ("output_value",), user, form_id).annotate(
-        town_key=ExpressionWrapper(F("enterprise__town_id") + Value(0), output_field=big),
-        division_key=ExpressionWrapper(F("enterprise__division_id") + Value(0), output_field=big),
+    rows = counted_values(period, ("output_value",), user, form_id).annotate(
+        town_key=F("enterprise__town_id"),
+        division_key=F("enterprise__division_id"),
         tier=tier_expression(period, form_id),
     )
-    sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
-    grouped = qs.values("town_key", "division_key", "tier").annotate(n=Count("id"), **sums).order_by()
-    acc = {"town": {}, "industry": {}, "tier": {}}
-    for town, division, tier, *values in grouped.values_list(
-        "town_key", "division_key", "tier", *COLUMNS, "n"
-    ):
-        for part, key in ((acc["town"], town), (acc["industry"], division), (acc["tier"], tier)):
-            total = part.get(key)
-            if total is None:
-                part[key] = list(values)
-            else:
-                total[0] += values[0]
-                total[1] += values[1]
-                total[2] += values[2]
-                total[3] += values[3]
-                total[4] += values[4]
-    whole = [sum((t[i] for t in acc["tier"].values()), ZERO if i < 4 else 0) for i in range(5)]
-    acc["county"] = {None: whole} if acc["tier"] else {}
+    inner, params = rows.values_list("town_key", "division_key", "tier", *COLUMNS).query.sql_with_params()
+    sums = ", ".join(f"SUM({c})" for c in COLUMNS)
+    sql = (
+        f"WITH v (town_key, division_key, tier, {', '.join(COLUMNS)}) AS ({inner}) "
+        f"SELECT 'county', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), {sums}, COUNT(*) FROM v "
+        f"UNION ALL SELECT 'town', town_key, NULL, {sums}, COUNT(*) FROM v GROUP BY town_key "
+        f"UNION ALL SELECT 'industry', division_key, NULL, {sums}, COUNT(*) FROM v GROUP BY division_key "
+        f"UNION ALL SELECT 'tier', NULL, tier, {sums}, COUNT(*) FROM v GROUP BY tier"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    groups = {"county": {}, "town": {}, "industry": {}, "tier": {}}
+    for by, key, tier, *values, n in fetched:
+        if n:  # the county line of an empty period has no values
+            figures = Figures(*(_summed(v) for v in values))
+            group = tier if by == "tier" else key
+            groups[by][group] = Row("", "", enterprises=n, key=group, indicators={"output_value": figures})
     out = {}
-    for by, groups in acc.items():
-        rows = {
-            key: Row("", "", enterprises=t[4], key=key, indicators={"output_value": Figures(*t[:4])})
-            for key, t in groups.items()
-        }
-        labelled = _label(by, rows, ids, user)
+    for by, rows_by_key in groups.items():
+        labelled = _label(by, rows_by_key, ids, user)
         out[by] = labelled[0] if by == "county" else labelled
     return out
+
+
+_from_float = DecimalContext(prec=15).create_decimal_from_float
+
+
+def _summed(value):
+    """A SUM fetched by a raw cursor as the ORM would give it: Decimal, 0 for no values.
+
+    SQLite sums NUMERIC columns as floats; like Django, keep their 15 significant digits.
+    """
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else _from_float(value)
 
 
 def county_label(user=None):

@@ -216,3 +216,22 @@ def test_dashboard_totals_equal_the_separate_groupings(county):
         separate = stats.totals("2022-03", by, indicators=("output_value",))
         assert [(r.code, r.enterprises, r.output) for r in dash[by]] == [
             (r.code, r.enterprises, r.output) for r in separate], by
+
+
+def test_dashboard_totals_of_a_town_officer_cover_their_town_only(county):
+    officer = make_user("jh", Role.TOWN_OFFICER, region="荆河街道")
+    dash = stats.dashboard_totals("2022-03", officer)
+    # 荆河街道: 荆河机械 300 + 新进化工 90 (the leaver, the draft and the returned one never count)
+    assert (dash["county"].name, dash["county"].output.ytd, dash["county"].enterprises) == ("荆河街道", D(390), 2)
+    assert [(r.name, r.output.ytd) for r in dash["town"]] == [("荆河街道", D(390))]
+    for by in ("town", "industry", "tier"):
+        separate = stats.totals("2022-03", by, officer, ("output_value",))
+        assert [(r.code, r.enterprises, r.output) for r in dash[by]] == [
+            (r.code, r.enterprises, r.output) for r in separate], by
+
+
+def test_dashboard_totals_of_a_period_without_returns_are_empty(county):
+    dash = stats.dashboard_totals("2022-05")
+    assert dash["county"].output == stats.Figures() and dash["county"].enterprises == 0
+    assert dash["town"] == [] and dash["industry"] == []
+    assert [r.output for r in dash["tier"]] == [stats.Figures()] * 3
