@@ -5,10 +5,12 @@ happened (refusals the flow provokes on purpose answer 400 and are taken out of 
 where they are expected). Launching Chromium and watching the page come from test_browser.py.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from gongxin.accounts.models import Role
 from gongxin.lib import periods as P
@@ -67,31 +69,70 @@ def entry_period():
     return period if P.is_reported(period, True) else P.shift(period, -1)
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    # Playwright's sync API keeps an asyncio loop in this thread, so Django refuses ORM calls here;
-    # the calls are plain synchronous ones (the live server runs in its own thread).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def orm(work):
+    """Run `work()` (database reads) in a thread of its own and close its connection.
+
+    Once Chromium runs, Playwright's sync API keeps an asyncio loop in the test's thread: Django
+    refuses ORM calls there, and a connection opened there is never closed (PostgreSQL then
+    cannot drop the test database). Data is therefore built by fixtures listed before `browser`.
+    """
+    def run():
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+# ---------------------------------------------------------------- data (fixtures run before `browser`)
+
+
+@pytest.fixture
+def filer():
+    """An enterprise of 荆河街道 with last year's return for the period, its reporter, the town
+    officer and a bureau analyst."""
+    period = entry_period()
+    year = P.split(period)[0]
+    enterprise = make_enterprise("滕州流程测试机械有限公司", town_name="荆河街道", years=(year - 1, year))
+    make_return(enterprise, period=P.same_period_last_year(period), status=Return.Status.ACCEPTED)
+    make_user("flow_reporter", Role.ENTERPRISE, enterprise=enterprise, password=PASSWORD)
+    make_user("flow_town", Role.TOWN_OFFICER, region="荆河街道", password=PASSWORD)
+    make_user("flow_analyst", Role.BUREAU_STAFF, password=PASSWORD)
+    return enterprise, period
 
 
 @pytest.fixture
 def demo(settings):
+    """The demo county, with a 荆河街道 officer and an analyst of our own."""
+    from gongxin.registry.models import Region
+
     settings.DEBUG = True  # load_demo refuses to run without DEBUG
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
+    make_user("flow_town", Role.TOWN_OFFICER, region="荆河街道", password=PASSWORD)
+    make_user("flow_analyst", Role.BUREAU_STAFF, password=PASSWORD)
+    return {"other_towns": list(Region.objects.towns().exclude(name="荆河街道").values_list("name", flat=True))}
+
+
+@pytest.fixture
+def building_project(demo):
+    from gongxin.projects.models import Project, Stage
+
+    return Project.objects.filter(stage=Stage.BUILDING).order_by("code").first()
+
+
+@pytest.fixture
+def bureau_user():
+    return make_user("flow_bureau", Role.BUREAU_ADMIN, password=PASSWORD)
 
 
 # ---------------------------------------------------------------- issue 3: entry, checks, approval
 
 
-def test_return_flow_from_entry_with_warning_to_acceptance(live_server, browser):
-    enterprise = make_enterprise("滕州流程测试机械有限公司", town_name="荆河街道",
-                                 years=(P.split(entry_period())[0] - 1, P.split(entry_period())[0]))
-    period = entry_period()
-    make_return(enterprise, period=P.same_period_last_year(period), status=Return.Status.ACCEPTED)
-    make_user("flow_reporter", Role.ENTERPRISE, enterprise=enterprise, password=PASSWORD)
-    make_user("flow_town", Role.TOWN_OFFICER, region="荆河街道", password=PASSWORD)
-    make_user("flow_analyst", Role.BUREAU_STAFF, password=PASSWORD)
+def test_return_flow_from_entry_with_warning_to_acceptance(live_server, filer, browser):
+    enterprise, period = filer
     path = f"/returns/{enterprise.uscc}/output/{period}/"
     base = live_server.url
 
@@ -121,7 +162,7 @@ def test_return_flow_from_entry_with_warning_to_acceptance(live_server, browser)
     assert any("请在“预警说明”中写明原因" in t for t in alert(page, "danger"))
     assert "工业总产值1-本月同比增长1.1倍" in page.locator("#msg-output_value").inner_text()
     reporter.refused(path)
-    assert not Return.objects.filter(enterprise=enterprise, period=period).exists()
+    assert not orm(Return.objects.filter(enterprise=enterprise, period=period).exists)
 
     page.fill("#explanation", "新生产线投产，订单增加")
     page.click("button[value=submit]")
@@ -158,7 +199,7 @@ def test_return_flow_from_entry_with_warning_to_acceptance(live_server, browser)
     analyst.page.click("button:has-text('受理')")
     analyst.page.wait_for_url(base + path)
     assert any("已受理" in t for t in alert(analyst.page, "success"))
-    assert Return.objects.get(enterprise=enterprise, period=period).status == Return.Status.ACCEPTED
+    assert orm(lambda: Return.objects.get(enterprise=enterprise, period=period).status) == Return.Status.ACCEPTED
 
     # The history table (newest first) shows every step with who did it and why.
     rows = [r.split("\t") for r in reversed(analyst.page.locator("table tr.table-active").all_inner_texts())]
@@ -171,17 +212,15 @@ def test_return_flow_from_entry_with_warning_to_acceptance(live_server, browser)
         user.assert_clean()
 
 
-def test_a_negative_figure_is_refused_next_to_its_field(live_server, browser):
-    enterprise = make_enterprise(town_name="荆河街道")
-    make_user("flow_reporter", Role.ENTERPRISE, enterprise=enterprise, password=PASSWORD)
-    period = entry_period()
+def test_a_negative_figure_is_refused_next_to_its_field(live_server, filer, browser):
+    enterprise, period = filer
     path = f"/returns/{enterprise.uscc}/output/{period}/"
     reporter = User(browser, live_server.url, "flow_reporter")
     page = reporter.page
     reporter.go(path)
-    for name, value in {"output_value.month": "-5", "output_value.ytd": "100", "output_value.month_ly": "90",
-                        "output_value.ytd_ly": "90", "sales_value.month": "5", "sales_value.ytd": "95",
-                        "sales_value.month_ly": "85", "sales_value.ytd_ly": "85"}.items():
+    for name, value in {"output_value.month": "-5", "output_value.ytd": "3100", "sales_value.month": "5",
+                        "sales_value.ytd": "3000", "export_value.month": "0", "export_value.ytd": "0",
+                        "electricity.month": "1", "electricity.ytd": "28"}.items():
         page.fill(f"input[name='{name}']", value)
     live = page.locator("#msg-output_value .field-error")
     live.wait_for()
@@ -193,7 +232,7 @@ def test_a_negative_figure_is_refused_next_to_its_field(live_server, browser):
     assert "工业总产值“本月”不能为负数（填报-5）" in page.locator("#msg-output_value").inner_text()
     assert "is-invalid" in page.locator("input[name='output_value.month']").get_attribute("class")
     assert page.locator(".alert-danger").count() >= 1
-    assert not Return.objects.filter(enterprise=enterprise, period=period).exists()
+    assert not orm(Return.objects.filter(enterprise=enterprise, period=period).exists)
     reporter.assert_clean()
 
 
@@ -203,11 +242,7 @@ def test_a_negative_figure_is_refused_next_to_its_field(live_server, browser):
 def test_town_officer_sees_only_their_town_with_charts_and_analyst_exports(live_server, demo, browser, tmp_path):
     from openpyxl import load_workbook
 
-    from gongxin.registry.models import Region
-
-    make_user("flow_town", Role.TOWN_OFFICER, region="荆河街道", password=PASSWORD)
-    make_user("flow_analyst", Role.BUREAU_STAFF, password=PASSWORD)
-    other_towns = list(Region.objects.towns().exclude(name="荆河街道").values_list("name", flat=True))
+    other_towns = demo["other_towns"]
     path = f"/analysis/?period={DEMO_PERIOD}"
 
     town = User(browser, live_server.url, "flow_town")
@@ -248,7 +283,6 @@ def test_town_officer_sees_only_their_town_with_charts_and_analyst_exports(live_
 def test_analyst_reads_the_brief_downloads_it_and_follows_up_a_warning(live_server, demo, browser):
     from docx import Document
 
-    make_user("flow_analyst", Role.BUREAU_STAFF, password=PASSWORD)
     analyst = User(browser, live_server.url, "flow_analyst")
     page = analyst.page
     analyst.go(f"/analysis/brief/?period={DEMO_PERIOD}")
@@ -286,11 +320,10 @@ def test_analyst_reads_the_brief_downloads_it_and_follows_up_a_warning(live_serv
 # ---------------------------------------------------------------- issue 5: project stages
 
 
-def test_analyst_moves_a_project_one_stage_and_an_illegal_jump_is_refused(live_server, demo, browser):
+def test_analyst_moves_a_project_one_stage_and_an_illegal_jump_is_refused(live_server, building_project, browser):
     from gongxin.projects.models import Project, Stage
 
-    make_user("flow_analyst", Role.BUREAU_STAFF, password=PASSWORD)
-    project = Project.objects.filter(stage=Stage.BUILDING).order_by("code").first()
+    project = building_project
     analyst = User(browser, live_server.url, "flow_analyst")
     page = analyst.page
     path = f"/projects/{project.code}/"
@@ -306,21 +339,19 @@ def test_analyst_moves_a_project_one_stage_and_an_illegal_jump_is_refused(live_s
     page.click("button[name=action][value='advance:building']")
     page.wait_for_url(live_server.url + path)
     assert any("不能从“竣工”直接变更为“在建”，下一阶段应为“投产”" in t for t in alert(page, "danger"))
-    project.refresh_from_db()
-    assert project.stage == Stage.COMPLETED
+    assert orm(lambda: Project.objects.get(pk=project.pk).stage) == Stage.COMPLETED
     analyst.assert_clean()
 
 
 # ---------------------------------------------------------------- issue 2: enterprise import
 
 
-def test_bureau_import_with_bad_rows_names_them_and_writes_nothing(live_server, browser, tmp_path):
+def test_bureau_import_with_bad_rows_names_them_and_writes_nothing(live_server, bureau_user, browser, tmp_path):
     from openpyxl import Workbook
 
     from gongxin.lib.uscc import make_uscc
     from gongxin.registry.models import Enterprise
 
-    make_user("flow_bureau", Role.BUREAU_ADMIN, password=PASSWORD)
     good, bad_check = make_uscc("370481", 77_000_001), make_uscc("370481", 77_000_002)
     bad_check = bad_check[:-1] + ("0" if bad_check[-1] != "0" else "1")
     workbook = Workbook()
@@ -331,7 +362,7 @@ def test_bureau_import_with_bad_rows_names_them_and_writes_nothing(live_server, 
     sheet.append([make_uscc("370481", 77_000_003), "滕州导入无镇街食品有限公司", "幸福镇", "14"])
     file = tmp_path / "企业名录.xlsx"
     workbook.save(file)
-    before = Enterprise.objects.count()
+    before = orm(Enterprise.objects.count)
 
     bureau = User(browser, live_server.url, "flow_bureau")
     page = bureau.page
@@ -343,6 +374,6 @@ def test_bureau_import_with_bad_rows_names_them_and_writes_nothing(live_server, 
     errors = [r.split("\t") for r in page.locator("table tbody tr").all_inner_texts()]
     assert [(row, column) for row, column, _ in errors] == [("第3行", "统一社会信用代码"), ("第4行", "所属镇街")]
     assert "未知的镇街“幸福镇”" in errors[1][2]
-    assert Enterprise.objects.count() == before
-    assert not Enterprise.objects.filter(uscc=good).exists()
+    assert orm(Enterprise.objects.count) == before
+    assert not orm(Enterprise.objects.filter(uscc=good).exists)
     bureau.assert_clean()
