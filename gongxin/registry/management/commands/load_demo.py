@@ -3,7 +3,7 @@ import random
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from gongxin.registry.models import Enterprise
 
@@ -41,6 +41,9 @@ class Command(BaseCommand):
             for module in BUILDERS:
                 mod = __import__(module, fromlist=["build"])
                 mod.build(ctx)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics, or the planner guesses badly
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"演示县已载入：{len(ctx['list_2022'])}家2022年规上工业企业；演示用户密码 gongxin-demo。"))
 
