@@ -6,3 +6,13 @@ def _fast_passwords(settings):
     # Tests create many users; argon2 for each makes the suite minutes slower. Tests about
     # hashing set the production hasher themselves (accounts/tests/test_login.py).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    # Each test may build its own forms and indicators; stats caches their ids per request.
+    from gongxin.analysis.stats import clear_reference_cache
+
+    clear_reference_cache()
+    yield
+    clear_reference_cache()

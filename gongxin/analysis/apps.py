@@ -5,3 +5,12 @@ class AnalysisConfig(AppConfig):
     name = "gongxin.analysis"
     label = "analysis"
     verbose_name = "运行分析"
+
+    def ready(self):
+        from django.core.signals import request_started
+
+        from . import stats
+
+        # Reference ids are cached for one request at a time: an indicator added in the admin
+        # is seen from the next request on.
+        request_started.connect(stats.clear_reference_cache, dispatch_uid="gongxin_stats_cache")

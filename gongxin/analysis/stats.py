@@ -15,6 +15,7 @@ Pure functions over querysets. Rules (DESIGN.md "Domain rules"):
 figures of their town's enterprises; None means the whole county (commands).
 """
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Context as DecimalContext
 from decimal import Decimal
@@ -123,14 +124,27 @@ class Row:
 # ---------------------------------------------------------------- base querysets
 
 
+@functools.cache
 def output_form_id():
+    """The 产值 form's id. Cached until the next request starts (see apps.py): a page asks dozens of times."""
     return Form.objects.filter(code=OUTPUT_FORM).values_list("id", flat=True).get()
+
+
+@functools.cache
+def _output_indicator_ids():
+    return dict(Indicator.objects.filter(form__code=OUTPUT_FORM).values_list("code", "id"))
 
 
 def indicator_ids(codes=INDICATORS):
     """{indicator code: id} of the 产值 form, in the order asked."""
-    found = dict(Indicator.objects.filter(form__code=OUTPUT_FORM, code__in=codes).values_list("code", "id"))
+    found = _output_indicator_ids()
     return {c: found[c] for c in codes if c in found}
+
+
+def clear_reference_cache(**kwargs):
+    """Forget the cached form and indicator ids (connected to `request_started`; tests call it too)."""
+    output_form_id.cache_clear()
+    _output_indicator_ids.cache_clear()
 
 
 def resolve_period(text):
