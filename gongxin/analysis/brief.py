@@ -12,6 +12,8 @@ from gongxin.accounts.scoping import get_access
 from gongxin.lib.numbers import fmt_growth, pct, qian_to_wan, qian_to_yi, round_half_up
 from gongxin.lib.periods import label, split, time_progress_pct, ytd_label
 from gongxin.projects import stats as pstats
+from gongxin.reporting.completeness import completeness
+from gongxin.reporting.models import Form
 
 from . import stats
 
@@ -392,16 +394,17 @@ def warnings_section(period, user, ctx):
 
 
 def reporting_section(period, user, ctx):
-    done = stats.completeness(period, user)
-    by_town = stats.completeness_by_town(period, user)
-    text = (f"{label(period)}规上工业企业产值报表应报{done.expected}家，已报{done.counted}家，"
-            f"报送率{cell_text(done.pct, 'pct')}%。")
-    missing = [t for t in by_town if t["counted"] < t["expected"]]
-    if missing:
-        text += "尚未报齐的镇街：" + "、".join(f"{t['name']}（缺{t['expected'] - t['counted']}家）" for t in missing) + "。"
-    table = Table("reporting", "分镇街报表报送情况", [Column("镇街"), Column("应报（家）", "int"), Column("已报（家）", "int"),
-                                               Column("报送率（%）", "pct")],
-                  [[t["name"], t["expected"], t["counted"], t["pct"]] for t in by_town])
+    total, by_town = completeness(user, Form.objects.get(code=stats.OUTPUT_FORM), period)
+    text = (f"{label(period)}规上工业企业产值报表应报{total.expected}家，已报{total.submitted}家，"
+            f"报送率{cell_text(total.submitted_pct, 'pct')}%，按时报送率{cell_text(total.on_time_pct, 'pct')}%。")
+    behind = [t for t in by_town if t.submitted < t.expected]
+    if behind:
+        text += "尚未报齐的镇街：" + "、".join(f"{t.name}（缺{t.expected - t.submitted}家）" for t in behind) + "。"
+    table = Table("reporting", "分镇街报表报送情况",
+                  [Column("镇街"), Column("应报（家）", "int"), Column("已报（家）", "int"), Column("报送率（%）", "pct"),
+                   Column("镇街已审核（家）", "int"), Column("已受理（家）", "int"), Column("按时率（%）", "pct")],
+                  [[t.name, t.expected, t.submitted, t.submitted_pct, t.approved, t.accepted, t.on_time_pct]
+                   for t in by_town])
     return Section("reporting", "报送情况", [text], [table])
 
 

@@ -814,33 +814,6 @@ def enterprise_tiers(year, user=None, tiers=KEY_TIERS):
     return dict(qs.values_list("enterprise_id", "tier"))
 
 
-def completeness_by_town(period, user=None):
-    """[{"code", "name", "expected", "counted", "pct"}] per town: listed enterprises and counted returns."""
-    year = year_of(period)
-    listed = Enterprise.objects.filter(Q() if user is None else enterprise_q(user)).on_list(year)
-    expected = {
-        r["town__code"]: (r["town__name"], r["n"])
-        for r in listed.order_by().values("town__code", "town__name").annotate(n=Count("id"))
-    }
-    counted = dict(
-        counted_returns(period, user)
-        .order_by()
-        .values("enterprise__town__code")
-        .annotate(n=Count("id"))
-        .values_list("enterprise__town__code", "n")
-    )
-    return [
-        {
-            "code": code,
-            "name": name,
-            "expected": n,
-            "counted": counted.get(code, 0),
-            "pct": pct(counted.get(code, 0), n),
-        }
-        for code, (name, n) in sorted(expected.items())
-    ]
-
-
 def latest_period():
     """The latest period with a counted 产值 return (the default period of the brief), or None."""
     return (

@@ -48,12 +48,14 @@ def deadline_end(form, period):
 
 
 def completeness(user, form, period):
-    """(total Tally, [Tally by town]) over the enterprises on the period's year list that `user` sees.
+    """(total Tally, [Tally by town]) over the enterprises on the period's year list that `user` sees
+    (user None: the whole county, for commands and the brief).
 
     On-time rate: returns submitted by the end of the deadline day ÷ expected (imported returns,
     which have no submission time, do not count as on time)."""
     year = P.split(period)[0]
-    enterprises = (Enterprise.objects.for_user(user).on_list(year).select_related("town")
+    visible = Enterprise.objects.all() if user is None else Enterprise.objects.for_user(user)
+    enterprises = (visible.on_list(year).select_related("town")
                    .order_by("town__code", "uscc"))
     returns = {e: (s, t) for e, s, t in Return.objects.filter(form=form, period=period).values_list(
         "enterprise_id", "status", "submitted_at")}
