@@ -70,8 +70,18 @@ INSTALLED_APPS = [
     "gongxin.accounts",
     "gongxin.registry",
     "gongxin.reporting",
+    "gongxin.notices",
     "gongxin.analysis",
+    "gongxin.alerts",
+    "gongxin.briefs",
     "gongxin.projects",
+    "gongxin.emergencies",
+    "gongxin.reserves",
+    "gongxin.prevention",
+    "gongxin.resumption",
+    "gongxin.permits",
+    "gongxin.services",
+    "gongxin.api",
 ]
 
 MIDDLEWARE = [

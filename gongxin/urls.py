@@ -16,5 +16,13 @@ urlpatterns = [
     path("returns/", include("gongxin.reporting.urls")),
     path("analysis/", include("gongxin.analysis.urls")),
     path("projects/", include("gongxin.projects.urls")),
+    path("notices/", include("gongxin.notices.urls")),
+    path("emergencies/", include("gongxin.emergencies.urls")),
+    path("reserves/", include("gongxin.reserves.urls")),
+    path("prevention/", include("gongxin.prevention.urls")),
+    path("resumption/", include("gongxin.resumption.urls")),
+    path("permits/", include("gongxin.permits.urls")),
+    path("services/", include("gongxin.services.urls")),
+    path("api/v1/", include("gongxin.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.shortcuts import render
 
+from gongxin import panels
 from gongxin.registry.models import Enterprise, ListYear, Region
 
 from .audit import action_label, object_type_label
@@ -24,8 +25,17 @@ def home(request):
         "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
         "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
+        "work_sections": _sections(panels.work_items(request)),
     }
     return render(request, "accounts/home.html", ctx)
+
+
+def _sections(items):
+    """Work items grouped by section, sections in the order their first item comes."""
+    sections = {}
+    for item in items:
+        sections.setdefault(item.section, []).append(item)
+    return list(sections.items())
 
 
 @login_required

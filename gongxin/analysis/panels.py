@@ -18,3 +18,7 @@ def enterprise_panel(request, enterprise):
     rows = stats.enterprise_series(enterprise, int(latest[:4]))
     return render_to_string("analysis/panel.html", {"e": enterprise, "rows": rows, "period": latest,
                                                     "year": latest[:4]}, request=request)
+
+
+def work_items(request):
+    return []

@@ -5,6 +5,7 @@ from django.db.models import Max, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from gongxin import panels
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib.export import xlsx_response
@@ -105,7 +106,7 @@ def enterprise_detail(request, uscc):
         "can_edit": access.is_bureau,
         "contact_phone": mask_phone(enterprise.contact_phone) if access.read_only else enterprise.contact_phone,
         "audit": entries_for(enterprise)[:20] if access.is_bureau else [],
-        "extra_panels": _detail_panels(request, enterprise),
+        "extra_panels": panels.enterprise_panels(request, enterprise),
     }
     return render(request, "registry/enterprise_detail.html", ctx)
 
@@ -117,26 +118,6 @@ def _list_changes(years):
     changes = [(y, "进入") for y in years if y - 1 not in years and y > bounds["first"]]
     changes += [(y + 1, "退出") for y in years if y + 1 not in years and y < bounds["last"]]
     return sorted(changes)
-
-
-def _detail_panels(request, enterprise):
-    """Sections other apps add to the enterprise page (their returns, projects, …)."""
-    panels = []
-    for module in DETAIL_PANEL_MODULES:
-        try:
-            mod = __import__(module, fromlist=["enterprise_panel"])
-        except ImportError:
-            continue
-        panel = getattr(mod, "enterprise_panel", None)
-        if panel:
-            html = panel(request, enterprise)
-            if html:
-                panels.append(html)
-    return panels
-
-
-# Apps that render a panel on the enterprise page: `<module>.enterprise_panel(request, enterprise)`.
-DETAIL_PANEL_MODULES = ["gongxin.reporting.panels", "gongxin.analysis.panels", "gongxin.projects.panels"]
 
 
 @login_required

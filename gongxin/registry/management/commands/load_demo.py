@@ -1,20 +1,10 @@
-import random
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
+from gongxin import demo
 from gongxin.registry.models import Enterprise
-
-# Each app adds its part of the demo county, in this order: `build(ctx)` with a shared context.
-BUILDERS = [
-    "gongxin.registry.demo",
-    "gongxin.reporting.demo",
-    "gongxin.projects.demo",
-    "gongxin.analysis.demo",  # after projects: town investment targets come from its figures
-    "gongxin.analysis.demo_warnings",
-]
 
 
 class Command(BaseCommand):
@@ -34,21 +24,17 @@ class Command(BaseCommand):
                 return
             if not reset:
                 raise CommandError("数据库中已有企业数据；如需重建演示数据请加 --reset。")
-        with transaction.atomic():
-            if reset:
+        if reset:
+            with transaction.atomic():
                 _reset()
-            ctx = {"rng": random.Random(370481), "stdout": self.stdout}
-            for module in BUILDERS:
-                mod = __import__(module, fromlist=["build"])
-                mod.build(ctx)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # fresh statistics, or the planner guesses badly
-                cursor.execute("ANALYZE")
+        ctx = demo.load(self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"演示县已载入：{len(ctx['list_2022'])}家2022年规上工业企业；演示用户密码 gongxin-demo。"))
 
 
 # Reference data loaded by migrations (and edited by the bureau): kept by --reset.
+DEMO_APPS = ("projects", "analysis", "alerts", "reporting", "notices", "emergencies", "reserves", "prevention",
+             "resumption", "permits", "services", "api")
 KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "analysis.warningrule"}
 
 
@@ -58,7 +44,7 @@ def _reset():
 
     for model in reversed(apps.get_models()):
         label = model._meta.label_lower
-        if model._meta.app_label in ("projects", "analysis", "reporting") and label not in KEEP_ON_RESET:
+        if model._meta.app_label in DEMO_APPS and label not in KEEP_ON_RESET:
             model.objects.all().delete()
     from gongxin.accounts.models import AuditEntry, Membership
     from gongxin.registry.models import EnterpriseGroup

@@ -1,0 +1,82 @@
+"""The main menu: groups of modules, each entry visible by a named `Access` property.
+
+One plain list for every page (accounts/context_processors.py renders it). A module adds its
+entries to its group here; a role sees a group only when it sees at least one of its entries.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url: str
+    visible: callable  # Access -> bool; use the named properties of accounts.scoping.Access
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    entries: tuple
+
+
+def _anyone(a):
+    return bool(a.roles)
+
+
+MENU = [
+    Group("工作台", (Entry("工作台", "/", _anyone),)),
+    Group("企业", (
+        Entry("企业名录", "/enterprises/", _anyone),
+    )),
+    Group("报表报送", (
+        Entry("月度报表", "/returns/", lambda a: a.is_bureau or a.is_town_officer or a.is_enterprise),
+        Entry("报送进度", "/returns/completeness/", lambda a: a.is_bureau or a.is_town_officer or a.is_leader),
+        Entry("报告期管理", "/returns/periods/", lambda a: a.is_bureau),
+    )),
+    Group("监测分析", (
+        Entry("运行分析", "/analysis/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("重点产品", "/analysis/products/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("指导计划", "/analysis/plans/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("价格指数与增加值", "/analysis/ppi/", lambda a: a.sees_all),
+        Entry("运行预警", "/analysis/warnings/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("分析材料", "/analysis/brief/", lambda a: a.sees_all or a.is_town_officer),
+    )),
+    Group("技改项目", (
+        Entry("项目库", "/projects/", _anyone),
+        Entry("项目概览", "/projects/dashboard/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("扶持资金", "/projects/funds/", lambda a: a.sees_all),
+    )),
+    Group("应急保障", (
+        # emergencies
+        # reserves
+        # prevention
+        # resumption
+        # permits
+    )),
+    Group("企业服务", (
+        # services
+    )),
+    Group("系统管理", (
+        # accounts: people and roles
+        Entry("操作日志", "/accounts/audit/", lambda a: a.is_admin),
+        # api: clients
+    )),
+]
+
+
+def menu_for(access, path):
+    """[(group label, [(label, url, active)])] for `access`, the active entry marked by longest URL prefix."""
+    groups = []
+    for group in MENU:
+        entries = [e for e in group.entries if access.roles and e.visible(access)]
+        if entries:
+            groups.append((group.label, entries))
+    urls = [e.url for _, entries in groups for e in entries]
+    matches = [u for u in urls if path == u or (u != "/" and path.startswith(u))]
+    current = max(matches, key=len, default=None)
+    return [
+        {"label": label, "active": any(e.url == current for e in entries),
+         "entries": [{"label": e.label, "url": e.url, "active": e.url == current} for e in entries]}
+        for label, entries in groups
+    ]
