@@ -39,7 +39,7 @@ def envbool(name, default):
 
 
 def envint(name, default):
-    value = envstr(name, str(default))
+    value = envstr(name, str(default)) or str(default)  # `NAME=` in .env means the default
     try:
         return int(value)
     except ValueError as e:
