@@ -17,6 +17,8 @@ urlpatterns = [
     path("enterprises/", include("gongxin.registry.urls")),
     path("returns/", include("gongxin.reporting.urls")),
     path("analysis/", include("gongxin.analysis.urls")),
+    path("analysis/", include("gongxin.alerts.urls")),  # /analysis/warnings/…: the URLs predate the app
+    path("analysis/", include("gongxin.briefs.urls")),  # /analysis/brief/…
     path("projects/", include("gongxin.projects.urls")),
     path("notices/", include("gongxin.notices.urls")),
     path("emergencies/", include("gongxin.emergencies.urls")),

@@ -41,7 +41,7 @@ class Command(BaseCommand):
 # Reference data loaded by migrations (and edited by the bureau): kept by --reset.
 DEMO_APPS = ("projects", "analysis", "alerts", "reporting", "notices", "emergencies", "reserves", "prevention",
              "resumption", "permits", "services", "api")
-KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "analysis.warningrule"}
+KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "alerts.warningrule"}
 
 
 def _reset():
