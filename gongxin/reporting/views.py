@@ -35,8 +35,6 @@ from .validation import (
 )
 
 S = Return.Status
-ACTION_LABELS = {"create": "创建报表", "save": "保存草稿", "submit": "报送", "approve": "镇街审核通过",
-                 "return": "退回企业", "accept": "工信局受理", "reopen": "重新开放", "import": "导入"}
 
 
 # ---------------------------------------------------------------- fetching with scope
@@ -267,7 +265,7 @@ def _history(ret):
     for a in entries_for(ret):
         data = a.data or {}
         why = data.get("reason") or data.get("explanation") or (f"文件：{data['file']}" if data.get("file") else "")
-        items.append({"at": a.at, "who": a.actor, "what": ACTION_LABELS.get(a.action, a.action), "why": why,
+        items.append({"at": a.at, "who": a.actor, "what": a.action_label, "why": why,
                       "workflow": True})
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
@@ -446,9 +444,6 @@ def completeness(request):
 # ---------------------------------------------------------------- periods (open / closed)
 
 PERIOD_WINDOW = 15  # months shown on the periods page
-PERIOD_ACTIONS = {"close_period": "关闭", "reopen_period": "重新开放"}
-
-
 def _require_period_viewer(user):
     """Bureau staff manage periods, leaders read; town officers and enterprises may not."""
     if not get_access(user).sees_all:
@@ -494,7 +489,7 @@ def _period_rows(form, to, today):
                      "version": row.version if row else 0, "state": _period_state(form, period, row, today),
                      "deadline": P.deadline(period, form.deadline_day), "expected": expected, "counted": counted,
                      "counted_pct": pct(counted, expected),
-                     "last": entry and {"action": PERIOD_ACTIONS.get(entry.action, entry.action), "who": entry.actor,
+                     "last": entry and {"action": entry.action_label, "who": entry.actor,
                                         "at": entry.at, "reason": (entry.data or {}).get("reason", "")}})
     return rows
 

@@ -41,13 +41,3 @@ def growth_class(value):
         return ""
     return "growth-up" if value > 0 else "growth-down"
 
-
-ACTIONS = {"stage": "阶段变更", "investment": "填报完成投资", "document": "上传文件", "fund_review": "资金审核",
-           "fund_approve": "资金批准", "fund_reject": "资金驳回", "fund_disburse": "资金拨付"}
-
-
-@register.filter
-def action_label(action):
-    from gongxin.accounts.audit import ACTION_LABELS
-
-    return ACTIONS.get(action) or ACTION_LABELS.get(action, action)
