@@ -14,6 +14,7 @@ from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import periods
 from gongxin.lib.export import xlsx_response
+from gongxin.lib.numeric import wan_to_yi
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Industry, Region
 
@@ -338,7 +339,7 @@ def dashboard(request):
         "key": key,
         "stage_chart": {"labels": [s["label"] for s in key["by_stage"]],
                         "counts": [s["count"] for s in key["by_stage"]],
-                        "totals": [str(stats.wan_to_yi(s["total_investment"])) for s in key["by_stage"]]},
+                        "totals": [str(wan_to_yi(s["total_investment"])) for s in key["by_stage"]]},
         "overdue": overdue,
         "programmes": stats.programme_rows(year, scope),
         "funds": stats.fund_summary(year, applications),
