@@ -24,7 +24,7 @@ def home(request):
         "entrants": enterprises.entrants(year).count() if year else 0,
         "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
-        "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
+        "my_enterprises": enterprises[:5] if access.files_returns else [],
         "work_sections": _sections(panels.work_items(request)),
     }
     return render(request, "accounts/home.html", ctx)

@@ -15,7 +15,7 @@ class WarningError(Exception):
 
 def can_follow_up(user, warning):
     access = get_access(user)
-    return access.is_bureau or (access.is_town_officer and warning.town_id in access.region_ids)
+    return access.follows_up_warnings and (access.is_bureau or warning.town_id in access.region_ids)
 
 
 @transaction.atomic

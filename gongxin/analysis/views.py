@@ -33,7 +33,7 @@ from .models import OfficialAddedValue, PriceIndex, TownPlan
 def require_analysis(user):
     """Bureau, leaders and town officers read the analysis; enterprise users do not."""
     access = get_access(user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("运行分析仅对工信局、镇街和领导开放")
     return access
 

@@ -55,8 +55,7 @@ def _scope(user):
 
 def require_manager(user):
     """Bureau staff and town officers run projects (create, edit, move stages); others read."""
-    access = get_access(user)
-    if not (access.is_bureau or access.is_town_officer):
+    if not get_access(user).manages_projects:
         raise PermissionDenied("仅工信局或镇街工作人员可以执行此操作")
 
 
@@ -129,8 +128,7 @@ def project_list(request):
 
 
 def _can_manage(user):
-    access = get_access(user)
-    return access.is_bureau or access.is_town_officer
+    return get_access(user).manages_projects
 
 
 @login_required

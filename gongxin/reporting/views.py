@@ -70,7 +70,7 @@ def _return_url(ret):
 @login_required
 def return_list(request):
     access = get_access(request.user)
-    if access.is_enterprise and not (access.sees_all or access.is_town_officer):
+    if access.files_returns:
         return _my_returns(request, access)
     forms = Form.objects.filter(is_active=True)
     form = forms.filter(code=request.GET.get("form") or "output").first() or forms.first()
@@ -94,7 +94,7 @@ def return_list(request):
         "period_label": P.label(period, form.merge_jan_feb),
         "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)],
         "towns": Region.objects.towns().filter(region_q(request.user)), "statuses": S.choices,
-        "can_approve": access.is_bureau or access.is_town_officer, "can_accept": access.is_bureau,
+        "can_approve": access.reviews_returns, "can_accept": access.is_bureau,
         "access": access,
     }
     return render(request, "reporting/return_list.html", ctx)
@@ -136,8 +136,7 @@ def bulk_action(request):
     if action not in services.TRANSITIONS:
         raise Http404
     access = get_access(request.user)
-    if access.read_only or (action == "accept" and not access.is_bureau) or access.is_enterprise and not (
-            access.is_bureau or access.is_town_officer):
+    if not access.reviews_returns or (action == "accept" and not access.is_bureau):
         raise PermissionDenied("您无权执行批量操作")
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     returns = list(Return.objects.for_user(request.user).filter(pk__in=ids)
@@ -424,7 +423,7 @@ def _form_and_period(request):
 
 def _require_reviewer(user):
     access = get_access(user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("仅工信局、镇街和领导可以查看报送进度")
 
 
