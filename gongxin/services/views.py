@@ -48,7 +48,8 @@ def _window(request):
         timezone.localtime(latest).year
     try:
         start = dt.date.fromisoformat(request.GET.get("from") or f"{year}-01-01")
-        end = dt.date.fromisoformat(request.GET.get("to") or (today if year == today.year else f"{year}-12-31"))
+        end = dt.date.fromisoformat(request.GET.get("to") or (today.isoformat() if year == today.year
+                                                               else f"{year}-12-31"))
     except ValueError as e:
         raise Http404("日期格式应为 YYYY-MM-DD") from e
     if end < start or start.year < 2000 or end.year > 2100:
@@ -423,8 +424,7 @@ def policy_not_benefited_export(request, pk):
     if not (access.sees_all or access.is_town_officer):
         raise PermissionDenied("仅工信局、镇街和领导可以导出")
     policy = get_object_or_404(Policy, pk=pk)
-    return xlsx_response(NotBenefitedExporter(policy, eligibility.not_benefited(policy, request.user)),
-                         request=request)
+    return xlsx_response(NotBenefitedExporter(policy, eligibility.not_benefited(policy, request.user)))
 
 
 @login_required
