@@ -88,17 +88,15 @@ def _demands(ctx, rng, cal, key, listed, analyst):
     picks = rng.sample(pool, 36)
     if ctx.get("demo_enterprise") and ctx["demo_enterprise"] not in picks:
         picks[0] = ctx["demo_enterprise"]  # the demo reporter has demands to see
-    serial = {}
     for n, enterprise in enumerate(picks):
         category, title, text = PROBLEMS[n % len(PROBLEMS)] if n < 30 else PROBLEMS[n % 3]
         received = _at(dt.date(2022, 2, 21) + dt.timedelta(days=rng.randrange(0, 52)), 9 + n % 8)
         tier = tiers["priority" if category == Category.LOGISTICS else "normal"]
-        month = timezone.localtime(received).strftime("%Y%m")
-        serial[month] = serial.get(month, 0) + 1
         d = Demand.objects.create(
-            code=f"SQ{month}{serial[month]:04d}", enterprise=enterprise, category=category, title=title,
+            code=f"demo-{n}", enterprise=enterprise, category=category, title=title,
             description=text, tier=tier, received_at=received, created_by=analyst,
             channel=["enterprise", "visit", "town"][n % 3], anonymous=(n == 7), contact="")
+        d.code = f"SQ{timezone.localtime(received):%Y%m}{d.pk:05d}"
         steps = [(K.RAISED, received, f"{d.get_channel_display()}：{title}")]
         fate = "closed" if n < 26 else ["new", "overdue", "overdue", "paused", "escalated", "resolved", "assigned",
                                         "overdue", "closed", "closed"][n - 26]

@@ -11,6 +11,8 @@ message), writes a `DemandStep` for the timeline and an audit entry. A repeated 
 (a double click) finds the state already changed and is refused: one effect.
 """
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -97,11 +99,9 @@ def _save(demand, user, action, changed, data=None, fields=()):
 # ---------------------------------------------------------------- 接: raise
 
 
-def next_code(day):
-    prefix = f"SQ{day:%Y%m}"
-    last = (Demand.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first())
-    serial = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{serial:04d}"
+def _code(demand):
+    """SQ + month of receipt + the row's id: unique without a counter to race for."""
+    return f"SQ{timezone.localtime(demand.received_at):%Y%m}{demand.pk:05d}"
 
 
 def raise_demand(user, enterprise, *, category, title, description, tier, channel="enterprise",
@@ -116,24 +116,24 @@ def raise_demand(user, enterprise, *, category, title, description, tier, channe
     at = at or timezone.now()
     if token and (existing := Demand.objects.filter(form_token=token).first()):
         return existing
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                demand = Demand.objects.create(
-                    code=next_code(timezone.localtime(at)), enterprise=enterprise, channel=channel,
-                    category=category, title=title, description=description, tier=tier, anonymous=anonymous,
-                    contact=contact, source=source, received_at=at, form_token=token or None, created_by=_user(user))
-                _step(demand, K.RAISED, user, f"{demand.get_channel_display()}：{title}", at=at)
-                log_action(user, "services.raise", demand, {"category": demand.get_category_display(),
-                                                             "channel": demand.get_channel_display()})
-                send("task", f"新的企业诉求：{title}", to_role="bureau_staff", url=f"/services/demands/{demand.pk}/",
-                     source=f"services.demand:{demand.pk}", key=f"services.raise:{demand.pk}")
-                return demand
-        except IntegrityError:
-            if token and (existing := Demand.objects.filter(form_token=token).first()):
-                return existing  # the parallel identical submit won
-            continue  # the code was taken by a parallel raise: take the next one
-    raise DomainError("系统繁忙，请稍后重试。")
+    try:
+        with transaction.atomic():
+            demand = Demand.objects.create(
+                code=uuid.uuid4().hex[:20], enterprise=enterprise, channel=channel, category=category, title=title,
+                description=description, tier=tier, anonymous=anonymous, contact=contact, source=source,
+                received_at=at, form_token=token or None, created_by=_user(user))
+            demand.code = _code(demand)
+            demand.save(update_fields=["code"])
+            _step(demand, K.RAISED, user, f"{demand.get_channel_display()}：{title}", at=at)
+            log_action(user, "services.raise", demand, {"category": demand.get_category_display(),
+                                                         "channel": demand.get_channel_display()})
+            send("task", f"新的企业诉求：{title}", to_role="bureau_staff", url=f"/services/demands/{demand.pk}/",
+                 source=f"services.demand:{demand.pk}", key=f"services.raise:{demand.pk}")
+            return demand
+    except IntegrityError:
+        if token and (existing := Demand.objects.filter(form_token=token).first()):
+            return existing  # the parallel identical submit won
+        raise
 
 
 # ---------------------------------------------------------------- 派: assign, object

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from gongxin.reporting.tests.helpers import make_return, values
 from gongxin.reporting.models import Return
+from gongxin.reporting.tests.helpers import make_return, values
 from gongxin.services import eligibility, services, stats
 from gongxin.services.models import Benefit, Policy
 from gongxin.testing import make_enterprise, personas
