@@ -217,10 +217,13 @@ def demand_detail(request, pk):
         "now": timezone.now(),
     }
     if _display_enterprise(demand, request.user) is not None and (access.sees_all or access.is_town_officer):
+        from gongxin.alerts.models import EarlyWarning
         from gongxin.analysis.stats import enterprise_series
 
         year = timezone.localtime(demand.received_at).year
         ctx["series"] = enterprise_series(demand.enterprise, year)
+        ctx["warnings"] = (EarlyWarning.objects.for_user(request.user).filter(enterprise=demand.enterprise)
+                           .select_related("rule").order_by("-period", "id")[:5])
     return render(request, "services/demand_detail.html", ctx)
 
 
