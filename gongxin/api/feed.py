@@ -3,8 +3,8 @@ stable order, so a partner can mirror exactly.
 
 The feed is the audit log itself (every change is audited in the same transaction as the change —
 accounts/audit.py), read from a cursor (the entry's id). An entry whose object still exists is an
-`upsert` carrying the object's current state; an entry whose object is gone — or a deletion — is a
-`delete` tombstone carrying its key. Scoped like the pages: a town client sees its town's.
+`upsert` carrying the object's current state; a deletion (always audited with the object's key) is a
+`delete` tombstone. Earlier entries of a deleted object are left out: its tombstone follows them. Scoped like the pages: a town client sees its town's.
 """
 
 from gongxin.accounts.models import AuditEntry
@@ -65,21 +65,13 @@ def changes_since(cursor, user, limit=PAGE):
             key, data = _state(e.object_type, obj)
             out.append(_change(e, "upsert", key, data))
             continue
+        if not _is_deletion(e.action):
+            continue  # gone or out of scope: a later deletion entry is its tombstone
         key = (e.data or {}).get("key") or {"id": e.object_id}
-        if obj is None and not _is_deletion(e.action) and not _gone(e):
-            continue  # out of this client's scope, not deleted
         if scope_usccs is not None and key.get("uscc") not in scope_usccs:
             continue
         out.append(_change(e, "delete", key, None))
     return (entries[-1].id if entries else cursor), out
-
-
-def _gone(entry):
-    """Whether the entry's object no longer exists at all (a tombstone even when not logged as deletion)."""
-    from django.apps import apps
-
-    model = apps.get_model(entry.object_type)
-    return not model.objects.filter(pk=entry.object_id).exists()
 
 
 def _scope_usccs(user):

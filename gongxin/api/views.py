@@ -46,8 +46,8 @@ class ApiView(APIView):
         client = client_of(request)
         if client is not None:
             data = getattr(response, "data", None)
-            rows = len(data.get("results") or data.get("rows") or data.get("changes") or []) \
-                if isinstance(data, dict) else 0
+            rows = next((len(v) for k in ("results", "rows", "changes") if isinstance(v := (data or {}).get(k), list)),
+                        0) if isinstance(data, dict) else 0
             ApiCall.objects.create(client=client, method=request.method, path=request.get_full_path()[:300],
                                    resource=self.resource, status=response.status_code, rows=rows,
                                    ms=int((time.monotonic() - getattr(self, "_started", time.monotonic())) * 1000))
