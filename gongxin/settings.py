@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gongxin.api.schema.document_errors"],
 }
 # Disclosure control for clients without micro-data rights (统计法 第二十五条).
 API_MIN_ENTERPRISES = envint("API_MIN_ENTERPRISES", 3)

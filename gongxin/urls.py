@@ -31,3 +31,6 @@ urlpatterns = [
     path("api/v1/", include("gongxin.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "gongxin.errors.not_found"
+handler500 = "gongxin.errors.server_error"

@@ -61,11 +61,15 @@ class ApiView(APIView):
         return super().handle_exception(exc)
 
 
+PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
 def _period(value):
+    """A period the system knows, or 404 (as pages answer for a period that does not exist)."""
     try:
         return P.parse_period(value or "")
     except P.PeriodError as e:
-        raise ApiError(f"报告期应为 YYYY-MM：{value!r}") from e
+        raise ApiError(f"报告期应为 YYYY-MM：{value!r}", 404) from e
 
 
 class ApiError(Exception):
@@ -136,7 +140,8 @@ class EnterpriseList(ListView):
     resource, pagination_class = "enterprises", ByUscc
 
     @extend_schema(responses=S.EnterpriseSerializer(many=True), summary="企业名录（统一社会信用代码为键）",
-                   parameters=[OpenApiParameter("year", int, description="规上名录年份")])
+                   parameters=[OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100},
+                                                    description="规上名录年份")])
     def get(self, request):
         qs = _enterprises(request.user)
         year = request.query_params.get("year")
@@ -182,7 +187,7 @@ class ReturnList(ListView):
     resource, pagination_class = "returns", ById
 
     @extend_schema(responses=S.ReturnSerializer(many=True), summary="报表（按报告期、报表筛选）",
-                   parameters=[OpenApiParameter("period", str), OpenApiParameter("form", str)])
+                   parameters=[OpenApiParameter("period", str, pattern=PERIOD), OpenApiParameter("form", str)])
     def get(self, request):
         qs = Return.objects.for_user(request.user).select_related("enterprise", "form")
         if request.query_params.get("period"):
@@ -202,7 +207,7 @@ def _return_target(request, uscc, form_code, period):
     form = get_object_or_404(Form, code=form_code, is_active=True)
     period = _period(period)
     if not P.is_reported(period, form.merge_jan_feb):
-        raise ApiError("1月不单独报送，请报送1-2月（报告期 YYYY-02）")
+        raise ApiError("1月不单独报送，请报送1-2月（报告期 YYYY-02）", 404)
     ret = Return.objects.filter(enterprise=enterprise, form=form, period=period).select_related(
         "enterprise", "form").first()
     return enterprise, form, period, ret
@@ -356,7 +361,7 @@ class FiguresView(ApiView):
     resource = "figures"
 
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="规上工业产值等指标（与 gongxin indicators 相同）",
-                   parameters=[OpenApiParameter("period", str, required=True),
+                   parameters=[OpenApiParameter("period", str, required=True, pattern=PERIOD),
                                OpenApiParameter("by", str, enum=list(report.BY_CHOICES))])
     def get(self, request):
         by = request.query_params.get("by", "county")
@@ -382,7 +387,7 @@ class ProductsView(ApiView):
     resource = "products"
 
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="重点监测产品（与 gongxin products 相同）",
-                   parameters=[OpenApiParameter("period", str, required=True)])
+                   parameters=[OpenApiParameter("period", str, required=True, pattern=PERIOD)])
     def get(self, request):
         try:
             period = _period(request.query_params.get("period"))
@@ -410,7 +415,7 @@ class InvestmentView(ApiView):
     resource = "investment"
 
     @extend_schema(responses=OpenApiTypes.OBJECT, summary="工业技改投资（与 gongxin investment 相同）",
-                   parameters=[OpenApiParameter("period", str, required=True)])
+                   parameters=[OpenApiParameter("period", str, required=True, pattern=PERIOD)])
     def get(self, request):
         from gongxin.projects.models import Project
         from gongxin.projects.stats import investment_rows
@@ -431,7 +436,8 @@ class ChangesView(ApiView):
     resource = "changes"
 
     @extend_schema(responses=S.ChangesSerializer, summary="变更流：自游标以来的新增、修订与删除（删除为墓碑）",
-                   parameters=[OpenApiParameter("since", int, description="上次返回的 next_cursor；首次为0")])
+                   parameters=[OpenApiParameter("since", {"type": "integer", "minimum": 0, "maximum": 10**17},
+                                                description="上次返回的 next_cursor；首次为0")])
     def get(self, request):
         from .feed import changes_since
 
