@@ -253,3 +253,5 @@ API_MIN_ENTERPRISES = envint("API_MIN_ENTERPRISES", 3)
 API_DOMINANCE_PCT = envint("API_DOMINANCE_PCT", 85)
 # Bulk imports of more rows than this run as a background job (202 + a job to poll).
 API_ASYNC_ROWS = envint("API_ASYNC_ROWS", 5000)
+# The shared key two bureaus sign exchange packages with (`gongxin exchange_export/import`).
+EXCHANGE_KEY = envstr("EXCHANGE_KEY") or SECRET_KEY
