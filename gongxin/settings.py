@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "gongxin.lib",
     "gongxin.accounts",
@@ -227,3 +230,28 @@ LOGGING = {
 # gunicorn (gongxin/gunicorn_conf.py reads these): worker processes × threads each.
 WEB_WORKERS = envint("WEB_WORKERS", (os.cpu_count() or 1) * 2 + 1)
 WEB_THREADS = envint("WEB_THREADS", 4)
+
+# The open API (/api/v1/): Django REST framework, OpenAPI 3 by drf-spectacular (ReDoc served locally).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "工信运行监测平台开放接口",
+    "DESCRIPTION": "县工信局平台的版本化接口：名录、报表、指标、项目、变更流。令牌由系统管理员在“接口客户端”页面创建。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gongxin.api.schema.document_errors"],
+}
+# Disclosure control for clients without micro-data rights (统计法 第二十五条).
+API_MIN_ENTERPRISES = envint("API_MIN_ENTERPRISES", 3)
+API_DOMINANCE_PCT = envint("API_DOMINANCE_PCT", 85)
+# Bulk imports of more rows than this run as a background job (202 + a job to poll).
+API_ASYNC_ROWS = envint("API_ASYNC_ROWS", 5000)
+# The shared key two bureaus sign exchange packages with (`gongxin exchange_export/import`).
+EXCHANGE_KEY = envstr("EXCHANGE_KEY") or SECRET_KEY
