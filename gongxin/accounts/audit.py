@@ -8,20 +8,22 @@ uses `action_label` and `describe` from here.
 from gongxin.accounts import audit_labels as accounts_labels
 from gongxin.alerts import audit_labels as alerts_labels
 from gongxin.analysis import audit_labels as analysis_labels
+from gongxin.api import audit_labels as api_labels
 from gongxin.notices import audit_labels as notices_labels
 from gongxin.projects import audit_labels as projects_labels
 from gongxin.registry import audit_labels as registry_labels
 from gongxin.reporting import audit_labels as reporting_labels
+from gongxin.services import audit_labels as services_labels
 
 from .models import AuditEntry
 
 # Every app's labels, gathered here from one explicit list (a new app adds its module below).
 # AUDIT_LABELS: {"<app>.<verb>": "中文"} for every code the app logs; FIELD_LABELS: {data key: "中文"}
-# for keys of `data` that are not fields of the logged model.
+# for keys of `data` that are not fields of the logged model (optional).
 APP_LABELS = [accounts_labels, registry_labels, reporting_labels, analysis_labels, alerts_labels,
-              projects_labels, notices_labels]
+              projects_labels, notices_labels, services_labels, api_labels]
 ACTION_LABELS = {code: text for module in APP_LABELS for code, text in module.AUDIT_LABELS.items()}
-DATA_LABELS = {key: text for module in APP_LABELS for key, text in module.FIELD_LABELS.items()}
+DATA_LABELS = {key: text for module in APP_LABELS for key, text in getattr(module, "FIELD_LABELS", {}).items()}
 
 # Entries written before codes were namespaced (existing databases): (object type or its app, old code)
 # → the code it means now. The full object type is tried first.

@@ -12,5 +12,6 @@ AUDIT_LABELS = {
     "returns.remind": "催报",
     "returns.close_period": "关闭报告期",
     "returns.reopen_period": "重新开放报告期",
+    "returns.delete": "删除未报送的草稿",
 }
-FIELD_LABELS = {"warnings": "预警", "count": "通知数", "products": "重点产品"}
+FIELD_LABELS = {"warnings": "预警", "count": "通知数", "products": "重点产品", "key": "报表", "values": "填报数据"}

@@ -43,15 +43,39 @@ def _module_dicts(tree):
     return found
 
 
-def _codes(node, dicts, where):
-    """The codes an argument expression can take; a code we cannot read is an error."""
+def _codes(node, ctx, where):
+    """The codes an argument expression can take; a code we cannot read is an error.
+
+    A literal; either branch of `a if c else b`; a value of a module-level dict of literals; or a
+    parameter of the enclosing function, read from the literals its callers in the module pass."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.IfExp):
-        return _codes(node.body, dicts, where) + _codes(node.orelse, dicts, where)
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in dicts:
-        return dicts[node.value.id]
-    raise AssertionError(f"{where}: the action code must be a literal or a module-level dict of literals")
+        return _codes(node.body, ctx, where) + _codes(node.orelse, ctx, where)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in ctx["dicts"]:
+        return ctx["dicts"][node.value.id]
+    function = ctx["function"]
+    if isinstance(node, ast.Name) and function is not None:
+        params = [a.arg for a in function.args.args]
+        if node.id in params:
+            index, codes = params.index(node.id), []
+            for call in ast.walk(ctx["tree"]):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", None) == function.name:
+                    arg = call.args[index] if len(call.args) > index else next(
+                        k.value for k in call.keywords if k.arg == node.id)
+                    codes += _codes(arg, dict(ctx, function=None), f"{where} (called at line {call.lineno})")
+            if codes:
+                return codes
+    raise AssertionError(f"{where}: the action code must be a literal (or a parameter its callers pass literals to)")
+
+
+def _calls(tree):
+    """(log_action call, the function it is in or None)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and getattr(inner.func, "id", getattr(inner.func, "attr", "")) == "log_action":
+                    yield inner, node
 
 
 def logged_codes():
@@ -61,13 +85,12 @@ def logged_codes():
         if {"tests", "migrations"} & set(path.parts) or path.name == "testing.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        dicts = _module_dicts(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "log_action":
-                where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
-                arg = node.args[1] if len(node.args) > 1 else next(k.value for k in node.keywords if k.arg == "action")
-                for code in _codes(arg, dicts, where):
-                    codes.setdefault(code, where)
+        ctx = {"tree": tree, "dicts": _module_dicts(tree)}
+        for node, function in _calls(tree):
+            where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+            arg = node.args[1] if len(node.args) > 1 else next(k.value for k in node.keywords if k.arg == "action")
+            for code in _codes(arg, dict(ctx, function=function), where):
+                codes.setdefault(code, where)
     return codes
 
 
