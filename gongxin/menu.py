@@ -36,6 +36,7 @@ MENU = [
     )),
     Group("监测分析", (
         Entry("运行分析", "/analysis/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("运行驾驶舱", "/analysis/cockpit/", lambda a: a.sees_all or a.is_town_officer),
         Entry("重点产品", "/analysis/products/", lambda a: a.sees_all or a.is_town_officer),
         Entry("指导计划", "/analysis/plans/", lambda a: a.sees_all or a.is_town_officer),
         Entry("价格指数与增加值", "/analysis/ppi/", lambda a: a.sees_all),
