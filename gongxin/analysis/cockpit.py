@@ -32,6 +32,13 @@ def tile_layout():
         return {r["code9"]: (int(r["row"]), int(r["col"])) for r in csv.DictReader(f)}
 
 
+def _yi(value, per_yi=100000):
+    """An amount as 亿元 with one decimal, half up ("70.0"): 千元 by default, 万元 with per_yi=10000."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str((Decimal(value or 0) / per_yi).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _num(value):
     return None if value is None else float(value)
 
@@ -53,7 +60,7 @@ def cockpit_data(period, user):
     for r in dashboard["town"]:
         plan = plans.get(r.code)
         code9 = r.code[:9]
-        towns.append({"code": r.code, "name": r.name, "ytd_yi": _text(stats.amount_text(r.output.ytd / 100000)),
+        towns.append({"code": r.code, "name": r.name, "ytd_yi": _yi(r.output.ytd),
                       "growth": _num(r.output.ytd_growth_pct), "completion": _num(plan.completion_pct) if plan else None,
                       "tile": layout.get(code9)})
     industries = sorted(stats.with_structure(dashboard["industry"], whole), key=lambda x: -(x[0].output.ytd_change))
@@ -61,14 +68,16 @@ def cockpit_data(period, user):
     investment = investment_rows(period, "county")
     added = stats.added_value(period, user)
     trend = stats.rolling_series(period, user)
+    while trend and not (trend[0]["figures"].month or trend[0]["figures"].month_ly):
+        trend.pop(0)  # before the system held any returns
     return {
         "period": period, "label": label(period), "ytd_label": ytd_label(period),
         "headline": {
-            "month_yi": stats.amount_text(output.month / 100000), "ytd_yi": stats.amount_text(output.ytd / 100000),
+            "month_yi": _yi(output.month), "ytd_yi": _yi(output.ytd),
             "month_growth": _text(output.month_growth_pct), "ytd_growth": _text(output.ytd_growth_pct),
             "enterprises": whole.enterprises,
             "added_value_growth": _text(getattr(added, "ytd_pct", None)),
-            "investment_yi": _text(stats.amount_text((_dec(investment[0]["ytd"]) if investment else 0) / 10000)),
+            "investment_yi": _yi(investment[0]["ytd"], 10000) if investment else None,
             "investment_growth": _text(investment[0].get("ytd_growth_pct")) if investment else None,
             "products_total": products.total, "products_up": products.output_up, "prices_up": products.price_up,
         },
@@ -86,12 +95,6 @@ def cockpit_data(period, user):
                      for p in products.rows[:12]],
         "refresh_seconds": REFRESH_SECONDS,
     }
-
-
-def _dec(value):
-    from decimal import Decimal
-
-    return Decimal(str(value or 0))
 
 
 @login_required

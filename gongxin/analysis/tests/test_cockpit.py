@@ -47,7 +47,8 @@ def test_data_is_the_engines(cast):
     assert data["headline"]["ytd_growth"] == str(whole.ytd_growth_pct)
     assert data["headline"]["enterprises"] == 2
     assert [t["name"] for t in data["towns"]] == ["荆河街道", "龙泉街道"] and all(t["tile"] for t in data["towns"])
-    assert len(data["trend"]["periods"]) == 22  # 24 months back from 2022-03, Januaries merged into 1-2月
+    # Periods before the first return are left out: 2021-03 (last year's values only) … 2022-03.
+    assert data["trend"]["periods"][0] == "2021年3月" and len(data["trend"]["periods"]) == 12
     assert data["trend"]["periods"][-1] == data["label"]
 
 

@@ -48,7 +48,7 @@
     chart(id).setOption({
       grid: { left: 90, right: 20, top: 24, bottom: 20 }, tooltip: { trigger: "axis" },
       legend: { top: 0 }, xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: names, inverse: true },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { interval: 0, fontSize: 11 } },
       series: series.map((s) => ({ type: "bar", name: s.name, data: s.data })),
     }, true);
   }
