@@ -144,8 +144,9 @@ def _applications(ctx, event, rules, listed, first_day, never, entries):
             bureau_note="同意复工复产", certificate_no=f"{rules.certificate_prefix}〔2022〕{n:04d}号",
             approved_at=approved_at))
         applied.append(approved_at - dt.timedelta(days=2, hours=rng.randint(0, 20)))
-    states = ([Application.State.SUBMITTED] * 4 + [Application.State.EVALUATED] * 3
-              + [Application.State.CO_REVIEWED] * 2 + [Application.State.RETURNED] * 2)
+    states = [Application.State.SUBMITTED, Application.State.EVALUATED, Application.State.CO_REVIEWED,
+              Application.State.RETURNED, Application.State.SUBMITTED, Application.State.RETURNED]
+    never = sorted(never, key=lambda e: (e.town.name != "荆河街道", e.uscc))  # the demo town officer has work
     for e, state in zip(never, states, strict=False):
         returned = state == Application.State.RETURNED
         apps.append(Application(
@@ -189,6 +190,9 @@ def _blockers(ctx, event, listed, first_day, unaffected):
                                 resolved_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
                                 if resolved else None))
     Blocker.objects.bulk_create(rows)
+    for b in rows:  # reported in the days after the stop
+        b.reported_at = timezone.make_aware(dt.datetime.combine(D(2022, 3, rng.randint(15, 31)), dt.time(10)))
+    Blocker.objects.bulk_update(rows, ["reported_at"])
 
 
 def _grid(ctx, event, listed, first_day, unaffected):
@@ -216,3 +220,5 @@ def _grid(ctx, event, listed, first_day, unaffected):
                 Decimal("0.1")), source="国网滕州供电公司日用电数据"))
     GridReading.objects.bulk_create(readings, batch_size=2000)
     services.scan(event, day=TARGET_DAY)
+    # Two of April's monthly disagreements (the demo's returns do not know of the stoppage: all would flag).
+    services.raise_flags(event, stats.month_disagreements(event, "2022-04")[:2])

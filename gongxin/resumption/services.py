@@ -377,6 +377,11 @@ def scan(event, day=None, period=None, user=None):
         found += stats.grid_disagreements(event, day)
     if period is not None:
         found += stats.month_disagreements(event, period)
+    return raise_flags(event, found, user)
+
+
+def raise_flags(event, found, user=None):
+    """Create the flags of `found` [(enterprise id, kind, key, detail)] not raised before; returns the new ones."""
     new = []
     for eid, kind, key, detail in found:
         try:

@@ -30,7 +30,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from gongxin.accounts.scoping import enterprise_q
 from gongxin.analysis import stats as engine
@@ -300,21 +302,30 @@ def not_resumed(event, day, user=None):
     tl = timeline(event, day, listed(day.year, user).values("id"))
     ids = [eid for eid, _, _ in _enterprises(day.year, user) if not tl.is_resumed(tl.status_on(eid, day))]
     blockers = defaultdict(list)
-    for b in Blocker.objects.filter(event=event, enterprise_id__in=ids, state=Blocker.State.OPEN):
+    for b in open_blockers(event, day, ids):
         blockers[b.enterprise_id].append(b)
     enterprises = Enterprise.objects.filter(pk__in=ids).select_related("town").order_by("town__code", "uscc")
     return [(e, tl.status_on(e.id, day), tl.entry_on(e.id, day), blockers[e.id]) for e in enterprises]
 
 
-def blocker_tally(event, user=None):
-    """[(category label, open blockers, enterprises)] in descending order."""
+def open_blockers(event, day, enterprise_ids):
+    """Blockers of `enterprise_ids` open at the end of `day` (reported by then, not resolved by then)."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    if settings.USE_TZ:
+        end = timezone.make_aware(end)
+    return Blocker.objects.filter(event=event, enterprise_id__in=enterprise_ids, reported_at__lt=end).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+
+
+def blocker_tally(event, day, user=None):
+    """[(category label, open blockers, enterprises)] of the enterprises not resumed on `day`, most first."""
     from django.db.models import Count
 
-    qs = Blocker.objects.filter(event=event, state=Blocker.State.OPEN)
-    if user is not None:
-        qs = qs.for_user(user)
+    tl = timeline(event, day, listed(day.year, user).values("id"))
+    ids = [eid for eid, _, _ in _enterprises(day.year, user) if not tl.is_resumed(tl.status_on(eid, day))]
     labels = dict(Blocker.Category.choices)
-    rows = qs.values("category").annotate(n=Count("id"), e=Count("enterprise", distinct=True)).order_by("-e")
+    rows = (open_blockers(event, day, ids).values("category")
+            .annotate(n=Count("id"), e=Count("enterprise", distinct=True)).order_by("-e", "category"))
     return [(labels[r["category"]], r["n"], r["e"]) for r in rows]
 
 
@@ -455,7 +466,7 @@ def brief_paragraph(period, user=None):
         high, mid, _ = whole.capacity_bands
         parts.append(f"平均产能利用率{whole.capacity_pct}%，{high}家达到90%以上、{mid}家在80%-90%之间")
     text = f"{event.name}期间，" + "；".join(parts) + "。"
-    tally = blocker_tally(event, user)
+    tally = blocker_tally(event, day, user)
     if whole.stopped:
         if tally:
             top = "、".join(f"{label}（{e}家）" for label, _, e in tally[:3])
@@ -544,8 +555,7 @@ def month_disagreements(event, period, user=None):
     from .models import Flag
 
     first, last = month_days(period)
-    first, last = max(first, event.started_on), min(last, event.ended_on or last)
-    if first > last:
+    if event.started_on > last or (event.ended_on and event.ended_on < first):
         return []
     ids = [eid for eid, _, _ in _enterprises(P.split(period)[0], user)]
     tl = timeline(event, last, ids)
@@ -554,7 +564,7 @@ def month_disagreements(event, period, user=None):
     day = first
     while day <= last:
         for eid in ids:
-            if tl.status_on(eid, day) in WORKING:
+            if tl.is_resumed(tl.status_on(eid, day)):
                 working[eid] += 1
         day += dt.timedelta(days=1)
     rules = tl.rules
@@ -570,7 +580,7 @@ def month_disagreements(event, period, user=None):
             limit = month_ly * Decimal(rules.output_threshold_pct) / 100
             if month < limit:
                 out.append((eid, Flag.Kind.MONTH_OUTPUT_LOW, period,
-                            f"{label}自报复工{worked}天，但月报工业总产值{month}千元，低于上年同月{month_ly}千元的"
+                            f"{label}复工（生产）{worked}天，但月报工业总产值{month}千元，低于上年同月{month_ly}千元的"
                             f"{rules.output_threshold_pct}%"))
         if worked == 0 and tl.status_on(eid, last) == Status.STOPPED and month:
             out.append((eid, Flag.Kind.MONTH_OUTPUT_STOPPED, period,
@@ -581,6 +591,6 @@ def month_disagreements(event, period, user=None):
             limit = dec * Decimal(rules.grid_threshold_pct) / 100
             if kwh < limit:
                 out.append((eid, Flag.Kind.MONTH_ELECTRICITY, period,
-                            f"{label}自报复工{worked}天，但月报用电量{kwh}万千瓦时，低于上年12月{dec}万千瓦时的"
+                            f"{label}复工（生产）{worked}天，但月报用电量{kwh}万千瓦时，低于上年12月{dec}万千瓦时的"
                             f"{rules.grid_threshold_pct}%"))
     return out
