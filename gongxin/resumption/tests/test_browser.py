@@ -41,8 +41,9 @@ def test_application_enterprise_town_bureau_certificate_with_one_return(live_ser
     base = live_server.url
     planned = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
 
-    reporter = User(browser, base, "res_reporter", viewport={"width": 390, "height": 844}, is_mobile=True)
+    reporter = User(browser, base, "res_reporter")
     page = reporter.page
+    page.set_viewport_size({"width": 390, "height": 844})  # the enterprise applies from a phone
     reporter.go(f"/enterprises/{applicant.uscc}/")
     page.click("text=申请复工复产")
     page.fill("#planned_on", planned)
@@ -64,8 +65,12 @@ def test_application_enterprise_town_bureau_certificate_with_one_return(live_ser
 
     town = User(browser, base, "res_town")
     town.go("/")
-    town.page.click("text=待评估复工申请")
+    item = town.page.locator(".work-item", has_text="待评估复工申请").locator("a.h1")
+    assert item.inner_text() == "1"
+    item.click()
+    town.page.wait_for_url(f"{base}/resumption/applications/*")
     town.page.click(f"text={applicant.name}")
+    town.page.wait_for_url(base + app_path)
     town.page.fill("#return-form textarea[name=reason]", "返岗人员名单缺少车间主任，请补充")
     town.page.click("button:has-text('退回申请人')")
     town.page.wait_for_url(base + app_path)
@@ -102,7 +107,7 @@ def test_application_enterprise_town_bureau_certificate_with_one_return(live_ser
     assert "赵六（车间主任）" in page.content()
     page.emulate_media(media="print")
     hidden = page.evaluate("""() => [getComputedStyle(document.querySelector('header.navbar, .navbar')).display,
-                                     getComputedStyle(document.querySelector('[data-print]')).display]""")
+                                     getComputedStyle(document.querySelector('[data-print]').closest('.d-print-none')).display]""")
     assert hidden == ["none", "none"]
     assert page.pdf(format="A4")[:4] == b"%PDF"
     for user in (reporter, town, bureau):
