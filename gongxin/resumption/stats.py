@@ -251,23 +251,46 @@ def tiers(year, user=None):
     return engine.enterprise_tiers(year, user, tiers=ALL_TIERS)
 
 
-def as_of(event, day, by="county", user=None):
+@dataclass
+class Snapshot:
+    """One read of the listed enterprises a user sees and of the event's timeline up to `upto`. A page
+    asking several figures (the dashboard) passes one as `snap`; any day ≤ `upto` of that year is answered."""
+
+    enterprises: list  # [(id, town id, division id)]
+    tl: Timeline
+    upto: dt.date
+
+    def ids_not_resumed(self, day):
+        return [eid for eid, _, _ in self.enterprises if not self.tl.is_resumed(self.tl.status_on(eid, day))]
+
+
+def snapshot(event, upto, user=None):
+    return Snapshot(_enterprises(upto.year, user), timeline(event, upto, listed(upto.year, user).values("id")), upto)
+
+
+def _snap(snap, event, day, user):
+    if snap is not None and snap.upto >= day and snap.upto.year == day.year and snap.tl.event.pk == event.pk:
+        return snap
+    return snapshot(event, day, user)
+
+
+def as_of(event, day, by="county", user=None, snap=None):
     """[ResumptionRow] of `event` on `day` grouped `by` county / town / industry / tier."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    enterprises = _enterprises(day.year, user)
-    tl = timeline(event, day, listed(day.year, user).values("id"))
+    snap = _snap(snap, event, day, user)
+    tl = snap.tl
     tier_of = tiers(day.year, user) if by == "tier" else {}
     rows = {}
-    for eid, town_id, division_id in enterprises:
+    for eid, town_id, division_id in snap.enterprises:
         group = _group_of(by, town_id, division_id, tier_of.get(eid, engine.UNDER_100M))
         row = rows.setdefault(group, ResumptionRow("", "", key=group))
         row.count(tl, tl.status_on(eid, day), tl.entry_on(eid, day))
     return _labelled(by, rows, user)
 
 
-def county(event, day, user=None):
-    return as_of(event, day, "county", user)[0]
+def county(event, day, user=None, snap=None):
+    return as_of(event, day, "county", user, snap)[0]
 
 
 def report(event, day, by="county", user=None):
@@ -275,14 +298,24 @@ def report(event, day, by="county", user=None):
     return {"date": day.isoformat(), "event": event.code, "rows": [r.as_json() for r in as_of(event, day, by, user)]}
 
 
-def trend(event, start, end, user=None):
+def trend(event, start, end, user=None, snap=None):
     """Day by day from `start` to `end`: [{"day", "resumed", "enterprises", "rate_pct"}] (one read)."""
-    enterprises = [eid for eid, _, _ in _enterprises(end.year, user)]
-    tl = timeline(event, end, listed(end.year, user).values("id"))
+    snap = _snap(snap, event, end, user)
+    enterprises, tl = [eid for eid, _, _ in snap.enterprises], snap.tl
+    # A status changes only on an entry's day or the event's first day: sweep those, not every day.
+    change = defaultdict(int)
+    resumed = 0
+    for eid in enterprises:
+        was = tl.is_resumed(tl.status_on(eid, start))
+        resumed += was
+        for day in sorted({event.started_on, *tl.days.get(eid, ())}):
+            if start < day <= end and (now := tl.is_resumed(tl.status_on(eid, day))) != was:
+                change[day] += 1 if now else -1
+                was = now
     out = []
     day = start
     while day <= end:
-        resumed = sum(1 for eid in enterprises if tl.is_resumed(tl.status_on(eid, day)))
+        resumed += change.get(day, 0)
         out.append({"day": day, "resumed": resumed, "enterprises": len(enterprises),
                     "rate_pct": pct(resumed, len(enterprises))})
         day += dt.timedelta(days=1)
@@ -297,10 +330,10 @@ def event_span(event, day=None):
     return event.started_on, end
 
 
-def not_resumed(event, day, user=None):
+def not_resumed(event, day, user=None, snap=None):
     """[(Enterprise, status, entry or None, [open Blocker])] of listed enterprises not resumed on `day`."""
-    tl = timeline(event, day, listed(day.year, user).values("id"))
-    ids = [eid for eid, _, _ in _enterprises(day.year, user) if not tl.is_resumed(tl.status_on(eid, day))]
+    snap = _snap(snap, event, day, user)
+    tl, ids = snap.tl, snap.ids_not_resumed(day)
     blockers = defaultdict(list)
     for b in open_blockers(event, day, ids):
         blockers[b.enterprise_id].append(b)
@@ -317,12 +350,11 @@ def open_blockers(event, day, enterprise_ids):
         Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
 
 
-def blocker_tally(event, day, user=None):
+def blocker_tally(event, day, user=None, snap=None):
     """[(category label, open blockers, enterprises)] of the enterprises not resumed on `day`, most first."""
     from django.db.models import Count
 
-    tl = timeline(event, day, listed(day.year, user).values("id"))
-    ids = [eid for eid, _, _ in _enterprises(day.year, user) if not tl.is_resumed(tl.status_on(eid, day))]
+    ids = _snap(snap, event, day, user).ids_not_resumed(day)
     labels = dict(Blocker.Category.choices)
     rows = (open_blockers(event, day, ids).values("category")
             .annotate(n=Count("id"), e=Count("enterprise", distinct=True)).order_by("-e", "category"))
@@ -454,7 +486,8 @@ def brief_paragraph(period, user=None):
     if event is None:
         return ""
     day = brief_day(event, period)
-    whole = county(event, day, user)
+    snap = snapshot(event, day, user)
+    whole = county(event, day, user, snap)
     c = cost(event, period, user)
     parts = [f"截至{day.month}月{day.day}日，{whole.name if user is not None else '全县'}{whole.enterprises}家规上工业企业中"
              f"已复工复产{whole.resumed}家，复工率{engine.pct_text(whole.rate_pct) or '—'}%"]
@@ -466,7 +499,7 @@ def brief_paragraph(period, user=None):
         high, mid, _ = whole.capacity_bands
         parts.append(f"平均产能利用率{whole.capacity_pct}%，{high}家达到90%以上、{mid}家在80%-90%之间")
     text = f"{event.name}期间，" + "；".join(parts) + "。"
-    tally = blocker_tally(event, day, user)
+    tally = blocker_tally(event, day, user, snap)
     if whole.stopped:
         if tally:
             top = "、".join(f"{label}（{e}家）" for label, _, e in tally[:3])

@@ -103,19 +103,20 @@ def dashboard(request):
     by = request.GET.get("by") if request.GET.get("by") in stats.GROUPINGS[1:] else "town"
     user = _scope(request.user)
     first, last = stats.event_span(event, day)
-    trend = stats.trend(event, first, max(first, last), user)
-    towns = stats.as_of(event, day, "town", user)
+    snap = stats.snapshot(event, max(day, last), user)
+    trend = stats.trend(event, first, max(first, last), user, snap)
+    towns = stats.as_of(event, day, "town", user, snap)
     certificates = (Application.objects.for_user(request.user).filter(event=event, state=A.APPROVED)
                     .select_related("enterprise", "enterprise__town").order_by("-approved_at", "-id"))
     ctx = {
         "page_title": "复工复产",
         "event": event, "day": day, "by": by,
         "events": stats.Event.objects.order_by("-started_on"),
-        "whole": stats.county(event, day, user),
-        "rows": towns if by == "town" else stats.as_of(event, day, by, user),
+        "whole": stats.county(event, day, user, snap),
+        "rows": towns if by == "town" else stats.as_of(event, day, by, user, snap),
         "groupings": [("town", "镇街"), ("industry", "行业"), ("tier", "产值档次")],
-        "not_resumed": stats.not_resumed(event, day, user),
-        "tally": stats.blocker_tally(event, day, user),
+        "not_resumed": stats.not_resumed(event, day, user, snap),
+        "tally": stats.blocker_tally(event, day, user, snap),
         "certificates": certificates[:20], "certificate_count": certificates.count(),
         "flags": Flag.objects.for_user(request.user).filter(event=event, state=Flag.State.OPEN)
         .select_related("enterprise")[:20],
