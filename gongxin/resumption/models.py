@@ -121,7 +121,7 @@ class StatusEntry(models.Model):
 
     @property
     def attendance_pct(self):
-        from gongxin.lib.numbers import pct
+        from gongxin.lib.numeric import pct
 
         return pct(self.workers_back, self.workers_usual)
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
-from gongxin.lib.numbers import to_decimal
+from gongxin.lib.numeric import to_decimal
 from gongxin.registry.models import Enterprise
 
 from . import stats

@@ -34,11 +34,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from gongxin.accounts.scoping import enterprise_q
+from gongxin.accounts.scoping import enterprise_q, get_access
 from gongxin.analysis import stats as engine
 from gongxin.emergencies.models import Event
 from gongxin.lib import periods as P
-from gongxin.lib.numbers import ZERO, growth_pct, pct, round_half_up
+from gongxin.lib.numeric import ZERO, growth_pct, pct, qian_to_wan, qian_to_yi, round_half_up
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return, ReturnValue
 
@@ -480,6 +480,13 @@ def brief_day(event, period):
     return min(last, event.ended_on) if event.ended_on else last
 
 
+def amount_words(qian):
+    """千元 → "12.2亿元" (from 1亿) or "3500.0万元", one decimal, half-up."""
+    if qian >= 100_000:
+        return f"{qian_to_yi(qian)}亿元"
+    return f"{qian_to_wan(qian)}万元"
+
+
 def brief_paragraph(period, user=None):
     """The brief's resumption paragraph for `period` (Chinese), or "" when no event is active in it."""
     event = event_in_period(period)
@@ -489,7 +496,8 @@ def brief_paragraph(period, user=None):
     snap = snapshot(event, day, user)
     whole = county(event, day, user, snap)
     c = cost(event, period, user)
-    parts = [f"截至{day.month}月{day.day}日，{whole.name if user is not None else '全县'}{whole.enterprises}家规上工业企业中"
+    scope = "全县" if user is None or get_access(user).sees_all else whole.name
+    parts = [f"截至{day.month}月{day.day}日，{scope}{whole.enterprises}家规上工业企业中"
              f"已复工复产{whole.resumed}家，复工率{engine.pct_text(whole.rate_pct) or '—'}%"]
     if whole.partial:
         parts[-1] += f"（其中部分复工{whole.partial}家）"
@@ -507,8 +515,9 @@ def brief_paragraph(period, user=None):
         else:
             text += f"尚有{whole.stopped}家企业未复工。"
     if c.lost and c.pull_pp is not None:
-        text += (f"经测算，停产及部分停产企业{P.label(period)}减少产值约{engine.amount_text(c.lost / 10)[:-2]}万元，"
-                 f"影响全县规上工业总产值当月增速约{c.pull_pp}个百分点")
+        text += (f"经测算，停产及部分停产企业{P.label(period)}减少产值约{amount_words(c.lost)}，"
+                 f"拉低{'全县' if user is None or get_access(user).sees_all else whole.name}规上工业总产值当月增速约"
+                 f"{c.pull_pp}个百分点")
         if c.growth_without_pct is not None:
             text += f"（如正常生产，当月增速约为{c.growth_without_pct}%）"
         text += "。"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongxin.accounts.audit import entries_for, log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.lib.export import Exporter, xlsx_response
-from gongxin.lib.numbers import to_decimal
+from gongxin.lib.numeric import to_decimal
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise
 
