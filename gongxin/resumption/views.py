@@ -19,6 +19,7 @@ from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise
 
 from . import services, stats
+from .audit_labels import AUDIT_LABELS
 from .models import Application, Blocker, Condition, Flag, Status, StatusEntry
 
 A = Application.State
@@ -231,7 +232,8 @@ def application_detail(request, pk):
     ctx = {"page_title": f"复工复产申请 · {app.enterprise.name}", "app": app, "rules": rules, "steps": steps,
            "answers": [(conditions.get(code), value) for code, value in app.answers.items()],
            "conditions": services.conditions_for(app.event, app.event.phase_on(timezone.localdate())),
-           "phase": app.event.phase_on(timezone.localdate()), "initial": _initial({}, app), "history": entries_for(app)}
+           "phase": app.event.phase_on(timezone.localdate()), "initial": _initial({}, app),
+           "history": [(h, AUDIT_LABELS.get(h.action) or h.action_label) for h in entries_for(app)]}
     return render(request, "resumption/application_detail.html", ctx)
 
 

@@ -45,6 +45,7 @@ def test_application_enterprise_town_bureau_certificate_with_one_return(live_ser
     page = reporter.page
     page.set_viewport_size({"width": 390, "height": 844})  # the enterprise applies from a phone
     reporter.go(f"/enterprises/{applicant.uscc}/")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     page.click("text=申请复工复产")
     page.fill("#planned_on", planned)
     page.fill("#workers_planned", "80")

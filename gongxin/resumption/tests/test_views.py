@@ -219,3 +219,24 @@ def test_export_is_a_workbook(client, cast):
     client.force_login(p["analyst"])
     response = client.get(f"/resumption/export/?event={event.code}&by=town")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_blocker_report_and_resolution_access(client, cast):
+    event, own, other, p, app, done = cast
+    url = f"/resumption/enterprises/{own.uscc}/blockers/?event={event.code}"
+    data = {"category": "logistics", "description": "货车无法通行"}
+    expected = {"admin": 302, "analyst": 302, "town": 302, "outsider": 404, "reporter": 302, "other_reporter": 404,
+                "leader": 403, "nobody": 404}
+    for who, code in expected.items():
+        client.force_login(p[who])
+        assert client.post(url, data).status_code == code, who
+    assert Blocker.objects.filter(enterprise=own, category="logistics").count() == 1  # the same one, once
+    blocker = Blocker.objects.get(enterprise=own, category="logistics")
+    resolve = f"/resumption/blockers/{blocker.pk}/resolve/"
+    for who, code in {"outsider": 404, "reporter": 403, "leader": 403}.items():
+        client.force_login(p[who])
+        assert client.post(resolve, {"version": 1, "resolution": "x"}).status_code == code, who
+    client.force_login(p["town"])
+    assert client.post(resolve, {"version": 1, "resolution": "协调通行证"}).status_code == 302
+    blocker.refresh_from_db()
+    assert blocker.state == Blocker.State.RESOLVED
