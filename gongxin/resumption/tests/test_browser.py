@@ -111,5 +111,11 @@ def test_application_enterprise_town_bureau_certificate_with_one_return(live_ser
                                      getComputedStyle(document.querySelector('[data-print]').closest('.d-print-none')).display]""")
     assert hidden == ["none", "none"]
     assert page.pdf(format="A4")[:4] == b"%PDF"
+    bureau.go("/resumption/?event=flow-covid")  # today it is still stopped; the two ECharts charts draw
+    bureau.page.wait_for_selector("#chart-trend canvas")
+    assert bureau.page.locator("#chart-towns canvas").count() == 1
+    assert applicant.name in bureau.page.locator("#not-resumed").inner_text()
+    bureau.go(f"/resumption/?event=flow-covid&date={planned}")  # from the planned day on the certificate's status
+    assert bureau.page.locator("#resumed").inner_text() == "1"
     for user in (reporter, town, bureau):
         user.assert_clean()
