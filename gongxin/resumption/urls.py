@@ -9,6 +9,7 @@ urlpatterns = [
     path("applications/new/<str:uscc>/", views.application_new),
     path("applications/<int:pk>/", views.application_detail),
     path("applications/<int:pk>/certificate/", views.certificate),
+    path("applications/<int:pk>/certificate.docx", views.certificate_word),
     path("applications/<int:pk>/<str:action>/", views.application_action),
     path("enterprises/<str:uscc>/status/", views.record_status),
     path("enterprises/<str:uscc>/blockers/", views.report_blocker),

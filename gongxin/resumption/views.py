@@ -280,9 +280,28 @@ def certificate(request, pk):
     app = _application(request, pk)
     if app.state != A.APPROVED:
         raise Http404("该申请尚未确认复工复产")
-    ctx = {"page_title": "复工复产确认书", "app": app, "rules": stats.rules_for(app.event),
-           "staff": app.staff}
+    from .certificate import body_text
+
+    rules = stats.rules_for(app.event)
+    ctx = {"page_title": "复工复产确认书", "app": app, "rules": rules, "staff": app.staff,
+           "paragraphs": body_text(app, rules.co_reviewer)}
     return render(request, "resumption/certificate.html", ctx)
+
+
+@login_required
+def certificate_word(request, pk):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from .certificate import DOCX_CONTENT_TYPE, certificate_docx
+
+    app = _application(request, pk)
+    if app.state != A.APPROVED:
+        raise Http404("该申请尚未确认复工复产")
+    response = HttpResponse(certificate_docx(app, stats.rules_for(app.event).co_reviewer),
+                            content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"复工复产确认书-{app.enterprise.name}.docx")
+    return response
 
 
 # ---------------------------------------------------------------- status, blockers, flags

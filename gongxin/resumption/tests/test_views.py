@@ -69,10 +69,12 @@ def test_access_matrix_of_an_application_its_form_and_certificate(client, cast):
     event, own, other, p, app, done = cast
     detail = f"/resumption/applications/{app.pk}/"
     cert = f"/resumption/applications/{done.pk}/certificate/"
+    word = f"/resumption/applications/{done.pk}/certificate.docx"
     new = f"/resumption/applications/new/{own.uscc}/?event={event.code}"
     expect = {
         detail: (200, 200, 200, 404, 200, 404, 200, 404),
         cert: (200, 200, 404, 200, 404, 200, 200, 404),
+        word: (200, 200, 404, 200, 404, 200, 200, 404),
         # the apply page: the own enterprise (or town, bureau); the leader reads only; out of scope → 404
         new: (200, 200, 200, 404, 200, 404, 403, 404),
     }
@@ -240,3 +242,15 @@ def test_blocker_report_and_resolution_access(client, cast):
     assert client.post(resolve, {"version": 1, "resolution": "协调通行证"}).status_code == 302
     blocker.refresh_from_db()
     assert blocker.state == Blocker.State.RESOLVED
+
+
+def test_certificate_word_file_holds_the_number_and_the_staff(client, cast):
+    import io
+
+    from docx import Document
+
+    event, own, other, p, app, done = cast
+    client.force_login(p["other_reporter"])
+    response = client.get(f"/resumption/applications/{done.pk}/certificate.docx")
+    text = "\n".join(par.text for par in Document(io.BytesIO(response.content)).paragraphs)
+    assert done.certificate_no in text and "复工复产确认书" in text and "张三、李四" in text
