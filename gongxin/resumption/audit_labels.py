@@ -14,6 +14,7 @@ AUDIT_LABELS = {
     "resumption.resolve_flag": "核查复工提示",
     "resumption.add_condition": "新增复工条件",
     "resumption.change_condition": "修改复工条件",
+    "resumption.change_rules": "修改复工复产规则",
     "resumption.import_grid": "导入电网日用电数据",
     "resumption.export": "导出复工复产统计",
 }

@@ -447,6 +447,29 @@ def save_condition(user, event, data, condition=None, expected_version=None):
     return condition
 
 
+RULE_FIELDS = ("no_entry_status", "unaffected_counts_as_resumed", "grid_threshold_pct", "grid_days",
+               "output_threshold_pct", "co_review_required", "co_reviewer", "certificate_prefix")
+
+
+def save_rules(user, event, data, expected_version):
+    """Change an event's resumption rules (bureau); values were range-checked by the caller."""
+    from gongxin.accounts.audit import changes, snapshot
+
+    _require(can_review(user), "仅工信局可以修改复工复产规则")
+    with transaction.atomic():
+        rules = _locked(Rules, stats.rules_for(event), expected_version, "规则")
+        before = snapshot(rules, RULE_FIELDS)
+        for name in RULE_FIELDS:
+            if name in data:
+                setattr(rules, name, data[name])
+        diff = {k: [str(a), str(b)] for k, (a, b) in changes(rules, before, RULE_FIELDS).items()}
+        if diff:
+            _bump(rules, *RULE_FIELDS)
+            log_action(user, "resumption.change_rules", rules, diff)
+    event._resumption_rules = rules
+    return rules
+
+
 def import_grid(user, rows, source=""):
     """Load the grid's daily feed: rows of (统一社会信用代码, 日期, 日用电量千瓦时). All or nothing.
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("flags/", views.flag_list),
     path("flags/<int:pk>/resolve/", views.resolve_flag),
     path("conditions/", views.conditions),
+    path("rules/", views.rules),
     path("grid/import/", views.grid_import),
 ]

@@ -437,8 +437,38 @@ def conditions(request):
             return redirect("/resumption/conditions/")
     ctx = {"page_title": "复工复产条件", "event": event, "items": Condition.objects.filter(event=event)
            .select_related("phase"), "kinds": Condition.Kind.choices, "phases": event.phases.all(),
-           "can_edit": access.is_bureau, "rules": stats.rules_for(event)}
+           "can_edit": access.is_bureau, "rules": stats.rules_for(event), "statuses": Status.choices}
     return render(request, "resumption/conditions.html", ctx, status=status)
+
+
+@login_required
+@require_POST
+def rules(request):
+    if not get_access(request.user).is_bureau:
+        raise PermissionDenied("仅工信局可以修改复工复产规则")
+    event = _event(request)
+    p = request.POST
+    try:
+        if p.get("no_entry_status") not in Status.values:
+            raise services.DomainError("请选择无状态记录的企业计为何种状态。")
+        data = {"no_entry_status": p["no_entry_status"],
+                "unaffected_counts_as_resumed": p.get("unaffected_counts_as_resumed") == "on",
+                "grid_threshold_pct": _dec(p.get("grid_threshold_pct"), 1, 100, "复工用电阈值"),
+                "grid_days": _int(p.get("grid_days"), 31),
+                "output_threshold_pct": _dec(p.get("output_threshold_pct"), 1, 100, "复工产值阈值"),
+                "co_review_required": p.get("co_review_required") == "on",
+                "co_reviewer": p.get("co_reviewer", "").strip()[:50],
+                "certificate_prefix": p.get("certificate_prefix", "").strip()[:30]}
+        if None in (data["grid_threshold_pct"], data["output_threshold_pct"]) or not data["grid_days"]:
+            raise services.DomainError("请填写用电阈值、产值阈值和连续天数（1-31）。")
+        if not data["certificate_prefix"] or (data["co_review_required"] and not data["co_reviewer"]):
+            raise services.DomainError("请填写确认书编号前缀和会审部门。")
+        services.save_rules(request.user, event, data, p.get("version"))
+    except services.DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "规则已保存。")
+    return redirect(f"/resumption/conditions/?event={event.code}")
 
 
 @login_required

@@ -254,3 +254,24 @@ def test_certificate_word_file_holds_the_number_and_the_staff(client, cast):
     response = client.get(f"/resumption/applications/{done.pk}/certificate.docx")
     text = "\n".join(par.text for par in Document(io.BytesIO(response.content)).paragraphs)
     assert done.certificate_no in text and "复工复产确认书" in text and "张三、李四" in text
+
+
+def test_rules_are_data_the_bureau_edits_version_checked(client, cast):
+    from gongxin.resumption import stats
+
+    event, own, other, p, app, done = cast
+    data = {"version": 1, "no_entry_status": "stopped", "unaffected_counts_as_resumed": "on",
+            "grid_threshold_pct": "25", "grid_days": "2", "output_threshold_pct": "30", "co_review_required": "on",
+            "co_reviewer": "区卫健委", "certificate_prefix": "测工信复"}
+    for who, code in {"town": 403, "leader": 403, "reporter": 403, "nobody": 403}.items():
+        client.force_login(p[who])
+        assert client.post(f"/resumption/rules/?event={event.code}", data).status_code == code, who
+    client.force_login(p["analyst"])
+    bad = client.post(f"/resumption/rules/?event={event.code}", {**data, "grid_threshold_pct": "300"}, follow=True)
+    assert "复工用电阈值应在1到100之间" in bad.content.decode()
+    client.post(f"/resumption/rules/?event={event.code}", data)
+    event.refresh_from_db()
+    rules = stats.rules_for(event)
+    assert (rules.grid_threshold_pct, rules.grid_days, rules.co_reviewer, rules.version) == (25, 2, "区卫健委", 2)
+    stale = client.post(f"/resumption/rules/?event={event.code}", data, follow=True)  # version 1 again
+    assert "已被他人处理" in stale.content.decode()
