@@ -165,8 +165,13 @@ def _applications(ctx, event, rules, listed, first_day, never, entries):
     rules.save(update_fields=["last_certificate_no"])
 
 
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文海波宁燕鹏辉"
+
+
 def _answers(rng, e):
-    staff = "\n".join(f"{e.contact_name or '员工'}{i}" for i in range(1, rng.randint(4, 9)))
+    staff = "\n".join(rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+                      for _ in range(rng.randint(4, 9)))
     return {"plan": f"{e.name}疫情防控方案：成立防控专班，实行厂区封闭、分区作业、每日两测。", "commitment": True,
             "staff": staff, "supplies": str(rng.randint(7, 30)), "health": True, "closed_loop": True,
             "testing": "签约镇卫生院上门采样"}
