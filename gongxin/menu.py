@@ -52,7 +52,11 @@ MENU = [
         # emergencies
         # reserves
         # prevention
-        # resumption
+        Entry("复工复产", "/resumption/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("复工申请", "/resumption/applications/", _anyone),
+        Entry("复工核查提示", "/resumption/flags/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("复工条件", "/resumption/conditions/", lambda a: a.sees_all),
+        Entry("导入日用电", "/resumption/grid/import/", lambda a: a.is_bureau),
         # permits
     )),
     Group("企业服务", (
