@@ -80,6 +80,8 @@ class PolicyNotice(models.Model):
     published_by = models.ForeignKey(USER, models.SET_NULL, null=True, blank=True, related_name="+",
                                      verbose_name="发布人")
     version = models.PositiveIntegerField("版本", default=1)
+    # The publishing form's one-time token: a double submit publishes once.
+    token = models.CharField("表单令牌", max_length=40, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = PolicyNoticeQuerySet.as_manager()
@@ -299,6 +301,8 @@ class Inspection(models.Model):
     note = models.CharField("检查情况", max_length=500, blank=True)
     inspector = models.ForeignKey(USER, models.SET_NULL, null=True, blank=True, related_name="+",
                                   verbose_name="检查人")
+    # The inspection form's one-time token: a double submit (a poor signal at the gate) records once.
+    token = models.CharField("表单令牌", max_length=40, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField("录入时间", default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()

@@ -127,9 +127,13 @@ def notice_url(notice):
 
 @transaction.atomic
 def publish_notice(user, event, *, title, issuer, doc_number="", body="", target=PolicyNotice.Target.ALL,
-                   groups=(), towns=(), tiers=(), enterprises=(), files=(), at=None):
-    """Create the notice, store its attachments (checked) and send it to every target enterprise."""
+                   groups=(), towns=(), tiers=(), enterprises=(), files=(), at=None, token=None):
+    """Create the notice, store its attachments (checked) and send it to every target enterprise.
+
+    A repeated `token` (the same form posted twice) returns the notice published the first time."""
     _require(get_access(user).is_bureau, "仅工信局工作人员可以转发政策文件")
+    if token and (done := PolicyNotice.objects.filter(token=token).first()):
+        return done
     if event.is_closed:
         raise DomainError("事件已关闭，不能再转发文件")
     title = title.strip()
@@ -138,10 +142,14 @@ def publish_notice(user, event, *, title, issuer, doc_number="", body="", target
     checked = []
     for upload in files:
         checked.append((upload, check_upload(upload, images=True, documents=True, max_bytes=MAX_ATTACHMENT_BYTES)))
-    notice = PolicyNotice.objects.create(event=event, title=title[:200], issuer=issuer.strip()[:100],
-                                         doc_number=doc_number.strip()[:60], body=body, target=target,
-                                         target_tiers=",".join(tiers), published_at=at or timezone.now(),
-                                         published_by=_user(user))
+    try:
+        with transaction.atomic():
+            notice = PolicyNotice.objects.create(event=event, title=title[:200], issuer=issuer.strip()[:100],
+                                                 doc_number=doc_number.strip()[:60], body=body, target=target,
+                                                 target_tiers=",".join(tiers), published_at=at or timezone.now(),
+                                                 published_by=_user(user), token=token or None)
+    except IntegrityError:  # the same form, posted in parallel
+        return PolicyNotice.objects.get(token=token)
     notice.target_groups.set(groups)
     notice.target_towns.set(towns)
     notice.target_enterprises.set(enterprises)
@@ -364,17 +372,27 @@ def add_status_report(user, reg, *, kind, day, workers_on_site, capacity_pct, pr
 
 
 @transaction.atomic
-def record_inspection(user, event, enterprise, template, *, day, team, note="", answers=None, findings=(), at=None):
+def record_inspection(user, event, enterprise, template, *, day, team, note="", answers=None, findings=(), at=None,
+                      token=None):
     """An inspection visit with its checklist answers {TemplateItem id: result} and its findings
-    [{"description", "severity", "deadline", "category"}]."""
+    [{"description", "severity", "deadline", "category"}]; a repeated `token` returns the first."""
     _require(can_supervise(user, enterprise), "仅企业所在镇街或工信局可以录入督导检查")
+    if token and (done := Inspection.objects.filter(token=token).first()):
+        return done
     if event.is_closed:
         raise DomainError("事件已关闭，不能再录入检查")
     if not team.strip():
         raise DomainError("请填写检查组")
-    inspection = Inspection.objects.create(event=event, enterprise=enterprise, template=template, day=day,
-                                           team=team.strip()[:100], note=note[:500], inspector=_user(user),
-                                           created_at=at or timezone.now())
+    for f in findings:
+        if f["deadline"] < day:
+            raise DomainError("整改期限不能早于检查日期")
+    try:
+        with transaction.atomic():
+            inspection = Inspection.objects.create(event=event, enterprise=enterprise, template=template, day=day,
+                                                   team=team.strip()[:100], note=note[:500], inspector=_user(user),
+                                                   created_at=at or timezone.now(), token=token or None)
+    except IntegrityError:  # the same form, posted in parallel
+        return Inspection.objects.get(token=token)
     valid = set(template.items.values_list("pk", flat=True))
     InspectionAnswer.objects.bulk_create([InspectionAnswer(inspection=inspection, item_id=k, result=v)
                                           for k, v in (answers or {}).items() if k in valid
@@ -505,6 +523,44 @@ def record_round(user, regime, enterprise, *, day, headcount, tested, tubes, tea
     log_action(user, "prevention.round", rnd, {"day": str(day), "headcount": headcount, "required": required,
                                                "tested": tested, "tubes": tubes})
     return rnd
+
+
+REGIME_FIELDS = ["name", "scope", "tier", "group", "enterprise", "every_days", "sample_pct", "pool_size", "cohort",
+                 "cohort_days", "starts_on", "ends_on"]
+
+
+@transaction.atomic
+def create_regime(user, event, fields):
+    _require(get_access(user).is_bureau, "仅工信局工作人员可以设置检测制度")
+    if event.is_closed:
+        raise DomainError("事件已关闭，不能再设置检测制度")
+    regime = TestingRegime.objects.create(event=event, **{k: fields[k] for k in REGIME_FIELDS if k in fields})
+    log_action(user, "prevention.regime", regime, {k: str(getattr(regime, k) or "") for k in REGIME_FIELDS})
+    return regime
+
+
+@transaction.atomic
+def add_checklist_item(user, event, name):
+    _require(get_access(user).is_bureau, "仅工信局工作人员可以设置检查项")
+    name = name.strip()
+    if not name:
+        raise DomainError("请填写检查项")
+    if ChecklistItem.objects.filter(event=event, name=name).exists():
+        raise DomainError(f"检查项“{name}”已存在")
+    item = ChecklistItem.objects.create(event=event, name=name[:100],
+                                        order=ChecklistItem.objects.filter(event=event).count())
+    log_action(user, "prevention.checklist", item, {"name": item.name, "active": True})
+    return item
+
+
+@transaction.atomic
+def toggle_checklist_item(user, item):
+    _require(get_access(user).is_bureau, "仅工信局工作人员可以设置检查项")
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    item.active = not item.active
+    item.save(update_fields=["active"])
+    log_action(user, "prevention.checklist", item, {"active": [not item.active, item.active]})
+    return item
 
 
 def unmask_worker(user, worker):
