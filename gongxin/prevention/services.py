@@ -489,14 +489,16 @@ def period_start(regime, day):
     return regime.starts_on + dt.timedelta(days=offset - offset % regime.every_days)
 
 
-def required_count(regime, enterprise, headcount, start):
+def required_count(regime, enterprise, headcount, start, hires=None):
     """Whom the rule requires in the period from `start`: the sampled share of the headcount
-    (rounded up), or for a cohort the worker-days falling in the period."""
+    (rounded up), or for a cohort the worker-days falling in the period (`hires`: the cohort's
+    hire dates at the enterprise, read here when not given)."""
     if regime.cohort == TestingRegime.Cohort.NEW_HIRES:
+        if hires is None:
+            hires = CohortWorker.objects.filter(regime=regime, enterprise=enterprise).values_list("hired_on", flat=True)
         end = start + dt.timedelta(days=regime.every_days - 1)
         days = regime.cohort_day_numbers
-        return sum(1 for w in CohortWorker.objects.filter(regime=regime, enterprise=enterprise)
-                   for d in days if start <= w.hired_on + dt.timedelta(days=d - 1) <= end)
+        return sum(1 for hired in hires for d in days if start <= hired + dt.timedelta(days=d - 1) <= end)
     return math.ceil(Decimal(headcount) * regime.sample_pct / 100)
 
 

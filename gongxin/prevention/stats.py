@@ -25,6 +25,7 @@ from gongxin.lib.numbers import pct
 from gongxin.notices.models import Notice, NoticeRead
 
 from .models import (
+    CohortWorker,
     Finding,
     FindingStep,
     PolicyNotice,
@@ -177,7 +178,17 @@ def regime_population(regime, registrations):
     return regs
 
 
-def testing_period(regime, start, day, registrations, user=None):
+def _hires(regime):
+    """{enterprise id: [hire dates]} of a cohort regime's workers (read once per regime)."""
+    found = {}
+    if regime.cohort == TestingRegime.Cohort.NEW_HIRES:
+        for eid, hired in CohortWorker.objects.filter(regime=regime).values_list("enterprise_id", "hired_on"):
+            found.setdefault(eid, []).append(hired)
+    return found
+
+
+def testing_period(regime, start, day, registrations, user=None, hires=None):
+    hires = _hires(regime) if hires is None else hires
     end = start + dt.timedelta(days=regime.every_days - 1)
     row = PeriodRow(regime, start, end, over=end < day)
     rounds = {r.enterprise_id: r for r in _scoped(TestingRound.objects.filter(regime=regime, period_start=start), user)
@@ -189,7 +200,7 @@ def testing_period(regime, start, day, registrations, user=None):
             row.required += rnd.required
             row.tested += min(rnd.tested, rnd.required)
             continue
-        need = required_count(regime, reg.enterprise, reg.workers_inside, start)
+        need = required_count(regime, reg.enterprise, reg.workers_inside, start, hires.get(reg.enterprise_id, []))
         if need:
             row.required += need
             (row.missed if row.over else row.waiting).append(reg.enterprise)
@@ -212,9 +223,9 @@ def testing_periods(event, day, user=None):
     rows = []
     for regime in _regimes(event, day):
         last = min(day, regime.ends_on or day)
-        start = regime.starts_on
+        start, hires = regime.starts_on, _hires(regime)
         while start <= last:
-            rows.append(testing_period(regime, start, day, active, user))
+            rows.append(testing_period(regime, start, day, active, user, hires))
             start += dt.timedelta(days=regime.every_days)
     return sorted(rows, key=lambda r: (r.start, r.regime.pk), reverse=True)
 
