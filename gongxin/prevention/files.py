@@ -27,8 +27,9 @@ def _mb(n):
     return f"{n // (1024 * 1024)}MB"
 
 
-def check_upload(upload, *, images=True, documents=True, max_bytes=MAX_EVIDENCE_BYTES):
-    """The file's real content type, or UploadRefused with a Chinese reason."""
+def check_upload(upload, *, images=True, documents=True, max_bytes=None):
+    """The file's real content type, or UploadRefused with a Chinese reason (evidence limit by default)."""
+    max_bytes = max_bytes or MAX_EVIDENCE_BYTES
     name = Path(upload.name or "").name
     suffix = Path(name).suffix.lower()
     allowed = (list(IMAGE_TYPES) if images else []) + (list(DOCUMENT_TYPES) if documents else [])

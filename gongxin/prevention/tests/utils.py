@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from gongxin.emergencies.models import Event
@@ -35,13 +36,18 @@ REG_DATA = {"starts_on": DAY, "ends_on": dt.date(2022, 4, 17), "workers_inside":
             "responsible_name": "王强", "responsible_phone": "13800000000"}
 
 
+def at(day, hour=9):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 def register(user, event, enterprise, **data):
-    return services.register(user, event, enterprise, {**REG_DATA, **data})
+    """Registered on DAY (so figures as of later 2022 days count it)."""
+    return services.register(user, event, enterprise, {**REG_DATA, **data}, at=at(DAY))
 
 
 def approved(event, enterprise, officer, **data):
     reg = register(officer, event, enterprise, **data)
-    return services.approve_registration(officer, reg, reg.version)
+    return services.approve_registration(officer, reg, reg.version, at=at(DAY, 15))
 
 
 def template():
@@ -73,6 +79,6 @@ def png_bytes():
 
 
 def weekly(event, **fields):
-    return TestingRegime.objects.create(event=event, name="每7天全员核酸检测", every_days=7, sample_pct=100,
-                                        pool_size=10, starts_on=dt.date(2022, 3, 21), ends_on=dt.date(2022, 4, 3),
-                                        **fields)
+    fields = {"name": "每7天全员核酸检测", "every_days": 7, "sample_pct": 100, "pool_size": 10,
+              "starts_on": dt.date(2022, 3, 21), "ends_on": dt.date(2022, 4, 3), **fields}
+    return TestingRegime.objects.create(event=event, **fields)
