@@ -49,7 +49,11 @@ class PolicyNoticeQuerySet(models.QuerySet):
 
         sent = Notice.objects.filter(source__startswith=PolicyNotice.SOURCE_PREFIX).filter(
             enterprise_q(user, "enterprise__"))
-        ids = {int(s.rsplit(":", 1)[1]) for s in sent.values_list("source", flat=True).distinct()}
+        ids = set()
+        for source in sent.values_list("source", flat=True).distinct():  # "…:<id>" or "…:<id>:remind"
+            head = source.removeprefix(PolicyNotice.SOURCE_PREFIX).split(":", 1)[0]
+            if head.isdigit():
+                ids.add(int(head))
         return self.filter(pk__in=ids, published_at__isnull=False)
 
 
