@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from gongxin.accounts.scoping import enterprise_q
-from gongxin.lib.numbers import pct
+from gongxin.lib.numeric import pct
 from gongxin.notices.models import Notice, NoticeRead
 
 from .models import (
