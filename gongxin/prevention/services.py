@@ -26,7 +26,8 @@ from gongxin.notices import services as notices
 from gongxin.notices.models import Notice
 from gongxin.registry.models import Enterprise
 
-from .files import MAX_ATTACHMENT_BYTES, UploadRefused, check_upload
+from .files import MAX_ATTACHMENT_BYTES, check_upload
+from .files import UploadRefused as UploadRefused  # re-exported: views catch services.UploadRefused
 from .models import (
     ChecklistItem,
     CohortWorker,
@@ -55,9 +56,6 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     """Somebody changed the record since the user loaded it."""
-
-
-__all__ = ["DomainError", "ConflictError", "UploadRefused"]
 
 
 # ---------------------------------------------------------------- who may act
@@ -201,17 +199,13 @@ def remind_unread(user, notice, day=None):
         sent = 0
         for n in unread:
             _, created = notices.send(Notice.Kind.READ_REMIND, f"请阅读：{notice.title}", to_enterprise=n.enterprise,
-                                      body=f"您尚未确认阅读《{notice.title}》，请及时阅读并确认。", url=n_url(n),
+                                      body=f"您尚未确认阅读《{notice.title}》，请及时阅读并确认。", url=f"/notices/{n.pk}/",
                                       sender=user, source=notice.source + ":remind",
                                       key=f"{notice.source}:remind:{n.enterprise_id}:{day:%Y-%m-%d}")
             sent += created
         if sent:
             log_action(user, "prevention.remind", notice, {"day": str(day), "reminded": sent})
     return sent
-
-
-def n_url(notice_row):
-    return f"/notices/{notice_row.pk}/"
 
 
 # ---------------------------------------------------------------- closed-loop production
