@@ -143,7 +143,10 @@ def _inspections(rng, event, key, officer):
     template = InspectionTemplate.objects.create(name="工业企业封闭生产督导检查表")
     titems = TemplateItem.objects.bulk_create([TemplateItem(template=template, category=c, text=t, order=i)
                                                for i, (c, t) in enumerate(TEMPLATE)])
-    visited = key[:24]
+    visited = [e for e in key if e.town.name != "荆河街道"]
+    for pos, e in zip((0, 3, 6), [e for e in key if e.town.name == "荆河街道"], strict=False):
+        visited.insert(pos, e)  # the demo officer's town gets findings (every third visit has one)
+    visited = visited[:24]
     found = []
     for i, e in enumerate(visited):
         day = dt.date(2022, 3, 24) + dt.timedelta(days=i % 10)
@@ -160,7 +163,7 @@ def _inspections(rng, event, key, officer):
             findings=[{"category": c, "description": d, "severity": s, "deadline": day + dt.timedelta(days=3)}
                       for c, d, s in problems])
         found += list(inspection.findings.all())
-    for n, finding in enumerate(found):
+    for n, finding in enumerate(_roles_order(found)):
         if n >= 5:
             continue  # still open
         day = finding.deadline - dt.timedelta(days=1)
@@ -169,6 +172,18 @@ def _inspections(rng, event, key, officer):
                                    [_photo(rng, f"rectify-{finding.pk}.jpg")], at=_at(day, 16))
         if n < 3:
             services.verify(reporter, finding, finding.version, "现场复核，整改到位", at=_at(day + dt.timedelta(days=1), 10))
+
+
+def _roles_order(found):
+    """Findings in the order of their demo roles (3 verified, 2 waiting, 3 open), 荆河街道's first
+    in each role, so the demo town officer has a rectification to verify and one still open."""
+    home = [f for f in found if f.enterprise.town.name == "荆河街道"]
+    rest = [f for f in found if f not in home]
+    slots = [None] * len(found)
+    for slot, f in zip((3, 5, 0), home, strict=False):
+        slots[slot] = f
+    fill = iter(rest + home[3:])
+    return [s if s is not None else next(fill) for s in slots]
 
 
 def _testing(rng, event, registrations, user):
