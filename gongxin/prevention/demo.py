@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from gongxin.accounts.models import Membership, Role
 from gongxin.analysis import stats as analysis
@@ -84,7 +84,13 @@ def key_enterprises(year=2022):
 
 def _photo(rng, name):
     buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (rng.randrange(256), rng.randrange(256), rng.randrange(256))).save(buf, "JPEG")
+    image = Image.new("RGB", (320, 240), (rng.randrange(120, 200), rng.randrange(150, 220), rng.randrange(150, 230)))
+    draw = ImageDraw.Draw(image)  # a "site photo": a building with a door and windows
+    draw.rectangle((60, 80, 260, 220), fill=(235, 235, 225), outline=(90, 90, 90), width=3)
+    draw.rectangle((140, 150, 180, 220), fill=(120, 80, 50))
+    for x in (80, 200):
+        draw.rectangle((x, 110, x + 40, 140), fill=(150, 200, 240))
+    image.save(buf, "JPEG")
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
 
 
