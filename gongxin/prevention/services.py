@@ -159,13 +159,9 @@ def publish_notice(user, event, *, title, issuer, doc_number="", body="", target
     recipients = list(target_enterprises(notice))
     if not recipients:
         raise DomainError("发送范围内没有企业，请重新选择")
-    sender_name = _actor(user) if getattr(user, "pk", None) else "系统"
-    Notice.objects.bulk_create([
-        Notice(kind=Notice.Kind.POLICY, title=f"{notice.title}", body=_notice_body(notice), url=notice_url(notice),
-               enterprise=e, sender=_user(user), sender_name=sender_name, source=notice.source,
-               key=f"{notice.source}:{e.pk}")
-        for e in recipients
-    ])
+    for e in recipients:  # one notice per enterprise; the key makes a retried publish send nothing twice
+        notices.send(Notice.Kind.POLICY, notice.title, to_enterprise=e, body=_notice_body(notice),
+                     url=notice_url(notice), sender=user, source=notice.source, key=f"{notice.source}:{e.pk}")
     log_action(user, "prevention.publish", notice, {"title": notice.title, "target": notice.get_target_display(),
                                                     "recipients": len(recipients)})
     return notice

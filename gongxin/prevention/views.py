@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
-from gongxin.accounts.scoping import get_access, require_bureau
+from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.emergencies.models import Event, current_event
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.masking import mask_id_number
@@ -44,6 +44,7 @@ from .models import (
     NoticeAttachment,
     PolicyNotice,
     Registration,
+    SamplingPoint,
     TestingRegime,
     TestingRound,
 )
@@ -261,6 +262,8 @@ def registration_list(request):
     status = request.GET.get("status", "")
     if status in RS.values:
         regs = regs.filter(status=status)
+    if request.GET.get("town", "").isdigit():
+        regs = regs.filter(enterprise__town_id=int(request.GET["town"]))
     if request.GET.get("event"):
         regs = regs.filter(event__code=request.GET["event"])
     else:
@@ -549,11 +552,25 @@ def testing(request):
             "page_title": "常态化核酸检测", "event": event, "day": day, "t": stats.testing(event, day, scope),
             "periods": stats.testing_periods(event, day, scope),
             "regimes": TestingRegime.objects.filter(event=event),
+            "points": _sampling_points(event, request.user),
             "can_record": access.is_bureau or access.is_town_officer, "can_manage": access.is_bureau})
     rounds = TestingRound.objects.for_user(request.user).filter(event=event).select_related(
         "regime", "enterprise", "sampling_point")
     return render(request, "prevention/testing_own.html", {"page_title": "核酸检测记录", "event": event,
                                                            "rounds": rounds})
+
+
+def _sampling_points(event, user):
+    """Sampling points with the enterprises they served (a joint point serves several)."""
+    points = SamplingPoint.objects.filter(event=event).select_related("town")
+    if not get_access(user).sees_all:
+        points = points.filter(region_q(user, "town__"))
+    served = {}
+    for pid, name in (TestingRound.objects.filter(sampling_point__in=points).values_list("sampling_point_id",
+                                                                                      "enterprise__name")
+                      .distinct().order_by("enterprise__name")):
+        served.setdefault(pid, []).append(name)
+    return [(p, served.get(p.pk, [])) for p in points]
 
 
 @login_required

@@ -121,3 +121,23 @@ def test_the_testing_page_flags_and_lists(c, client):
     client.force_login(p["analyst"])
     html = client.get(f"/prevention/testing/?event={event.code}&date=2022-04-10").content.decode()
     assert "data-below" in html and 'data-missed-enterprise>滕州龙泉测试化工有限公司' in html
+
+
+def test_a_joint_sampling_point_lists_the_enterprises_it_served(c, client):
+    from gongxin.prevention.models import SamplingPoint
+    from gongxin.registry.models import Region
+
+    event, e, other, p = c
+    regime = weekly(event)
+    point = SamplingPoint.objects.create(event=event, name="荆河街道工业企业联合采样点",
+                                         town=Region.objects.get(name="荆河街道"))
+    second = make_enterprise("滕州第二测试纺织有限公司", town_name="荆河街道")
+    approved(event, second, p["town"], workers_inside=50)
+    for enterprise in (e, second):
+        services.record_round(p["town"], regime, enterprise, day=dt.date(2022, 3, 22), headcount=10, tested=10,
+                              tubes=1, sampling_point=point)
+    client.force_login(p["town"])
+    html = client.get(f"/prevention/testing/?event={event.code}").content.decode()
+    assert "服务 2 家企业" in html and "滕州第二测试纺织有限公司" in html
+    client.force_login(p["outsider"])
+    assert "联合采样点" not in client.get(f"/prevention/testing/?event={event.code}").content.decode()
