@@ -46,8 +46,9 @@ def _module_dicts(tree):
 def _codes(node, ctx, where):
     """The codes an argument expression can take; a code we cannot read is an error.
 
-    A literal; either branch of `a if c else b`; a value of a module-level dict of literals; or a
-    parameter of the enclosing function, read from the literals its callers in the module pass."""
+    A literal; either branch of `a if c else b`; a value of a module-level dict of literals; a local
+    variable set to literals; or a parameter of the enclosing function, read from the literals its
+    callers in the module pass."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.IfExp):
@@ -56,6 +57,11 @@ def _codes(node, ctx, where):
         return ctx["dicts"][node.value.id]
     function = ctx["function"]
     if isinstance(node, ast.Name) and function is not None:
+        assigned = [n.value.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+                    and any(getattr(t, "id", None) == node.id for t in n.targets)
+                    and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)]
+        if assigned:  # a local variable set to literals
+            return assigned
         params = [a.arg for a in function.args.args]
         if node.id in params:
             index, codes = params.index(node.id), []
