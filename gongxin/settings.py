@@ -204,3 +204,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# Vehicle permits (接驳证明): the Ed25519 key that signs permit QR codes (permits/signing.py).
+# PERMIT_SIGNING_KEY is the 32-byte private key, base64url; unset with DEBUG on, a dev key is generated
+# in var/ on first use; unset with DEBUG off, signing refuses. PERMIT_KEY_ID names the current key;
+# PERMIT_OLD_PUBLIC_KEYS ("k0:<base64url public key>,…") keeps tokens signed before a rotation valid.
+PERMIT_SIGNING_KEY = envstr("PERMIT_SIGNING_KEY")
+PERMIT_KEY_ID = envstr("PERMIT_KEY_ID", "k1")
+PERMIT_OLD_PUBLIC_KEYS = dict(
+    item.split(":", 1) for item in envstr("PERMIT_OLD_PUBLIC_KEYS").split(",") if ":" in item
+)
+PERMIT_DEV_KEY_FILE = VAR_DIR / "permit-signing-dev.key" if DEBUG else None
