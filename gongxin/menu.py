@@ -52,7 +52,10 @@ MENU = [
         # reserves
         # prevention
         # resumption
-        # permits
+        Entry("接驳证明", "/permits/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
+        Entry("接驳证明审批", "/permits/review/", lambda a: a.is_bureau or a.is_town_officer),
+        Entry("卡口查验", "/permits/checkpoint/", lambda a: a.staffs_checkpoint),
+        Entry("车辆接驳概况", "/permits/dashboard/", lambda a: a.sees_all or a.is_town_officer),
     )),
     Group("企业服务", (
         # services
