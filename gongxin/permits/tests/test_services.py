@@ -299,7 +299,7 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="r
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_parallel_approvals_give_one_number(cast):
     p = cast["p"]
     permit = make_permit(p["reporter"], cast["e"], cast["event"])
@@ -313,7 +313,7 @@ def test_twenty_parallel_approvals_give_one_number(cast):
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_parallel_entries_record_one(cast):
     p = cast["p"]
     permit = make_permit(p["reporter"], cast["e"], cast["event"], approver=p["town"])
