@@ -236,7 +236,7 @@ def token_payload(permit):
     return {
         "n": permit.number, "p": permit.plate,
         "s": int(permit.window_start.timestamp()), "e": int(permit.window_end.timestamp()),
-        "c": permit.enterprise.name, "t": permit.town.name, "o": permit.origin_name, "r": permit.route,
+        "c": permit.enterprise.name, "t": permit.town.name, "o": permit.origin_name, "r": permit.route[:40],
         "x": permit.kind,
         "m": [[p.name, p.get_role_display(), p.id_last4] for p in permit.people.all()],
     }

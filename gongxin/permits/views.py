@@ -58,7 +58,9 @@ def _sees_permits(access):
 
 
 def qr_svg(token, scale=4):
-    return segno.make(token, error="m").svg_inline(scale=scale, border=2, dark="#000", light="#fff")
+    """The token as an inline SVG QR code (byte mode, level L: the token carries its own signature)."""
+    return segno.make(token, error="l", boost_error=False).svg_inline(scale=scale, border=4, dark="#000",
+                                                                      light="#fff")
 
 
 # ---------------------------------------------------------------- lists
