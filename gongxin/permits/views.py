@@ -232,7 +232,7 @@ def detail(request, pk):
     permit = _permit_for_user(request, pk)
     user = request.user
     return render(request, "permits/detail.html", {
-        "page_title": f"接驳证明 {permit.number or permit.plate}", "permit": permit,
+        "page_title": "接驳证明", "permit": permit,
         "people": list(permit.people.all()), "timeline": _timeline(permit),
         "can_review": services.can_review(user, permit) and permit.status == S.SUBMITTED,
         "can_revoke": services.can_review(user, permit) and permit.status == S.APPROVED,
