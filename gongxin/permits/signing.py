@@ -50,7 +50,7 @@ def _private_key():
     if not text:
         path = settings.PERMIT_DEV_KEY_FILE
         if path is None:
-            raise ImproperlyConfigured("PERMIT_SIGNING_KEY must be set when DEBUG is off")
+            raise ImproperlyConfigured("PERMIT_SIGNING_KEY is not set")
         path = Path(path)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,11 +3,10 @@
 import pytest
 import time_machine
 
-from gongxin.analysis import warnings
-from gongxin.analysis.models import Warning, WarningRule
+from gongxin.alerts import scan
+from gongxin.alerts.models import EarlyWarning, WarningRule
+from gongxin.analysis.tests.helpers import make_return, output
 from gongxin.testing import make_enterprise, personas
-
-from .helpers import make_return, output
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +18,9 @@ def setup():
         away = make_enterprise("龙泉黄色企业有限公司", town_name="龙泉街道")
         make_return(home, "2022-03", values=output(10, 45, 10, 100))  # −55% red
         make_return(away, "2022-03", values=output(10, 75, 10, 100))  # −25% yellow
-        warnings.scan("2022-03")
+        scan.scan("2022-03")
     people = personas(home, away)
-    return people, Warning.objects.get(enterprise=home), Warning.objects.get(enterprise=away)
+    return people, EarlyWarning.objects.get(enterprise=home), EarlyWarning.objects.get(enterprise=away)
 
 
 def test_list_by_level_links_to_the_enterprise(client, setup):

@@ -2,9 +2,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongxin.analysis.warnings import scan
-
-from ._common import period_arg
+from gongxin.alerts.scan import scan
+from gongxin.analysis.management.commands._common import period_arg
 
 
 class Command(BaseCommand):

@@ -1,7 +1,6 @@
 """Early warnings (运行预警): rules a bureau admin edits, and the warnings they raise.
 
-Imported from analysis/models.py (`from .models_warnings import WarningRule, Warning  # noqa`).
-A rule is data: its kind says which check runs (analysis/warnings.py), its thresholds and level
+A rule is data: its kind says which check runs (alerts/scan.py), its thresholds and level
 say when and how loud. A warning is kept for good: re-scanning a period updates it, or marks it
 cleared when the condition no longer holds; follow-ups are rows of their own.
 """
@@ -58,7 +57,7 @@ class WarningRule(models.Model):
         return self.kind == self.Kind.PLAN_BEHIND
 
 
-class WarningQuerySet(models.QuerySet):
+class EarlyWarningQuerySet(models.QuerySet):
     def for_user(self, user):
         """Bureau and leaders see every warning; a town officer their towns'; nobody else any."""
         access = get_access(user)
@@ -68,13 +67,29 @@ class WarningQuerySet(models.QuerySet):
             return self.filter(town_id__in=access.region_ids)
         return self.none()
 
+    def periods(self):
+        """The periods that have warnings, newest first (the list page's choices; the first is its default)."""
+        return list(self.order_by("-period").values_list("period", flat=True).distinct())
+
+    def listed(self, period="all", level="", town="", kind="", status=""):
+        """What /analysis/warnings/ lists for its filters: `period` "all" or YYYY-MM, a town code,
+        `status` "" for every warning not cleared. Work items count with this too."""
+        qs = self if period == "all" else self.filter(period=period)
+        if level:
+            qs = qs.filter(level=level)
+        if town:
+            qs = qs.filter(town__code=town)
+        if kind:
+            qs = qs.filter(rule__kind=kind)
+        return qs.filter(status=status) if status else qs.exclude(status=EarlyWarning.Status.CLEARED)
+
     def by_severity(self):
         order = models.Case(*(models.When(level=lv, then=models.Value(i)) for lv, i in LEVEL_ORDER.items()),
                             output_field=models.IntegerField())
         return self.annotate(severity=order).order_by("severity", "town__code", "enterprise__uscc", "id")
 
 
-class Warning(models.Model):
+class EarlyWarning(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "待跟进"
         FOLLOWED_UP = "followed_up", "已跟进"
@@ -92,7 +107,7 @@ class Warning(models.Model):
     created_at = models.DateTimeField("首次预警时间", auto_now_add=True)
     scanned_at = models.DateTimeField("最近扫描时间", auto_now=True)
 
-    objects = WarningQuerySet.as_manager()
+    objects = EarlyWarningQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "运行预警"
@@ -118,7 +133,7 @@ class Warning(models.Model):
 class WarningFollowUp(models.Model):
     """A follow-up of a warning (走访、电话核实…): kept for good, newest last."""
 
-    warning = models.ForeignKey(Warning, models.CASCADE, related_name="follow_ups", verbose_name="预警")
+    warning = models.ForeignKey(EarlyWarning, models.CASCADE, related_name="follow_ups", verbose_name="预警")
     note = models.CharField("跟进情况", max_length=1000)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name="跟进人")

@@ -1,7 +1,7 @@
 """The analysis brief (运行分析材料) as data: sections of paragraphs, tables and charts.
 
 Every number comes from analysis/stats.py, projects/stats.py and the
-warning rules; this module only phrases them. The HTML page, the .docx, the text output and the
+warning rules (alerts/scan.py); this module only phrases them. The HTML page, the .docx, the text output and the
 meeting-pack workbook all render the same `Brief`.
 """
 
@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gongxin.accounts.scoping import get_access
-from gongxin.lib.numbers import fmt_growth, pct, qian_to_wan, qian_to_yi, round_half_up
+from gongxin.alerts.models import Level
+from gongxin.alerts.scan import evaluate
+from gongxin.analysis import stats
+from gongxin.lib.numeric import fmt_growth, pct, qian_to_wan, qian_to_yi, round_half_up
 from gongxin.lib.periods import label, split, time_progress_pct, ytd_label
 from gongxin.projects import stats as pstats
+from gongxin.registry.models import Enterprise, Region
 from gongxin.reporting.completeness import completeness
 from gongxin.reporting.models import Form
-
-from . import stats
 
 CN_NUMBERS = "一二三四五六七八九十"
 # Periods that end a quarter, half or year are named so (the meeting is "一季度工业经济运行分析会议").
@@ -315,8 +317,6 @@ def key_products(period, user, ctx):
 def projects_section(period, user, ctx):
     from gongxin.projects.models import FundApplication, Project
 
-    from .warnings import reference_date
-
     year, month = split(period)
     scoped = None if user is None else Project.objects.for_user(user)
     applications = None if user is None else FundApplication.objects.for_user(user)
@@ -324,7 +324,7 @@ def projects_section(period, user, ctx):
     summary = pstats.key_project_summary(year, scoped)
     programmes = pstats.programme_rows(year, scoped)
     funds = pstats.fund_summary(year, applications)
-    ref = reference_date(period)
+    ref = pstats.period_end(period)
     overdue = list((scoped if scoped is not None else Project.objects.all()).key(year).overdue(ref)
                    .select_related("enterprise", "town").order_by("code"))
     stages = [s for s in summary["by_stage"] if s["count"]]
@@ -364,12 +364,7 @@ def projects_section(period, user, ctx):
 
 
 def warnings_section(period, user, ctx):
-    from .models_warnings import Level
-    from .warnings import evaluate
-
     findings = evaluate(period, user)
-    from gongxin.registry.models import Enterprise, Region
-
     names = dict(Region.objects.filter(pk__in={f.town_id for f in findings}).values_list("pk", "name"))
     firms = {e.pk: e for e in Enterprise.objects.filter(pk__in={f.enterprise_id for f in findings if f.enterprise_id})}
     levels = dict(Level.choices)

@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from gongxin.analysis import brief
+from gongxin.analysis.tests.helpers import make_return, output
+from gongxin.briefs import brief
 from gongxin.testing import make_enterprise
 
-from .brief_helpers import article_county
-from .helpers import make_return, output
+from .helpers import article_county
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.models import Role
-from gongxin.analysis import warnings
-from gongxin.analysis.models import TownPlan, Warning, WarningRule
+from gongxin.alerts import scan, services
+from gongxin.alerts.models import EarlyWarning, WarningRule
+from gongxin.analysis.models import TownPlan
+from gongxin.analysis.tests.helpers import make_return
 from gongxin.testing import make_enterprise, make_user, town
-
-from .helpers import make_return
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def values(output, electricity=None):
 
 
 def found(period, **kw):
-    return {(f.enterprise_id or f.town_id): f for f in warnings.evaluate(period, **kw)}
+    return {(f.enterprise_id or f.town_id): f for f in scan.evaluate(period, **kw)}
 
 
 def test_output_falls_are_yellow_orange_red_by_depth():
@@ -46,7 +46,7 @@ def test_two_consecutive_monthly_falls_over_30_percent_are_red_and_replace_the_l
     e = make_enterprise()
     make_return(e, "2022-02", values=values((60, 60, 100, 100)))  # month −40%
     make_return(e, "2022-03", values=values((65, 125, 100, 200)))  # month −35%, ytd −37.5% (orange alone)
-    result = warnings.evaluate("2022-03")
+    result = scan.evaluate("2022-03")
     assert [(f.rule.code, f.level) for f in result] == [("consecutive_fall_red", "red")]
     one_month = make_enterprise()
     make_return(one_month, "2022-03", values=values((65, 150, 100, 200)))  # ytd −25%, no February return
@@ -94,11 +94,11 @@ def test_key_enterprise_missing_its_return_after_the_deadline():
 def test_scan_is_idempotent_and_clears_what_no_longer_holds():
     e = make_enterprise()
     ret = make_return(e, "2022-03", values=values((10, 45, 10, 100)))
-    assert warnings.scan("2022-03") == {"created": 1, "updated": 0, "cleared": 0, "open": 1}
-    assert warnings.scan("2022-03") == {"created": 0, "updated": 0, "cleared": 0, "open": 1}
+    assert scan.scan("2022-03") == {"created": 1, "updated": 0, "cleared": 0, "open": 1}
+    assert scan.scan("2022-03") == {"created": 0, "updated": 0, "cleared": 0, "open": 1}
     ret.values.update(ytd=Decimal(95))
-    assert warnings.scan("2022-03")["cleared"] == 1
-    w = Warning.objects.get()
+    assert scan.scan("2022-03")["cleared"] == 1
+    w = EarlyWarning.objects.get()
     assert w.status == "cleared"  # kept in history, not deleted
 
 
@@ -106,19 +106,19 @@ def test_scan_is_idempotent_and_clears_what_no_longer_holds():
 def test_follow_up_is_recorded_audited_and_refused_to_leaders_and_other_towns():
     e = make_enterprise(town_name="荆河街道")
     make_return(e, "2022-03", values=values((10, 45, 10, 100)))
-    warnings.scan("2022-03")
-    w = Warning.objects.get()
+    scan.scan("2022-03")
+    w = EarlyWarning.objects.get()
     officer = make_user("t1", Role.TOWN_OFFICER, region="荆河街道")
-    warnings.follow_up(w, officer, "已走访，企业订单下降")
+    services.follow_up(w, officer, "已走访，企业订单下降")
     w.refresh_from_db()
     assert w.status == "followed_up"
     assert w.follow_ups.get().note == "已走访，企业订单下降"
     assert entries_for(w).filter(user=officer).exists()
-    with pytest.raises(warnings.WarningError):
-        warnings.follow_up(w, officer, "  ")
+    with pytest.raises(services.WarningError):
+        services.follow_up(w, officer, "  ")
     for user in (make_user("l1", Role.LEADER), make_user("t2", Role.TOWN_OFFICER, region="龙泉街道")):
         with pytest.raises(PermissionDenied):
-            warnings.follow_up(w, user, "x")
+            services.follow_up(w, user, "x")
 
 
 def test_rules_are_data_a_changed_threshold_changes_the_result():
@@ -127,9 +127,9 @@ def test_rules_are_data_a_changed_threshold_changes_the_result():
     assert e.pk not in found("2022-03")
     admin = make_user("a1", Role.BUREAU_ADMIN)
     rule = WarningRule.objects.get(code="output_fall_yellow")
-    warnings.update_rule(rule, admin, {"threshold": Decimal(10)}, rule.version)
+    services.update_rule(rule, admin, {"threshold": Decimal(10)}, rule.version)
     assert found("2022-03")[e.pk].level == "yellow"
-    with pytest.raises(warnings.WarningError):
-        warnings.update_rule(rule, admin, {"threshold": Decimal(12)}, rule.version)  # stale version
+    with pytest.raises(services.WarningError):
+        services.update_rule(rule, admin, {"threshold": Decimal(12)}, rule.version)  # stale version
     with pytest.raises(PermissionDenied):
-        warnings.update_rule(rule, make_user("s1", Role.BUREAU_STAFF), {"threshold": Decimal(12)}, 2)
+        services.update_rule(rule, make_user("s1", Role.BUREAU_STAFF), {"threshold": Decimal(12)}, 2)

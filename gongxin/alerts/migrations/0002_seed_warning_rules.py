@@ -1,4 +1,7 @@
-"""The default early-warning rules (issue 6); a bureau admin changes them on the rules page."""
+"""The default early-warning rules (issue 6); a bureau admin changes them on the rules page.
+
+Was analysis/0003 before the rules moved to alerts: on a database that ran it, `get_or_create`
+finds every rule by its code and changes nothing (an edited rule stays as edited)."""
 
 from decimal import Decimal
 
@@ -24,7 +27,7 @@ RULES = [
 
 
 def seed(apps, schema_editor):
-    WarningRule = apps.get_model("analysis", "WarningRule")
+    WarningRule = apps.get_model("alerts", "WarningRule")
     for code, name, kind, level, threshold, months, message in RULES:
         WarningRule.objects.get_or_create(code=code, defaults={
             "name": name, "kind": kind, "level": level, "threshold": Decimal(threshold), "months": months,
@@ -32,10 +35,10 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("analysis", "WarningRule").objects.filter(code__in=[r[0] for r in RULES],
+    apps.get_model("alerts", "WarningRule").objects.filter(code__in=[r[0] for r in RULES],
                                                              warnings__isnull=True).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("analysis", "0002_warnings")]
+    dependencies = [("alerts", "0001_initial")]
     operations = [migrations.RunPython(seed, unseed)]

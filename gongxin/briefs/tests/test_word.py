@@ -10,9 +10,10 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from gongxin.analysis import brief, brief_charts, brief_docx
+from gongxin.briefs import brief, word
+from gongxin.briefs import charts as brief_charts
 
-from .brief_helpers import article_county
+from .helpers import article_county
 
 pytestmark = pytest.mark.django_db
 HEADINGS = ["一、总体情况", "二、分镇街情况", "三、分行业情况", "四、重点企业", "五、重点产品", "六、技改项目",
@@ -22,7 +23,7 @@ HEADINGS = ["一、总体情况", "二、分镇街情况", "三、分行业情�
 @pytest.fixture
 def docx_bytes():
     article_county()
-    return brief_docx.render(brief.build("2022-03"))
+    return word.render(brief.build("2022-03"))
 
 
 def test_docx_opens_with_headings_tables_fonts_and_page_numbers(docx_bytes):

@@ -2,10 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongxin.analysis import brief as brief_data
-from gongxin.analysis import brief_docx
-
-from ._common import period_arg
+from gongxin.analysis.management.commands._common import period_arg
+from gongxin.briefs import brief as brief_data
+from gongxin.briefs import word
 
 
 class Command(BaseCommand):
@@ -26,5 +25,5 @@ class Command(BaseCommand):
         path = Path(out)
         if path.suffix.lower() != ".docx":
             raise CommandError("输出文件应以 .docx 结尾")
-        path.write_bytes(brief_docx.render(brief))
+        path.write_bytes(word.render(brief))
         self.stdout.write(f"已生成：{path}（{brief.title}）")

@@ -6,10 +6,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from gongxin.analysis import brief
+from gongxin.briefs import brief
 from gongxin.testing import make_enterprise, personas
 
-from .brief_helpers import article_county
+from .helpers import article_county
 
 pytestmark = pytest.mark.django_db
 URLS = ["/analysis/brief/?period=2022-03", "/analysis/brief/brief.docx?period=2022-03",

@@ -11,7 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from . import brief_charts
+from . import charts as brief_charts
 from .brief import CN_NUMBERS
 
 HEI, FANGSONG, LATIN = "黑体", "仿宋", "Times New Roman"

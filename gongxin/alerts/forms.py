@@ -1,6 +1,6 @@
 from django import forms
 
-from .models_warnings import WarningRule
+from .models import WarningRule
 
 
 class WarningRuleForm(forms.ModelForm):

@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
+from gongxin.analysis.tests.helpers import make_product, make_return, output
 from gongxin.projects.models import Project, ProjectInvestment
 from gongxin.testing import make_enterprise
-
-from .helpers import make_product, make_return, output
 
 
 def make_project(enterprise, investments, code="JG-T-001"):

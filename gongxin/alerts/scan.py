@@ -1,35 +1,28 @@
-"""Early-warning rules evaluated over the engine's figures (stats.py), and the services around them.
+"""Early-warning rules evaluated over the engine's figures (analysis/stats.py), and the scan storing them.
 
 `evaluate(period)` is pure: it returns what the active rules find. `scan(period)` stores it
-(idempotent: a re-scan updates, and clears what no longer holds). `follow_up(...)` records a
-follow-up. Every number comes from stats.py.
+(idempotent: a re-scan updates, and clears what no longer holds). Follow-ups and rule changes are
+in services.py. Every number comes from analysis/stats.py.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
-from gongxin.accounts.scoping import get_access
-from gongxin.lib.numbers import fmt_growth, round_half_up
+from gongxin.analysis import stats
+from gongxin.lib.numeric import fmt_growth, round_half_up
 from gongxin.lib.periods import deadline, label, previous_in_year, split
 from gongxin.registry.models import Enterprise, Region
 from gongxin.reporting.models import Form
 
-from . import stats
-from .models_warnings import LEVEL_ORDER, Warning, WarningFollowUp, WarningRule
+from .models import LEVEL_ORDER, EarlyWarning, WarningRule
 
 Kind = WarningRule.Kind
 # Rules of these kinds describe the same thing (output falling): an enterprise keeps the worst.
 OUTPUT_FAMILY = {Kind.OUTPUT_FALL, Kind.CONSECUTIVE_FALL}
 SCAN_ACTOR = "预警扫描"
-
-
-class WarningError(Exception):
-    """A follow-up or rule change that cannot be done; the message is for the user."""
 
 
 @dataclass
@@ -187,20 +180,20 @@ def scan(period, today=None, actor=SCAN_ACTOR):
     """
     findings = {f.key: f for f in evaluate(period, today=today)}
     existing = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): w
-                for w in Warning.objects.filter(period=period).select_for_update(of=("self",))
+                for w in EarlyWarning.objects.filter(period=period).select_for_update(of=("self",))
                 .select_related("rule", "enterprise", "town").prefetch_related("follow_ups")}
     counts = {"created": 0, "updated": 0, "cleared": 0}
     for key, f in findings.items():
         w = existing.get(key)
         if w is None:
-            w = Warning.objects.create(rule=f.rule, period=period, enterprise_id=f.enterprise_id, town_id=f.town_id,
+            w = EarlyWarning.objects.create(rule=f.rule, period=period, enterprise_id=f.enterprise_id, town_id=f.town_id,
                                        level=f.level, reason=f.reason, value=f.value)
             log_action(None, "create", w, {"level": w.level, "reason": w.reason}, actor=actor)
             counts["created"] += 1
             continue
         status = w.status
-        if status == Warning.Status.CLEARED:
-            status = Warning.Status.FOLLOWED_UP if w.follow_ups.all() else Warning.Status.OPEN
+        if status == EarlyWarning.Status.CLEARED:
+            status = EarlyWarning.Status.FOLLOWED_UP if w.follow_ups.all() else EarlyWarning.Status.OPEN
         new = {"level": f.level, "reason": f.reason, "town_id": f.town_id, "status": status,
                "value": None if f.value is None else round_half_up(f.value)}
         diff = {k: [str(getattr(w, k)), str(v)] for k, v in new.items() if getattr(w, k) != v}
@@ -211,66 +204,11 @@ def scan(period, today=None, actor=SCAN_ACTOR):
             log_action(None, "update", w, diff, actor=actor)
             counts["updated"] += 1
     for key, w in existing.items():
-        if key not in findings and w.status != Warning.Status.CLEARED:
+        if key not in findings and w.status != EarlyWarning.Status.CLEARED:
             old = w.status
-            w.status = Warning.Status.CLEARED
+            w.status = EarlyWarning.Status.CLEARED
             w.save(update_fields=["status", "scanned_at"])
             log_action(None, "update", w, {"status": [old, w.status]}, actor=actor)
             counts["cleared"] += 1
-    counts["open"] = Warning.objects.filter(period=period, status=Warning.Status.OPEN).count()
+    counts["open"] = EarlyWarning.objects.filter(period=period, status=EarlyWarning.Status.OPEN).count()
     return counts
-
-
-def can_follow_up(user, warning):
-    access = get_access(user)
-    return access.is_bureau or (access.is_town_officer and warning.town_id in access.region_ids)
-
-
-@transaction.atomic
-def follow_up(warning, user, note):
-    """Record a follow-up (note required); the warning becomes 已跟进 unless already cleared."""
-    if not can_follow_up(user, warning):
-        raise PermissionDenied("只有工信局工作人员和所在镇街可以跟进预警")
-    note = (note or "").strip()
-    if not note:
-        raise WarningError("请填写跟进情况")
-    if len(note) > 1000:
-        raise WarningError("跟进情况不能超过1000字")
-    warning = Warning.objects.select_for_update().get(pk=warning.pk)
-    entry = WarningFollowUp.objects.create(warning=warning, note=note, user=user, actor=user.get_username())
-    data = {"follow_up": note}
-    if warning.status == Warning.Status.OPEN:
-        warning.status = Warning.Status.FOLLOWED_UP
-        warning.save(update_fields=["status", "scanned_at"])
-        data["status"] = [Warning.Status.OPEN, Warning.Status.FOLLOWED_UP]
-    log_action(user, "update", warning, data)
-    return entry
-
-
-RULE_FIELDS = ("name", "level", "threshold", "months", "message", "active")
-
-
-@transaction.atomic
-def update_rule(rule, user, data, version):
-    """A bureau admin changes a rule's level, thresholds, message or activity (version-checked)."""
-    if not get_access(user).is_admin:
-        raise PermissionDenied("仅系统管理员可以修改预警规则")
-    current = WarningRule.objects.select_for_update().get(pk=rule.pk)
-    if current.version != version:
-        raise WarningError("该规则已被他人修改，请刷新后重试")
-    diff = {k: [str(getattr(current, k)), str(data[k])] for k in RULE_FIELDS
-            if k in data and getattr(current, k) != data[k]}
-    if not diff:
-        return current
-    for k in diff:
-        setattr(current, k, data[k])
-    current.version += 1
-    current.save()
-    log_action(user, "update", current, diff)
-    return current
-
-
-def reference_date(period):
-    """The last day of `period`'s month (for project overdue flags and the like)."""
-    year, month = split(period)
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from gongxin.lib.numbers import (
+from gongxin.lib.numeric import (
     fmt_decimal,
     fmt_growth,
     fmt_pct,
