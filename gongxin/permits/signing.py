@@ -14,6 +14,7 @@ The checkpoint page (static/permits/checkpoint.js) implements `verify` the same 
 
 import base64
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,18 +46,31 @@ def generate_private_key_text():
                                   serialization.NoEncryption()))
 
 
+def _generated_key(path):
+    """The key made once for this installation in var/ (mode 0600): written to a temporary file and
+    linked into place, so parallel workers never read a half-written key or make two keys."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(generate_private_key_text() + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
 def _private_key():
     text = settings.PERMIT_SIGNING_KEY
     if not text:
         path = settings.PERMIT_DEV_KEY_FILE
         if path is None:
             raise ImproperlyConfigured("PERMIT_SIGNING_KEY is not set")
-        path = Path(path)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(generate_private_key_text() + "\n")
-            path.chmod(0o600)
-        text = path.read_text().strip()
+        text = _generated_key(Path(path))
     try:
         raw = b64d(text)
         return Ed25519PrivateKey.from_private_bytes(raw)
