@@ -15,6 +15,7 @@ urlpatterns = [
     path("checkpoint/record/", views.checkpoint_record),
     path("checkpoint/log/", views.inspection_log),
     path("checkpoint/reveal/", views.checkpoint_reveal),
+    path("checkpoint/sw.js", views.checkpoint_service_worker),
     path("people/<int:pk>/reveal/", views.reveal),
     path("<int:pk>/", views.detail),
     path("<int:pk>/approve/", views.approve),

@@ -427,3 +427,10 @@ def checkpoint_reveal(request):
         return JsonResponse({"value": services.reveal(request.user, person, "id_number", token)})
     except services.DomainError as e:
         return JsonResponse({"error": str(e)}, status=400)
+
+
+def checkpoint_service_worker(request):
+    """The checkpoint page's service worker (scope /permits/checkpoint/): static code, no data."""
+    response = render(request, "permits/checkpoint-sw.js", content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

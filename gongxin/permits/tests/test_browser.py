@@ -130,8 +130,11 @@ def test_apply_approve_check_offline_and_whole_trip_on_a_phone(live_server, scen
     town.goto(base + "/permits/checkpoint/")
     fits(town)
     town.wait_for_function("() => document.getElementById('config-time').textContent !== '—'")
+    town.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     town_ctx.set_offline(True)
     town.wait_for_function("() => !navigator.onLine")
+    town.reload()  # opened again with no signal: the service worker serves the page and its scripts
+    town.locator("#cp-verify").wait_for()
     town.set_input_files("#cp-photo", files=[{"name": "qr.png", "mimeType": "image/png", "buffer": qr_png}])
     town.locator("#cp-result").wait_for()
     assert town.locator("#cp-verdict").inner_text() == "签名有效，请查验人员"

@@ -72,9 +72,17 @@ def test_page_access_matrix(cast, approved, who):
         f"/permits/{approved.pk}/print/": expected(IN_SCOPE, who, refused=404),
         f"/permits/{approved.pk}/pass/": expected(IN_SCOPE, who, refused=404),
         "/permits/divisions/?parent=370400": 200,
+        "/permits/checkpoint/sw.js": 200,  # static code, no data
     }
     got = {path: c.get(path).status_code for path in pages}
     assert got == pages
+
+
+def test_service_worker_precaches_the_checkpoint_page_and_its_scripts(cast):
+    response = Client().get("/permits/checkpoint/sw.js")
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    assert '"/permits/checkpoint/"' in body and "nacl-fast.min.js" in body and "jsQR.js" in body
 
 
 def test_anonymous_is_sent_to_login(cast, approved):

@@ -328,6 +328,9 @@
   window.addEventListener("online", function () { showNet(); flush(); });
   window.addEventListener("offline", showNet);
   setInterval(flush, 15000);
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/permits/checkpoint/sw.js").catch(function () {});
+  }
   showConfig(); showNet(); renderHistory(); flush();
   if (navigator.onLine) refreshConfig();
 })();
