@@ -9,7 +9,7 @@ from django.utils import timezone
 from gongxin.lib.idcard import IDNumberError, validate_id_number
 
 from . import divisions
-from .models import Checkpoint, Permit, Urgency
+from .models import Checkpoint, Permit, PersonProfile, Urgency
 from .validators import validate_plate
 
 MAX_PEOPLE = 3
@@ -84,14 +84,17 @@ class PermitForm(forms.Form):
         else:
             counties = divisions.below(county_parent) if county_parent in divisions.names() else []
         self.fields["origin_county"].widget.choices = [("", "请选择")] + counties
+        profiles = PersonProfile.objects.filter(enterprise=enterprise) if enterprise else PersonProfile.objects.none()
         for i in range(MAX_PEOPLE):
-            required = i == 0
             role = "驾驶员" if i == 0 else f"随车人员{i}"
-            self.fields[f"p{i}_name"] = forms.CharField(label=f"{role}姓名", max_length=30, required=required)
-            self.fields[f"p{i}_id_number"] = forms.CharField(label=f"{role}身份证号码", max_length=18, required=required)
+            self.fields[f"p{i}_profile"] = forms.ModelChoiceField(
+                label=f"{role}：选用常用人员", queryset=profiles, required=False, empty_label="（新填写）")
+            self.fields[f"p{i}_profile"].label_from_instance = lambda x: f"{x.name} {x.masked_id}"
+            self.fields[f"p{i}_name"] = forms.CharField(label=f"{role}姓名", max_length=30, required=False)
+            self.fields[f"p{i}_id_number"] = forms.CharField(label=f"{role}身份证号码", max_length=18, required=False)
             self.fields[f"p{i}_phone"] = forms.RegexField(label=f"{role}手机号码", regex=r"^1[3-9]\d{9}$",
-                                                          required=required, error_messages={"invalid": "请填写11位手机号码"})
-            self.fields[f"p{i}_test_sampled_at"] = _dt_field(f"{role}核酸采样时间", required=required)
+                                                          required=False, error_messages={"invalid": "请填写11位手机号码"})
+            self.fields[f"p{i}_test_sampled_at"] = _dt_field(f"{role}核酸采样时间", required=False)
             self.fields[f"p{i}_certificate"] = forms.FileField(label=f"{role}48小时核酸检测证明（PDF/JPG/PNG）",
                                                                required=False)
 
@@ -120,14 +123,17 @@ class PermitForm(forms.Form):
         seen = set()
         for i in range(MAX_PEOPLE):
             values = {f: data.get(f"p{i}_{f}") for f in ("name", "id_number", "phone", "test_sampled_at")}
+            profile = data.get(f"p{i}_profile")
+            if profile is not None:  # a reused person: what was typed wins over the profile
+                for f in ("name", "id_number", "phone"):
+                    values[f] = values[f] or getattr(profile, f)
             certificate = data.get(f"p{i}_certificate")
             if i and not any(values.values()) and not certificate:
                 continue
-            if i:
-                for f, label in (("name", "姓名"), ("id_number", "身份证号码"), ("phone", "手机号码"),
-                                 ("test_sampled_at", "核酸采样时间")):
-                    if not values[f] and f"p{i}_{f}" not in self.errors:
-                        self.add_error(f"p{i}_{f}", f"请填写{label}")
+            for f, label in (("name", "姓名"), ("id_number", "身份证号码"), ("phone", "手机号码"),
+                             ("test_sampled_at", "核酸采样时间")):
+                if not values[f] and f"p{i}_{f}" not in self.errors:
+                    self.add_error(f"p{i}_{f}", f"请填写{label}")
             if values["id_number"]:
                 try:
                     values["id_number"] = validate_id_number(values["id_number"])

@@ -182,7 +182,7 @@ def apply(request):
             status = 400
     else:
         form = PermitForm(initial=_prefill(request, enterprise), event=event, enterprise=enterprise)
-    people = [[form[f"p{i}_{f}"] for f in ("name", "id_number", "phone", "test_sampled_at", "certificate")]
+    people = [[form[f"p{i}_{f}"] for f in ("profile", "name", "id_number", "phone", "test_sampled_at", "certificate")]
               for i in range(3)]
     return render(request, "permits/apply.html", {
         "page_title": "申请车辆接驳证明", "form": form, "people": people, "enterprise": enterprise, "event": event,

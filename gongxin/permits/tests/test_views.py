@@ -289,3 +289,28 @@ def test_timeline_shows_each_step(cast, approved):
     steps = ["申请", "批准", "到达预告", "卡口入境", "到达企业", "卸货完成", "卡口离境"]
     positions = [page.index(f">{s}</span>") for s in steps]
     assert positions == sorted(positions)
+
+
+def test_a_person_profile_fills_a_slot(cast):
+    from ..models import PersonProfile
+
+    p = cast["p"]
+    make_permit(p["reporter"], cast["e"], cast["event"])
+    profile = PersonProfile.objects.get(id_number=PASSENGER_ID)
+    c = client_for(p["reporter"])
+    page = c.get("/permits/new/").content.decode()
+    assert "李伟 **************" + PASSENGER_ID[-4:] in page and PASSENGER_ID not in page
+    data = form_data(p1_name="", p1_id_number="", p1_phone="", p1_profile=str(profile.pk), plate="鲁D12121")
+    assert c.post("/permits/new/", data).status_code == 302
+    assert Permit.objects.get(plate="鲁D12121").people.get(order=1).id_number == PASSENGER_ID
+
+
+def test_a_profile_of_another_enterprise_cannot_be_used(cast):
+    from ..models import PersonProfile
+
+    p = cast["p"]
+    make_permit(p["other_reporter"], cast["other"], cast["event"])
+    foreign = PersonProfile.objects.get(enterprise=cast["other"], id_number=PASSENGER_ID)
+    data = form_data(p1_name="", p1_id_number="", p1_phone="", p1_profile=str(foreign.pk))
+    response = client_for(p["reporter"]).post("/permits/new/", data)
+    assert response.status_code == 400 and not Permit.objects.filter(enterprise=cast["e"]).exists()
