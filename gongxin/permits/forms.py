@@ -97,6 +97,9 @@ class PermitForm(forms.Form):
             self.fields[f"p{i}_test_sampled_at"] = _dt_field(f"{role}核酸采样时间", required=False)
             self.fields[f"p{i}_certificate"] = forms.FileField(label=f"{role}48小时核酸检测证明（PDF/JPG/PNG）",
                                                                required=False)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
     def clean_plate(self):
         return validate_plate(self.cleaned_data["plate"])
