@@ -408,9 +408,17 @@ def record_inspection(user, *, token, checkpoint, direction, people_results=None
     return inspection, True
 
 
+def _without_names(text, permit):
+    """`text` with the names of the permit's people taken out (notices outlive the purge)."""
+    for name in (permit.people.values_list("name", flat=True) if permit else []):
+        if name:
+            text = text.replace(name, "")
+    return text
+
+
 def _alert_refusal(user, inspection, permit):
     title = f"卡口劝返：{inspection.plate or '未知车辆'} 于{inspection.checkpoint.name}被劝返"
-    body = f"原因：{inspection.reason}"
+    body = f"原因：{_without_names(inspection.reason, permit)}"
     url = permit.get_absolute_url() if permit else "/permits/checkpoint/log/"
     source = f"permits.inspection:{inspection.pk}"
     notices.send("alert", title, body=body, to_role="bureau_staff", url=url, sender=user, source=source,
@@ -480,11 +488,24 @@ def purge_event(event, user=None, now=None):
     if not event.is_closed:
         raise DomainError(f"应急事件“{event}”尚未关闭，不能清除个人信息")
     now = now or timezone.now()
-    counts = {"permits": 0, "people": 0, "certificates": 0, "profiles": 0}
+    counts = {"permits": 0, "people": 0, "certificates": 0, "profiles": 0, "inspections": 0}
     with transaction.atomic():
         permits = Permit.objects.select_for_update().filter(event=event, purged_at__isnull=True)
         ids = list(permits.values_list("id", flat=True))
         people = PermitPerson.objects.filter(permit_id__in=ids)
+        names = {}
+        for permit_id, name in people.values_list("permit_id", "name"):
+            names.setdefault(permit_id, []).append(name)
+        scrubbed = []
+        for inspection in Inspection.objects.filter(permit_id__in=ids).exclude(reason=""):
+            reason = inspection.reason
+            for name in names.get(inspection.permit_id, []):
+                reason = reason.replace(name, "") if name else reason
+            if reason != inspection.reason:
+                inspection.reason = reason
+                scrubbed.append(inspection)
+        Inspection.objects.bulk_update(scrubbed, ["reason"], batch_size=500)
+        counts["inspections"] = len(scrubbed)
         for person in people.exclude(certificate=""):
             person.certificate.delete(save=False)
             counts["certificates"] += 1

@@ -158,9 +158,10 @@ def _prefill(request, enterprise):
 @login_required
 def apply(request):
     access = get_access(request.user)
-    _require_any(request, access.is_enterprise, "只有企业填报人员可以申请接驳证明")
+    _require_any(request, access.is_enterprise and access.enterprise_ids, "只有企业填报人员可以申请接驳证明")
+    chosen = request.GET.get("enterprise", "")
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user),
-                                   pk=request.GET.get("enterprise") or min(access.enterprise_ids))
+                                   pk=int(chosen) if chosen.isdigit() else min(access.enterprise_ids))
     _require_any(request, services.can_apply(request.user, enterprise))
     event = _event(request)
     if event is None:

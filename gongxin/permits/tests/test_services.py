@@ -206,13 +206,18 @@ def test_reveal_is_for_the_approver_and_the_checkpoint_with_the_token_and_audite
 def test_purge_erases_personal_data_after_the_event_closes_and_keeps_counts(cast):
     p = cast["p"]
     event = cast["event"]
-    make_permit(p["reporter"], cast["e"], event, approver=p["town"])
+    permit = make_permit(p["reporter"], cast["e"], event, approver=p["town"])
+    refused, _ = inspect(p["town"], permit, cast["gate"], people_results=good_checks(permit, {0: {"temperature": "38"}}))
+    assert "王建国" in refused.reason
+    assert "王建国" not in Notice.objects.get(key=f"permits.refused_at:{refused.pk}:bureau").body
     with pytest.raises(services.DomainError, match="尚未关闭"):
         services.purge_event(event)
     event.closed_at = timezone.now()
     event.save()
     counts = services.purge_event(event)
-    assert counts["permits"] == 1 and counts["people"] == 2
+    assert counts["permits"] == 1 and counts["people"] == 2 and counts["inspections"] == 1
+    refused.refresh_from_db()
+    assert "王建国" not in refused.reason and "体温38" in refused.reason
     assert not PermitPerson.objects.exclude(id_number="").exists()
     assert Permit.objects.filter(event=event).count() == 1
     assert services.purge_event(event)["permits"] == 0
