@@ -74,6 +74,8 @@ class _Builder:
         self.rng = random.Random(160407)
         self.event = ctx["event"]
         towns = {t.name: t for t in Region.objects.towns()}
+        self.town_names = {t.id: t.name for t in towns.values()}
+        self.county = county_code()
         self.checkpoints = Checkpoint.objects.bulk_create([
             Checkpoint(event=self.event, code=code, name=name, town=towns.get(town), is_transfer_point=transfer)
             for code, name, town, transfer in CHECKPOINTS])
@@ -103,7 +105,7 @@ class _Builder:
 
     def number(self, day):
         self.serials[day] = self.serials.get(day, 0) + 1
-        return f"{county_code()}{day:%Y%m%d}{self.serials[day]:04d}"
+        return f"{self.county}{day:%Y%m%d}{self.serials[day]:04d}"
 
     def build(self):
         rng = self.rng
@@ -127,7 +129,7 @@ class _Builder:
                     event=self.event, enterprise=enterprise, town_id=enterprise.town_id, kind=kind,
                     plate=vehicle["plate"], vehicle_type=vehicle["type"], origin_code=vehicle["origin"],
                     origin_name=divisions.full_name(vehicle["origin"])[:60],
-                    dest_address=enterprise.address or f"{enterprise.town.name}工业园", cargo=rng.choice(CARGO[urgency]),
+                    dest_address=enterprise.address or f"{self.town_names.get(enterprise.town_id, '')}工业园", cargo=rng.choice(CARGO[urgency]),
                     urgency=urgency, purpose="保障企业生产" if urgency != Urgency.PRODUCTS_OUT else "产品外运",
                     window_start=start, window_end=start + dt.timedelta(hours=rng.choice((12, 24, 24, 36))),
                     route=rng.choice(ROUTES), transfer_point=self.transfer_point if kind == Permit.Kind.TRANSFER else None,
@@ -146,6 +148,7 @@ class _Builder:
                     self.decide(permit, Permit.Status.APPROVED)
                 people = [self.person(vehicle["origin"])] + ([self.person(vehicle["origin"])] if rng.random() < 0.35 else [])
                 self.permits.append((permit, people))
+        self.trips()  # in memory: the permits are inserted with their trips, then the inspections
         Permit.objects.bulk_create([p for p, _ in self.permits])
         for permit, people in self.permits:
             for order, person in enumerate(people):
@@ -163,9 +166,9 @@ class _Builder:
                 enterprise_id=permit.enterprise_id, plate=permit.plate, vehicle_type=permit.vehicle_type,
                 last_used=permit.applied_at, national_pass_no=permit.national_pass_no)
         VehicleProfile.objects.bulk_create(plates.values())
-        PermitSerial.objects.bulk_create([PermitSerial(county_code=county_code(), day=d, last=n)
+        PermitSerial.objects.bulk_create([PermitSerial(county_code=self.county, day=d, last=n)
                                           for d, n in self.serials.items()])
-        self.trips()
+        Inspection.objects.bulk_create(self.inspections)
 
     def decide(self, permit, status):
         minutes = int(self.rng.lognormvariate(2.6, 0.7)) + 2  # median ≈ 15 minutes, a tail past an hour
@@ -205,7 +208,6 @@ class _Builder:
                     4: ("trip_code", {"trip_code": "途经中高风险地区（带*）"}, "行程码：途经中高风险地区（带*）"),
                     5: ("temperature", {"temperature": "37.8"}, "体温37.8℃（≥37.3℃）")}
         revoked_done = False
-        changed = []
         for index, (permit, people) in enumerate(approved):
             gate = rng.choice(self.gates)
             at = permit.window_start + dt.timedelta(minutes=rng.randrange(10, 180))
@@ -221,7 +223,6 @@ class _Builder:
                 revoked_done = True
                 permit.status, permit.revoked_at = Permit.Status.REVOKED, permit.decided_at + dt.timedelta(hours=1)
                 permit.revoke_reason = "驾驶员所在地升级为中风险地区"
-                changed.append(permit)
                 self.inspect(permit, people, gate, Inspection.Direction.ENTRY, permit.revoked_at + dt.timedelta(hours=1),
                              code="revoked", reason=f"证明已撤销：{permit.revoke_reason}")
                 continue
@@ -234,7 +235,6 @@ class _Builder:
             if permit.kind == Permit.Kind.TRANSFER:
                 self.inspect(permit, people, self.transfer_point, Inspection.Direction.TRANSFER, at)
                 permit.handed_over_at, permit.entry_checkpoint = at, self.transfer_point
-                changed.append(permit)
                 continue
             self.inspect(permit, people, gate, Inspection.Direction.ENTRY, at)
             permit.entered_at, permit.entry_checkpoint = at, gate
@@ -245,7 +245,6 @@ class _Builder:
                              permit.unloaded_at + dt.timedelta(minutes=30), code="second_entry",
                              reason="该车已入境，一车一证一次有效，不能再次入境")
             if index % 29 == 7:  # still in the county after its window
-                changed.append(permit)
                 continue
             exit_at = min(permit.unloaded_at + dt.timedelta(minutes=rng.randrange(20, 120)),
                           permit.window_end - dt.timedelta(minutes=5))
@@ -253,11 +252,6 @@ class _Builder:
             exit_gate = rng.choice(self.gates)
             self.inspect(permit, people, exit_gate, Inspection.Direction.EXIT, exit_at)
             permit.departed_at, permit.exit_checkpoint = exit_at, exit_gate
-            changed.append(permit)
-        Permit.objects.bulk_update(changed, ["status", "revoked_at", "revoke_reason", "entered_at", "entry_checkpoint",
-                                             "arrived_at", "unloaded_at", "departed_at", "exit_checkpoint",
-                                             "handed_over_at"])
-        Inspection.objects.bulk_create(self.inspections)
 
 
 def build(ctx):
