@@ -51,6 +51,8 @@ REASONS = {
     "transfer_only": "接驳车辆不得入境",
     "not_entered": "未入境记录",
     "second_exit": "重复离境",
+    "not_transfer": "非接驳转运证明",
+    "second_transfer": "重复接驳",
     "health_code": "健康码异常",
     "trip_code": "行程码异常",
     "contact_code": "同行密接码异常",
@@ -278,6 +280,11 @@ def check_token(token, at=None, direction=Inspection.Direction.ENTRY, plate_seen
         if permit.entered_at:
             problems.append(("second_entry", f"该车已于{timezone.localtime(permit.entered_at):%m月%d日%H:%M}入境，"
                                              "一车一证一次有效，不能再次入境"))
+    elif direction == Inspection.Direction.TRANSFER:
+        if payload.get("x") != Permit.Kind.TRANSFER:
+            problems.append(("not_transfer", "该证明为点对点直达，不在接驳点交接"))
+        elif permit.handed_over_at:
+            problems.append(("second_transfer", f"该证明已于{timezone.localtime(permit.handed_over_at):%m月%d日%H:%M}完成接驳"))
     elif direction == Inspection.Direction.EXIT:
         if not permit.entered_at:
             problems.append(("not_entered", "没有该车的入境记录"))

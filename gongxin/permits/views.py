@@ -343,6 +343,7 @@ def checkpoint_config(event):
         "revoked": list(permits.filter(status=S.REVOKED).values_list("number", flat=True)),
         "entered": list(permits.filter(entered_at__isnull=False).values_list("number", flat=True)),
         "departed": list(permits.filter(departed_at__isnull=False).values_list("number", flat=True)),
+        "handed": list(permits.filter(handed_over_at__isnull=False).values_list("number", flat=True)),
         "checklist": ScreeningRule.for_event(event).checklist,
         "checkpoints": [{"id": c.id, "name": c.name, "transfer": c.is_transfer_point}
                         for c in Checkpoint.objects.filter(event=event)],

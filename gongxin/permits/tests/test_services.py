@@ -122,6 +122,10 @@ def test_different_plate_and_transfer_vehicle_entering_are_refused(cast):
     handed, _ = inspect(p["town"], transfer, cast["transfer"], direction="transfer")
     transfer.refresh_from_db()
     assert handed.result == Inspection.Result.PASSED and transfer.handed_over_at and not transfer.entered_at
+    again, _ = inspect(p["town"], transfer, cast["transfer"], direction="transfer")
+    assert again.reason_code == "second_transfer"
+    direct, _ = inspect(p["town"], permit, cast["transfer"], direction="transfer")
+    assert direct.reason_code == "not_transfer"
 
 
 def test_fever_at_37_5_refuses_entry_and_alerts_bureau_and_town(cast):

@@ -70,6 +70,9 @@
     if (direction === "entry") {
       if (payload.x === "transfer") problems.push("接驳转运证明：外地车辆不得入境，请在接驳点交接货物");
       if (entered) problems.push("该车已入境，一车一证一次有效，不能再次入境");
+    } else if (direction === "transfer") {
+      if (payload.x !== "transfer") problems.push("该证明为点对点直达，不在接驳点交接");
+      else if ((config.handed || []).indexOf(payload.n) >= 0 || seen.entry) problems.push("该证明已完成接驳");
     } else if (direction === "exit") {
       if (!entered) problems.push("没有该车的入境记录");
       else if (config.departed.indexOf(payload.n) >= 0 || seen.exit) problems.push("该车已离境");
