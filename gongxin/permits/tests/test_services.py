@@ -333,3 +333,18 @@ def test_twenty_parallel_entries_record_one(cast):
     assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, services.DomainError)]
     assert Inspection.objects.filter(permit=permit, result="passed", direction="entry").count() == 1
     assert Inspection.objects.filter(permit=permit, reason_code="second_entry").count() == 19
+
+
+def test_refusals_are_counted_by_reason_and_dashboard_splits_by_town(cast):
+    p = cast["p"]
+    a = make_permit(p["reporter"], cast["e"], cast["event"], approver=p["town"])
+    b = make_permit(p["other_reporter"], cast["other"], cast["event"], approver=p["analyst"], plate="鲁D44444")
+    inspect(p["town"], a, cast["gate"], people_results=good_checks(a, {0: {"temperature": "37.5"}}))
+    inspect(p["town"], b, cast["gate"], people_results=good_checks(b, {1: {"health_code": "黄码"}}))
+    inspect(p["town"], b, cast["gate"], people_results=good_checks(b, {0: {"temperature": "38.1"}}))
+    figures = stats.day_figures(Permit.objects.all(), Inspection.objects.all(), timezone.localdate())
+    assert figures["refused_at_checkpoint"] == [{"reason": "体温异常", "count": 2}, {"reason": "健康码异常", "count": 1}]
+    board = stats.dashboard(Permit.objects.all(), Inspection.objects.all())
+    by_town = {r.label: (r.applied, r.approved, r.refused_at_checkpoint) for r in board["by_town"]}
+    assert by_town == {"荆河街道": (1, 1, 1), "龙泉街道": (1, 1, 2)}
+    assert board["approval_median"] == 0 and board["in_county"] == 0
