@@ -314,3 +314,31 @@ def test_a_profile_of_another_enterprise_cannot_be_used(cast):
     data = form_data(p1_name="", p1_id_number="", p1_phone="", p1_profile=str(foreign.pk))
     response = client_for(p["reporter"]).post("/permits/new/", data)
     assert response.status_code == 400 and not Permit.objects.filter(enterprise=cast["e"]).exists()
+
+
+def test_apply_for_another_enterprise_is_not_found(cast):
+    response = client_for(cast["p"]["reporter"]).get(f"/permits/new/?enterprise={cast['other'].pk}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"checkpoint": "x"}', b'{"checkpoint": 999999}',
+                                  b'{"checkpoint": 1, "token": "abc", "direction": "entry"}'])
+def test_checkpoint_record_refuses_bad_input_without_crashing(cast, body):
+    body = body.replace(b'"checkpoint": 1', f'"checkpoint": {cast["gate"].pk}'.encode())
+    response = client_for(cast["p"]["town"]).post("/permits/checkpoint/record/", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]
+    assert not Inspection.objects.exists()
+
+
+def test_an_unreadable_token_is_recorded_as_refused(cast):
+    body = {"checkpoint": cast["gate"].pk, "token": "abc.def", "direction": "entry", "client_id": "bad-1"}
+    data = client_for(cast["p"]["town"]).post("/permits/checkpoint/record/", json.dumps(body),
+                                             content_type="application/json").json()
+    assert data["result"] == "refused" and "无法识别" in data["reason"]
+
+
+def test_permits_command_refuses_a_bad_date():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("permits", "--date", "2022-13-01")
