@@ -251,6 +251,10 @@ class Permit(models.Model):
         return int((timezone.now() - self.applied_at).total_seconds() // 60)
 
     @property
+    def waiting_text(self):
+        return waited_text(self.waiting_minutes)
+
+    @property
     def trip_stage(self):
         """Where the vehicle is, in words."""
         if self.departed_at:
@@ -374,6 +378,15 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.checkpoint} {self.get_direction_display()} {self.plate} {self.get_result_display()}"
+
+
+def waited_text(minutes):
+    """45 → '45分钟'; 135 → '2小时15分钟'; 4000 → '2天'."""
+    if minutes < 60:
+        return f"{minutes}分钟"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}小时{minutes % 60}分钟" if minutes % 60 else f"{minutes // 60}小时"
+    return f"{minutes // (24 * 60)}天"
 
 
 def temperature_fails(value, fail_at):

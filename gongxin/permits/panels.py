@@ -7,7 +7,7 @@ from django.utils import timezone
 from gongxin.accounts.scoping import get_access
 from gongxin.lib.work import WorkItem
 
-from .models import Permit
+from .models import Permit, waited_text
 
 PANEL_ROWS = 8
 
@@ -33,7 +33,7 @@ def work_items(request):
         if count:
             waited = int((timezone.now() - figures["oldest"]).total_seconds() // 60)
             items.append(WorkItem("待审批接驳证明", "/permits/review/", count=count,
-                                  note=f"最长已等待{waited}分钟", level="danger" if waited > 30 else "warning",
+                                  note=f"最长已等待{waited_text(waited)}", level="danger" if waited > 30 else "warning",
                                   rows=[(f"{p.plate} {p.get_urgency_display()}", p.get_absolute_url(), p.enterprise.name)
                                         for p in queue.queue().select_related("enterprise")[:3]],
                                   order=20))

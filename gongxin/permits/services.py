@@ -173,6 +173,9 @@ def approve(user, permit, expected_version=None, now=None):
         permit = _locked(permit, expected_version)
         _require(can_review(user, permit), "只有目的地镇街或工信局工作人员可以审批")
         _require_state(permit, (S.SUBMITTED,), "批准")
+        if permit.window_end <= now:
+            raise DomainError(f"申请的有效期已过（至{timezone.localtime(permit.window_end):%m月%d日%H:%M}），"
+                              "不能批准，请企业重新申请或不予批准。")
         permit.number = next_number(timezone.localdate(now))
         permit.status = S.APPROVED
         permit.decided_at, permit.decided_by = now, user

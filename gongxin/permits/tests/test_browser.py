@@ -41,8 +41,10 @@ def scene(settings, tmp_path):
     gate = make_checkpoint(event)
     second = make_permit(reporter, enterprise, event, approver=town, plate="鲁D66666", two=False)
     now = timezone.now()
-    expired = make_permit(reporter, enterprise, event, approver=town, plate="鲁D77777", two=False,
-                          window_start=now - dt.timedelta(hours=30), window_end=now - dt.timedelta(hours=2))
+    expired = make_permit(reporter, enterprise, event, approver=town, plate="鲁D77777", two=False)
+    Permit.objects.filter(pk=expired.pk).update(window_start=now - dt.timedelta(hours=30),
+                                                window_end=now - dt.timedelta(hours=2))
+    expired.refresh_from_db()
     revoked = make_permit(reporter, enterprise, event, approver=town, plate="鲁D88888", two=False)
     services.revoke(town, revoked, "驾驶员所在地升级为中风险地区")
     return {"enterprise": enterprise, "gate": gate, "second": services.token_for(second), "second_pk": second.pk,

@@ -348,3 +348,16 @@ def test_refusals_are_counted_by_reason_and_dashboard_splits_by_town(cast):
     by_town = {r.label: (r.applied, r.approved, r.refused_at_checkpoint) for r in board["by_town"]}
     assert by_town == {"荆河街道": (1, 1, 1), "龙泉街道": (1, 1, 2)}
     assert board["approval_median"] == 0 and board["in_county"] == 0
+
+
+def test_an_application_whose_window_has_passed_cannot_be_approved(cast):
+    from ..models import waited_text
+
+    p = cast["p"]
+    permit = make_permit(p["reporter"], cast["e"], cast["event"])
+    Permit.objects.filter(pk=permit.pk).update(window_start=timezone.now() - dt.timedelta(hours=5),
+                                               window_end=timezone.now() - dt.timedelta(hours=1))
+    with pytest.raises(services.DomainError, match="有效期已过"):
+        services.approve(p["town"], permit)
+    assert services.refuse(p["town"], permit, "已过期").status == S.REFUSED
+    assert [waited_text(m) for m in (45, 120, 135, 4000)] == ["45分钟", "2小时", "2小时15分钟", "2天"]
