@@ -61,7 +61,10 @@ MENU = [
         Entry("复工核查提示", "/resumption/flags/", lambda a: a.sees_all or a.is_town_officer),
         Entry("复工条件", "/resumption/conditions/", lambda a: a.sees_all),
         Entry("导入日用电", "/resumption/grid/import/", lambda a: a.is_bureau),
-        # permits
+        Entry("接驳证明", "/permits/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
+        Entry("接驳证明审批", "/permits/review/", lambda a: a.is_bureau or a.is_town_officer),
+        Entry("卡口查验", "/permits/checkpoint/", lambda a: a.staffs_checkpoint),
+        Entry("车辆接驳概况", "/permits/dashboard/", lambda a: a.sees_all or a.is_town_officer),
     )),
     Group("企业服务", (
         Entry("企业诉求", "/services/demands/", lambda a: bool(a.roles)),

@@ -11,6 +11,7 @@ from gongxin.analysis import audit_labels as analysis_labels
 from gongxin.api import audit_labels as api_labels
 from gongxin.emergencies import audit_labels as emergencies_labels
 from gongxin.notices import audit_labels as notices_labels
+from gongxin.permits import audit_labels as permits_labels
 from gongxin.prevention import audit_labels as prevention_labels
 from gongxin.projects import audit_labels as projects_labels
 from gongxin.registry import audit_labels as registry_labels
@@ -24,7 +25,7 @@ from .models import AuditEntry
 # AUDIT_LABELS: {"<app>.<verb>": "中文"} for every code the app logs; FIELD_LABELS: {data key: "中文"}
 # for keys of `data` that are not fields of the logged model (optional).
 APP_LABELS = [accounts_labels, registry_labels, reporting_labels, analysis_labels, alerts_labels,
-              projects_labels, notices_labels, emergencies_labels, prevention_labels, resumption_labels,
+              projects_labels, notices_labels, emergencies_labels, prevention_labels, resumption_labels, permits_labels,
               services_labels, api_labels]
 ACTION_LABELS = {code: text for module in APP_LABELS for code, text in module.AUDIT_LABELS.items()}
 DATA_LABELS = {key: text for module in APP_LABELS for key, text in getattr(module, "FIELD_LABELS", {}).items()}

@@ -98,6 +98,11 @@ class Access:
         """Bureau staff add, edit and import enterprises."""
         return self.is_bureau
 
+    @property
+    def staffs_checkpoint(self):
+        """Checks vehicles at a 卡口 (bureau staff and town officers; no separate inspector role)."""
+        return self.is_bureau or self.is_town_officer
+
 
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset())
 
