@@ -144,13 +144,13 @@ def _check_running_balance(balance, day, delta):
     by_date = (Movement.objects.filter(warehouse_id=balance.warehouse_id, lot_id=balance.lot_id)
                .values("business_date").annotate(s=Sum("quantity")).order_by("business_date"))
     running = 0
-    checked = [(day, 0)]
+    checked = [[day, 0]]  # the balance at the end of `day`, then at the end of every later date
     for row in by_date:
         running += row["s"]
-        if row["business_date"] >= day:
-            checked.append((row["business_date"], running))
+        if row["business_date"] <= day:
+            checked[0][1] = running
         else:
-            checked[0] = (day, running)
+            checked.append([row["business_date"], running])
     for when, total in checked:
         if total + delta < 0:
             raise ReservesError(f"{balance.lot}在{when:%Y-%m-%d}的结存为{total}，本次出库{-delta}将使该日库存为负，已拒绝。")
@@ -421,6 +421,7 @@ def ship_dispatch(user, dispatch, *, day, vehicle="", version=None):
                  .order_by("balance_id"))
     locked = {b.pk: b for b in Balance.objects.select_for_update().filter(pk__in=[p.balance_id for p in picks])
               .select_related("warehouse", "lot__material").order_by("id")}
+    shipped = {}
     for pick in picks:
         balance = locked[pick.balance_id]
         if not balance.lot.usable_on(day):
@@ -430,8 +431,10 @@ def ship_dispatch(user, dispatch, *, day, vehicle="", version=None):
                       pick=pick, locked=balance)
         pick.shipped = True
         pick.save(update_fields=["shipped"])
-        DispatchLine.objects.filter(pk=pick.line_id).update(shipped=pick.line.shipped + pick.quantity)
-        pick.line.shipped += pick.quantity
+        shipped[pick.line_id] = shipped.get(pick.line_id, 0) + pick.quantity
+    for line in DispatchLine.objects.filter(pk__in=shipped):
+        line.shipped += shipped[line.pk]
+        line.save(update_fields=["shipped"])
     current.status, current.shipped_on, current.vehicle = D.SHIPPED, day, vehicle.strip()[:60]
     _bump(current, "status", "shipped_on", "vehicle")
     log_action(user, "reserves.ship", current, {"status": [D.APPROVED, D.SHIPPED],

@@ -174,7 +174,7 @@ def procurement(start, end):
 def contracts_summary(day):
     qs = CapacityContract.objects.active_on(day)
     agg = qs.aggregate(n=Count("enterprise", distinct=True), s=Sum("subsidy_wan"))
-    return {"enterprises": agg["n"] or 0, "subsidy_wan": str(agg["s"] or Decimal("0.00"))}
+    return {"enterprises": agg["n"] or 0, "subsidy_wan": str(round_half_up(agg["s"] or 0, Decimal("0.01")))}
 
 
 @dataclass
