@@ -49,7 +49,10 @@ MENU = [
     )),
     Group("应急保障", (
         # emergencies
-        # reserves
+        Entry("应急物资储备", "/reserves/", lambda a: a.sees_all),
+        Entry("物资调度", "/reserves/dispatches/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
+        Entry("产能储备合同", "/reserves/contracts/", lambda a: a.sees_all or a.is_enterprise),
+        Entry("应急采购", "/reserves/purchases/", lambda a: a.sees_all),
         # prevention
         # resumption
         # permits

@@ -19,4 +19,5 @@ AUDIT_LABELS = {
     "reserves.file": "采购备案公示",
     "reserves.pay": "付款登记",
     "reserves.document": "上传文件",
+    "reserves.export": "导出储备覆盖情况",
 }

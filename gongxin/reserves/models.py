@@ -245,6 +245,8 @@ class Movement(models.Model):
                                 verbose_name="产能调用")
     pick = models.ForeignKey("Pick", models.PROTECT, null=True, blank=True, related_name="movements",
                              verbose_name="调度拣货")
+    # The per-form token of a hand-entered movement: a form sent twice posts once.
+    form_token = models.CharField("表单令牌", max_length=40, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "出入库台账"

@@ -157,7 +157,7 @@ def _check_running_balance(balance, day, delta):
 
 
 def post_movement(user, *, warehouse, lot, reason, delta, day, note="", event=None, counted=None,
-                  purchase_line=None, calloff=None, pick=None, reverses=None, locked=None):
+                  purchase_line=None, calloff=None, pick=None, reverses=None, locked=None, form_token=None):
     """Append one ledger row and update its balance (see the module docstring); returns the row."""
     _not_future(day)
     balance = locked or _lock_balance(warehouse, lot)
@@ -169,11 +169,14 @@ def post_movement(user, *, warehouse, lot, reason, delta, day, note="", event=No
             raise ReservesError(f"{lot}在{warehouse}的可用库存为{balance.available}"
                                 f"（账面{balance.on_hand}，已预留{balance.reserved}），不足{-delta}")
         _check_running_balance(balance, day, delta)
+    if form_token and Movement.objects.filter(form_token=form_token).exists():
+        raise ReservesError("该单据已提交，请勿重复提交")
     kind = Movement.KIND_OF.get(reason) or ("in" if delta > 0 else "out")
     movement = Movement.objects.create(
         doc_no=_next_doc_no(warehouse), event=event, warehouse=warehouse, material_id=lot.material_id, lot=lot,
         kind=kind, reason=reason, quantity=delta, counted=counted, business_date=day, user=_user(user),
-        note=note[:200], purchase_line=purchase_line, calloff=calloff, pick=pick, reverses=reverses)
+        note=note[:200], purchase_line=purchase_line, calloff=calloff, pick=pick, reverses=reverses,
+        form_token=form_token or None)
     balance.on_hand += delta
     if pick is not None:
         balance.reserved += delta
@@ -201,7 +204,7 @@ OUT_REASONS = (R.TRANSFER_OUT, R.ROTATION, R.WRITE_OFF)
 @transaction.atomic
 def receive(user, *, warehouse, material, batch, qty, day, expires_on=None, produced_on=None,
             owner=Lot.Owner.GOVERNMENT, source="", reason=R.PROCUREMENT, note="", event=None,
-            purchase_line=None, calloff=None):
+            purchase_line=None, calloff=None, form_token=None):
     """入库: stock into a warehouse (a new or known lot)."""
     if reason not in IN_REASONS:
         raise ReservesError("入库业务类型不正确")
@@ -210,14 +213,14 @@ def receive(user, *, warehouse, material, batch, qty, day, expires_on=None, prod
         raise ReservesError("该批次已过有效期，不能入库")
     lot = _lot(material, batch, expires_on, produced_on, owner, source)
     movement = post_movement(user, warehouse=warehouse, lot=lot, reason=reason, delta=qty, day=day, note=note,
-                             event=event, purchase_line=purchase_line, calloff=calloff)
+                             event=event, purchase_line=purchase_line, calloff=calloff, form_token=form_token)
     log_action(user, "reserves.receive", movement, {"quantity": [None, qty], "reason": reason,
                                                     "business_date": str(day)})
     return movement
 
 
 @transaction.atomic
-def issue(user, *, balance, qty, day, reason, note, event=None):
+def issue(user, *, balance, qty, day, reason, note, event=None, form_token=None):
     """出库 other than dispatch: write-off (报废核销), rotation (轮换), transfer out; a reason is required."""
     if reason not in OUT_REASONS:
         raise ReservesError("出库业务类型不正确")
@@ -226,14 +229,14 @@ def issue(user, *, balance, qty, day, reason, note, event=None):
     qty = quantity(qty, "出库数量")
     locked = _lock_balance(balance.warehouse, balance.lot)
     movement = post_movement(user, warehouse=balance.warehouse, lot=balance.lot, reason=reason, delta=-qty,
-                             day=day, note=note.strip(), event=event, locked=locked)
+                             day=day, note=note.strip(), event=event, locked=locked, form_token=form_token)
     log_action(user, f"reserves.{reason}", movement, {"quantity": [None, -qty], "reason": note.strip(),
                                                       "business_date": str(day)})
     return movement
 
 
 @transaction.atomic
-def count(user, *, balance, counted, day, note):
+def count(user, *, balance, counted, day, note, form_token=None):
     """盘点: the counted quantity at the end of `day` sets the balance; the difference is the movement."""
     if not (note or "").strip():
         raise ReservesError("盘点调整必须填写原因")
@@ -246,7 +249,7 @@ def count(user, *, balance, counted, day, note):
     if locked.on_hand + delta < locked.reserved:
         raise ReservesError(f"调整后账面数量将低于已预留的{locked.reserved}，请先处理相关调度单")
     movement = post_movement(user, warehouse=locked.warehouse, lot=locked.lot, reason=R.COUNT, delta=delta,
-                             day=day, note=note.strip(), counted=counted, locked=locked)
+                             day=day, note=note.strip(), counted=counted, locked=locked, form_token=form_token)
     log_action(user, "reserves.count", movement, {"on_hand": [book, counted], "reason": note.strip(),
                                                   "business_date": str(day)})
     return movement

@@ -299,7 +299,7 @@ def stock_card(material, warehouse, start=None, end=None):
     running, rows = opening, []
     for m in qs:
         running += m.quantity
-        rows.append((m, running))
+        rows.append((m, max(m.quantity, 0), max(-m.quantity, 0), running))
     book = Balance.objects.filter(material=material, warehouse=warehouse).aggregate(s=Sum("on_hand"))["s"] or 0
     ledger = Movement.objects.filter(material=material, warehouse=warehouse).aggregate(s=Sum("quantity"))["s"] or 0
     return {"opening": opening, "rows": rows, "closing": running, "book": book, "ledger": ledger,
