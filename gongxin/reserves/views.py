@@ -298,6 +298,8 @@ def dispatch_detail(request, number):
     d = _get_dispatch_for_user(request, number)
     lines = list(d.lines.select_related("material").prefetch_related("picks__balance__lot", "picks__balance__warehouse"))
     day = dt.date.today()
+    for line in lines:
+        line.fefo, line.stock = [], 0
     if d.status == Dispatch.Status.REQUESTED:
         for line in lines:
             line.fefo = [(b, b.available) for b in Balance.objects.filter(material=line.material, on_hand__gt=0)
@@ -411,6 +413,7 @@ def contract_detail(request, number):
 @require_POST
 def calloff_new(request, number):
     c = _get_contract_for_user(request, number)
+    services.require_manager(request.user)
     p = request.POST
 
     def act():
@@ -442,6 +445,7 @@ def calloff_deliver(request, pk):
 @require_POST
 def contract_document(request, number):
     c = _get_contract_for_user(request, number)
+    services.require_manager(request.user)
 
     def act():
         upload = request.FILES.get("file")

@@ -1,0 +1,56 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from gongxin.reserves.models import CapacityContract, Dispatch
+
+pytestmark = pytest.mark.django_db
+
+MATERIAL_KEYS = {"code", "name", "unit", "category", "on_hand", "reserved", "available", "capacity_within_window",
+                 "standard", "coverage_pct", "gap"}
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("reserves", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_reserves_command_on_the_demo_reproduces_the_article(demo):
+    data = json.loads(run("--date", "2022-03-31", "--format", "json"))
+    assert set(data) == {"date", "materials", "procurement", "contracts"} and data["date"] == "2022-03-31"
+    assert all(set(m) == MATERIAL_KEYS for m in data["materials"])
+    bought = {(p["category"], p["unit"]): p["quantity"] for p in data["procurement"]}
+    assert set(data["procurement"][0]) == {"category", "unit", "quantity"}
+    assert bought[("防护", "件")] > 200_000
+    assert bought[("消杀", "瓶(桶)")] > 60_000
+    assert data["contracts"] == {"enterprises": 6, "subsidy_wan": "350.00"}
+    for m in data["materials"]:
+        assert m["available"] == m["on_hand"] - m["reserved"]
+        assert m["gap"] == max(0, m["standard"] - m["available"] - m["capacity_within_window"])
+    gaps = [m["code"] for m in data["materials"] if m["gap"]]
+    assert 1 <= len(gaps) <= 4  # "a few gaps"
+    table = run("--date", "2022-03-31")
+    assert "保障供应合同企业6家" in table and "防护\t205000件" in table
+
+
+def test_demo_contracts_are_enterprises_of_divisions_17_26_27_and_ledger_agrees(demo):
+    divisions = set(CapacityContract.objects.values_list("enterprise__division__code", flat=True))
+    assert divisions <= {"17", "26", "27"} and CapacityContract.objects.values("enterprise").distinct().count() == 6
+    assert set(Dispatch.objects.values_list("status", flat=True)) == set(Dispatch.Status.values)
+    call_command("reserves_check", stdout=io.StringIO())
+
+
+def test_reserves_command_refuses_a_bad_date():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run("--date", "2022-13-01")

@@ -1,0 +1,157 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from gongxin.accounts.audit import entries_for
+from gongxin.reserves import panels, services
+from gongxin.reserves.models import Balance, CallOff, CapacityContract, Dispatch, Movement
+from gongxin.testing import make_enterprise, personas, town
+
+from .utils import DAY, make_event, make_material, make_warehouse, stock
+
+pytestmark = pytest.mark.django_db
+NAMES = ["admin", "analyst", "town", "outsider", "reporter", "other_reporter", "leader", "nobody"]
+SEES_ALL = {"admin", "analyst", "leader"}
+
+
+@pytest.fixture
+def world():
+    e = make_enterprise("滕州保障防护用品有限公司", industry="17")
+    other = make_enterprise("滕州另一消毒用品有限公司", town_name="龙泉街道", industry="26")
+    p = personas(e, other)
+    event, wh, mat = make_event(), make_warehouse(), make_material(peak=100)
+    stock(p["analyst"], wh, mat, 50, expires_on=dt.date(2030, 1, 1))
+    mine = CapacityContract.objects.create(number="BZ-E", enterprise=e, material=mat, daily_capacity=100,
+                                           switch_days=1, guaranteed_qty=1000, guarantee_days=10,
+                                           starts_on=dt.date(2022, 1, 1), ends_on=dt.date(2030, 12, 31),
+                                           subsidy_wan=Decimal("50"))
+    theirs = CapacityContract.objects.create(number="BZ-O", enterprise=other, material=mat, daily_capacity=100,
+                                             switch_days=1, guaranteed_qty=1000, guarantee_days=10,
+                                             starts_on=dt.date(2022, 1, 1), ends_on=dt.date(2030, 12, 31))
+    calloff = services.create_calloff(p["admin"], mine, qty=100, day=DAY, warehouse=wh, event=event)
+    jinghe = services.create_dispatch(p["admin"], event=event, unit_kind="town", unit_name="荆河街道办事处",
+                                      town=town("荆河街道"), lines={mat: 5}, day=DAY)
+    longquan = services.create_dispatch(p["admin"], event=event, unit_kind="town", unit_name="龙泉街道办事处",
+                                        town=town("龙泉街道"), lines={mat: 5}, day=DAY)
+    purchase = services.create_purchase(p["analyst"], event=event, supplier="甲", day=DAY, lines=[(mat, 10, "5")])
+    return {"p": p, "mine": mine, "theirs": theirs, "calloff": calloff, "jinghe": jinghe, "longquan": longquan,
+            "purchase": purchase, "mat": mat, "wh": wh, "e": e}
+
+
+def client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def statuses(world, url):
+    return {name: client(world["p"][name]).get(url).status_code for name in NAMES}
+
+
+def only(allowed, yes=200, no=403):
+    return {name: yes if name in allowed else no for name in NAMES}
+
+
+def test_books_are_read_by_bureau_and_leaders_only(world):
+    m = world["mat"]
+    for url in ["/reserves/", "/reserves/?date=2022-03-15&by=2022-03-30", "/reserves/export.xlsx",
+                "/reserves/stock/", f"/reserves/stock/card/{m.code}/ZB/", "/reserves/purchases/",
+                f"/reserves/purchases/{world['purchase'].number}/", "/reserves/reconciliation/?period=2022-03"]:
+        assert statuses(world, url) == only(SEES_ALL), url
+    assert Client().get("/reserves/").status_code == 302
+
+
+def test_dispatches_are_scoped_to_the_town_of_the_request(world):
+    assert statuses(world, "/reserves/dispatches/") == only(SEES_ALL | {"town", "outsider", "reporter",
+                                                                        "other_reporter"})
+    for url in [f"/reserves/dispatches/{world['jinghe'].number}/", f"/reserves/dispatches/{world['jinghe'].number}/note.docx"]:
+        assert statuses(world, url) == only(SEES_ALL | {"town"}, no=404), url
+    page = client(world["p"]["town"]).get("/reserves/dispatches/").content.decode()
+    assert world["jinghe"].number in page and world["longquan"].number not in page
+    assert statuses(world, "/reserves/dispatches/new/") == only({"admin", "analyst", "town", "outsider", "reporter",
+                                                                 "other_reporter"})
+
+
+def test_enterprise_sees_only_its_own_contracts_404_for_anothers(world):
+    assert statuses(world, "/reserves/contracts/") == only(SEES_ALL | {"reporter", "other_reporter"})
+    assert statuses(world, "/reserves/contracts/BZ-E/") == only(SEES_ALL | {"reporter"}, no=404)
+    assert statuses(world, "/reserves/contracts/BZ-O/") == only(SEES_ALL | {"other_reporter"}, no=404)
+    page = client(world["p"]["reporter"]).get("/reserves/contracts/").content.decode()
+    assert "BZ-E" in page and "BZ-O" not in page
+
+
+def test_approval_post_by_bureau_only_outsiders_get_404(world):
+    url = f"/reserves/dispatches/{world['jinghe'].number}/action/"
+    for name, code in (("leader", 403), ("town", 403), ("outsider", 404), ("reporter", 404)):
+        assert client(world["p"][name]).post(url, {"action": "approve"}).status_code == code, name
+    r = client(world["p"]["analyst"]).post(url, {"action": "approve", "version": 1})
+    assert r.status_code == 302
+    world["jinghe"].refresh_from_db()
+    assert world["jinghe"].status == Dispatch.Status.APPROVED
+    # Sent again (a double click): refused with a message, nothing reserved twice.
+    r = client(world["p"]["analyst"]).post(url, {"action": "approve", "version": 1}, follow=True)
+    assert "已被他人处理" in r.content.decode()
+    assert Balance.objects.get().reserved == 5
+
+
+def test_enterprise_confirms_delivery_of_its_own_calloff_not_anothers(world):
+    url = f"/reserves/calloffs/{world['calloff'].pk}/deliver/"
+    data = {"qty": "40", "batch": "CN-1", "day": "2022-03-20"}
+    assert client(world["p"]["other_reporter"]).post(url, data).status_code == 404
+    assert client(world["p"]["town"]).post(url, data).status_code == 404
+    assert client(world["p"]["reporter"]).post(url, data).status_code == 302
+    world["calloff"].refresh_from_db()
+    assert world["calloff"].delivered == 40
+    assert client(world["p"]["reporter"]).post("/reserves/contracts/BZ-E/calloffs/", {"qty": "5"}).status_code == 403
+
+
+def test_ledger_posts_by_bureau_only_and_bad_input_writes_nothing(world):
+    data = {"warehouse": "ZB", "material": world["mat"].code, "reason": "donation", "qty": "10", "batch": "D1",
+            "day": "2022-03-16", "token": "t1"}
+    for name in ("leader", "town", "reporter", "nobody"):
+        assert client(world["p"][name]).post("/reserves/stock/receive/", data).status_code == 403
+    before = Movement.objects.count()
+    r = client(world["p"]["analyst"]).post("/reserves/stock/receive/", {**data, "qty": "十"}, follow=True)
+    assert "应为整数" in r.content.decode() and Movement.objects.count() == before
+    client(world["p"]["analyst"]).post("/reserves/stock/receive/", data)
+    client(world["p"]["analyst"]).post("/reserves/stock/receive/", data)  # the same form twice
+    assert Movement.objects.count() == before + 1
+    balance = Balance.objects.get(lot__batch="D1")
+    r = client(world["p"]["analyst"]).post(f"/reserves/stock/balances/{balance.pk}/",
+                                          {"kind": "count", "counted": "8", "day": "2022-03-16", "note": ""},
+                                          follow=True)
+    assert "必须填写原因" in r.content.decode()
+    client(world["p"]["analyst"]).post(f"/reserves/stock/balances/{balance.pk}/",
+                                      {"kind": "count", "counted": "8", "day": "2022-03-16", "note": "破损2件"})
+    count = Movement.objects.get(reason="count")
+    assert count.quantity == -2 and entries_for(count).get().user == world["p"]["analyst"]
+
+
+def test_stock_card_page_shows_the_reconciliation(world):
+    page = client(world["p"]["leader"]).get(f"/reserves/stock/card/{world['mat'].code}/ZB/").content.decode()
+    assert "账实相符" in page and "ZB000001" in page
+
+
+def test_work_item_counts_match_their_pages(world, rf):
+    req = rf.get("/")
+    req.user = world["p"]["analyst"]
+    items = {i.title: i for i in panels.work_items(req)}
+    todo = items["待审批物资调度"]
+    page = client(world["p"]["analyst"]).get(todo.url).content.decode()
+    assert todo.count == 2 == page.count("/reserves/dispatches/DD")
+    req.user = world["p"]["reporter"]
+    items = {i.title: i for i in panels.work_items(req)}
+    assert items["待交付产能调用"].count == CallOff.objects.for_user(req.user).filter(status="open").count() == 1
+    req.user = world["p"]["leader"]
+    assert panels.work_items(req) == []
+
+
+def test_enterprise_panel_shows_own_contracts_to_the_enterprise(world, rf):
+    req = rf.get("/")
+    req.user = world["p"]["reporter"]
+    html = panels.enterprise_panel(req, world["e"])
+    assert "BZ-E" in html and "1单待交付" in html
+    req.user = world["p"]["other_reporter"]
+    assert panels.enterprise_panel(req, world["e"]) == ""
