@@ -41,6 +41,8 @@ OPENING = [
     ("FH01", 6_000, "FH-2021-07", D(2023, 7, 31)), ("FH03", 150_000, "KZ-2021-05", D(2022, 5, 10)),
     ("FH04", 40_000, "N95-2021-06", D(2024, 6, 30)), ("XS01", 4_000, "84-2021-04", D(2022, 4, 20)),
     ("JC01", 200, "CW-2021-01", None), ("FH02", 3_000, "GL-2021-09", D(2023, 9, 30)),
+    ("XS03", 800, "GY-2021-03", D(2022, 4, 30)), ("FH06", 2_000, "MP-2021-02", D(2022, 5, 20)),
+    ("XS02", 600, "JJ-2021-03", D(2022, 3, 25)),  # expires before the quarter's end
 ]
 
 # Green-channel purchases: (day, supplier, [(material, quantity, unit price or None for the standard price)],
@@ -74,7 +76,9 @@ DISPATCHES = [
     ("other", "某物流园区", "洪绪镇", D(2022, 3, 24), {"FH06": 20_000}, "rejected"),
 ]
 
-CONTRACT_MATERIALS = {"17": ["FH01", "FH03", "FH02"], "26": ["XS01", "XS02"], "27": ["JC02"]}
+# (material, division, product of the enterprise's returns) of the six supply contracts
+CONTRACT_SPECS = [("FH01", "17", "P019"), ("FH03", "17", "P018"), ("FH02", "17", None), ("XS01", "26", "P020"),
+                  ("XS02", "26", "P020"), ("FH01", "17", "P019")]
 SUBSIDIES = [Decimal(v) for v in ("80", "60", "45", "70", "40", "55")]
 GUARANTEE = {"FH01": 60_000, "FH03": 600_000, "FH02": 30_000, "XS01": 30_000, "XS02": 20_000, "JC02": 10_000}
 
@@ -96,7 +100,7 @@ def build(ctx):
     main = Warehouse.objects.create(code="ZB", name="县应急物资储备库", address="荆河街道工业园应急物资仓库",
                                     keeper="王建国")
     agreement = Warehouse.objects.create(code="XD", name=f"{enterprises[3][0].name}协议代储库",
-                                         kind=Warehouse.Kind.AGREEMENT, enterprise=enterprises[3][0])
+                                         kind=Warehouse.Kind.AGREEMENT, enterprise=enterprises[3][0])  # 消毒液
 
     for code, qty, batch, expires in OPENING:
         services.receive(admin, warehouse=main, material=mats[code], batch=batch, qty=qty, day=D(2021, 10, 15),
@@ -139,17 +143,20 @@ def build(ctx):
 
 
 def _contracted_enterprises():
-    """Six enterprises of the 防疫物资生产企业 group: three of division 17, two of 26, one of 27."""
+    """Six enterprises of the 防疫物资生产企业 group, each for a material it makes: those reporting the
+    material's product on their monthly returns first (so capacity can be checked against output)."""
+    from gongxin.reporting.models import ProductLine
+
     group = EnterpriseGroup.objects.get(name="防疫物资生产企业")
     members = list(group.enterprises.select_related("division").order_by("uscc"))
+    makes = set(ProductLine.objects.filter(enterprise__in=members).values_list("enterprise_id", "product__code"))
     chosen = []
-    for division, wanted in (("17", 3), ("26", 2), ("27", 1)):
-        picks = [e for e in members if e.division.code == division][:wanted]
-        chosen += [(e, CONTRACT_MATERIALS[division][i % len(CONTRACT_MATERIALS[division])]) for i, e in enumerate(picks)]
-    rest = [e for e in members if e not in [c for c, _ in chosen]]
-    while len(chosen) < 6 and rest:
-        chosen.append((rest.pop(0), "FH02"))
-    return chosen[:6]
+    for code, division, product in CONTRACT_SPECS:
+        free = [e for e in members if e not in [c for c, _ in chosen]]
+        fits = ([e for e in free if (e.pk, product) in makes] + [e for e in free if e.division.code == division]
+                + free)
+        chosen.append((fits[0], code))
+    return chosen
 
 
 def _contracts(enterprises, mats):

@@ -54,3 +54,26 @@ def test_reserves_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("--date", "2022-13-01")
+
+
+def test_every_reserves_page_renders_on_the_demo(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from gongxin.reserves.models import Balance, Purchase
+
+    client.force_login(get_user_model().objects.get(username="bureau"))
+    urls = ["/reserves/", "/reserves/?date=2022-03-31", "/reserves/?date=2022-03-20&by=2022-04-10",
+            "/reserves/?date=garbage", "/reserves/stock/", "/reserves/reconciliation/?period=2022-03",
+            "/reserves/reconciliation/?period=bad", "/reserves/contracts/", "/reserves/purchases/",
+            "/reserves/dispatches/", "/reserves/dispatches/new/", "/"]
+    urls += [f"/reserves/dispatches/{n}/" for n in Dispatch.objects.values_list("number", flat=True)]
+    urls += [f"/reserves/dispatches/{n}/note.docx" for n in Dispatch.objects.values_list("number", flat=True)[:2]]
+    urls += [f"/reserves/contracts/{n}/" for n in CapacityContract.objects.values_list("number", flat=True)]
+    urls += [f"/reserves/purchases/{n}/" for n in Purchase.objects.values_list("number", flat=True)]
+    urls += sorted({f"/reserves/stock/card/{m}/{w}/" for m, w in
+                    Balance.objects.values_list("material__code", "warehouse__code")})
+    assert [(u, client.get(u).status_code) for u in urls if client.get(u).status_code != 200] == []
+    page = client.get("/reserves/?date=2022-03-31").content.decode()
+    assert 'data-figure="contract-enterprises">6<' in page and "table-danger" in page
+    client.force_login(get_user_model().objects.get(username="supplier"))
+    assert client.get("/").status_code == 200
