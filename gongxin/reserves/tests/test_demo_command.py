@@ -24,7 +24,7 @@ def run(*args):
     return out.getvalue()
 
 
-def test_reserves_command_on_the_demo_reproduces_the_article(demo):
+def test_demo_reproduces_the_article_and_every_reserves_page_renders(demo, client):
     data = json.loads(run("--date", "2022-03-31", "--format", "json"))
     assert set(data) == {"date", "materials", "procurement", "contracts"} and data["date"] == "2022-03-31"
     assert all(set(m) == MATERIAL_KEYS for m in data["materials"])
@@ -41,12 +41,12 @@ def test_reserves_command_on_the_demo_reproduces_the_article(demo):
     table = run("--date", "2022-03-31")
     assert "保障供应合同企业6家" in table and "防护\t205000件" in table
 
-
-def test_demo_contracts_are_enterprises_of_divisions_17_26_27_and_ledger_agrees(demo):
+    # The contracted enterprises are of divisions 17/26/27; dispatches in every state; ledger agrees.
     divisions = set(CapacityContract.objects.values_list("enterprise__division__code", flat=True))
     assert divisions <= {"17", "26", "27"} and CapacityContract.objects.values("enterprise").distinct().count() == 6
     assert set(Dispatch.objects.values_list("status", flat=True)) == set(Dispatch.Status.values)
     call_command("reserves_check", stdout=io.StringIO())
+    _every_page_renders(client)
 
 
 def test_reserves_command_refuses_a_bad_date():
@@ -56,7 +56,7 @@ def test_reserves_command_refuses_a_bad_date():
         run("--date", "2022-13-01")
 
 
-def test_every_reserves_page_renders_on_the_demo(demo, client):
+def _every_page_renders(client):
     from django.contrib.auth import get_user_model
 
     from gongxin.reserves.models import Balance, Purchase
@@ -72,7 +72,7 @@ def test_every_reserves_page_renders_on_the_demo(demo, client):
     urls += [f"/reserves/purchases/{n}/" for n in Purchase.objects.values_list("number", flat=True)]
     urls += sorted({f"/reserves/stock/card/{m}/{w}/" for m, w in
                     Balance.objects.values_list("material__code", "warehouse__code")})
-    assert [(u, client.get(u).status_code) for u in urls if client.get(u).status_code != 200] == []
+    assert [(u, code) for u, code in ((u, client.get(u).status_code) for u in urls) if code != 200] == []
     page = client.get("/reserves/?date=2022-03-31").content.decode()
     assert 'data-figure="contract-enterprises">6<' in page and "table-danger" in page
     client.force_login(get_user_model().objects.get(username="supplier"))
