@@ -21,3 +21,8 @@ AUDIT_LABELS = {
     "reserves.document": "上传文件",
     "reserves.export": "导出储备覆盖情况",
 }
+AUDIT_LABELS.update({
+    "reserves.admin_create": "新建储备基础数据",
+    "reserves.admin_change": "修改储备基础数据",
+    "reserves.admin_delete": "删除储备基础数据",
+})

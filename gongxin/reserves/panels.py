@@ -1,7 +1,5 @@
 """The reserves module's enterprise-page panel and workbench items (listed in gongxin/panels.py)."""
 
-import datetime as dt
-
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
@@ -35,7 +33,7 @@ def work_items(request):
         to_ship = Dispatch.objects.filter(status=Dispatch.Status.APPROVED).count()
         if to_ship:
             items.append(WorkItem("待发运物资调度", "/reserves/dispatches/?status=approved", count=to_ship, order=61))
-        day = dt.date.today()
+        day = stats.default_day()
         expiring = stats.expiring(day)
         if expiring:
             items.append(WorkItem("近效期/过期储备物资", "/reserves/", count=len(expiring), level="warning",

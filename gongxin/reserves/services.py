@@ -293,6 +293,15 @@ def reverse_movement(user, movement, note):
 # ---------------------------------------------------------------- dispatch
 
 
+def _notify(dispatch, title, user):
+    """Tell the requester (in-app notice, once per dispatch and step)."""
+    from gongxin.notices import services as notices
+
+    if dispatch.requested_by_id and dispatch.requested_by_id != getattr(user, "pk", None):
+        notices.send("task", title, to_user=dispatch.requested_by, url=f"/reserves/dispatches/{dispatch.number}/",
+                     sender=user, source="reserves", key=f"reserves:{dispatch.number}:{dispatch.status}")
+
+
 def _serial(model, prefix, day):
     stem = f"{prefix}{day:%Y%m%d}"
     taken = model.objects.filter(number__startswith=stem).count()
@@ -391,6 +400,7 @@ def approve_dispatch(user, dispatch, *, day, version=None, quantities=None, allo
     current.status, current.approved_by, current.approved_on = D.APPROVED, _user(user), day
     current.note = note[:200]
     _bump(current, "status", "approved_by", "approved_on", "note")
+    _notify(current, f"物资调度申请{current.number}已批准", user)
     log_action(user, "reserves.approve", current, {"status": [D.REQUESTED, D.APPROVED],
                                                    "approved": {ln.material.name: ln.approved for ln in lines},
                                                    "shortages": shortages})
@@ -407,6 +417,7 @@ def reject_dispatch(user, dispatch, *, reason, version=None):
         raise ReservesError(f"该调度单当前状态为“{current.get_status_display()}”，不能审批")
     current.status, current.note = D.REJECTED, reason.strip()[:200]
     _bump(current, "status", "note")
+    _notify(current, f"物资调度申请{current.number}未获批准：{current.note}", user)
     log_action(user, "reserves.reject", current, {"status": [D.REQUESTED, D.REJECTED], "reason": current.note})
     return current
 
@@ -440,6 +451,7 @@ def ship_dispatch(user, dispatch, *, day, vehicle="", version=None):
         line.save(update_fields=["shipped"])
     current.status, current.shipped_on, current.vehicle = D.SHIPPED, day, vehicle.strip()[:60]
     _bump(current, "status", "shipped_on", "vehicle")
+    _notify(current, f"调度物资{current.number}已发运，请到货后确认签收", user)
     log_action(user, "reserves.ship", current, {"status": [D.APPROVED, D.SHIPPED],
                                                 "shipped": sum(p.quantity for p in picks)})
     return current
@@ -496,6 +508,11 @@ def create_calloff(user, contract, *, qty, day, warehouse, event=None, dispatch=
                             f"最多还可调用{contract.guaranteed_qty - called}")
     calloff = _create_numbered(CallOff, "CN", day, contract=contract, event=event, warehouse=warehouse,
                                ordered_on=day, quantity=qty, dispatch=dispatch, created_by=_user(user))
+    from gongxin.notices import services as notices
+
+    notices.send("task", f"产能调用{calloff.number}：{contract.material.name}{qty}{contract.material.unit}",
+                 to_enterprise=contract.enterprise, url=f"/reserves/contracts/{contract.number}/", sender=user,
+                 source="reserves", key=f"reserves:calloff:{calloff.number}")
     log_action(user, "reserves.calloff", calloff, {"quantity": [None, qty], "contract": contract.number})
     return calloff
 

@@ -45,6 +45,16 @@ PLAUSIBLE_CAPACITY_FACTOR = 2  # contracted daily capacity above 2× the best re
 OUTPUT_MONTHS = 12  # reported output looked at: the last 12 periods up to the day
 
 
+def default_day():
+    """The day pages and work items are "as at": today, unless nothing moved in the past year (a quiet
+    time, or the demo county): then the last business date of the ledger."""
+    today = dt.date.today()
+    last = Movement.objects.order_by("-business_date").values_list("business_date", flat=True).first()
+    if last and (today - last).days > 365:
+        return last
+    return today
+
+
 # ---------------------------------------------------------------- capacity
 
 

@@ -54,12 +54,7 @@ def _day(text, default=None):
 
 
 def _default_day():
-    """Today, unless nothing moved in the past year (a demo or a quiet time): then the last business date."""
-    today = dt.date.today()
-    last = Movement.objects.order_by("-business_date").values_list("business_date", flat=True).first()
-    if last and (today - last).days > 365:
-        return last
-    return today
+    return stats.default_day()
 
 
 def _post_day(request, field="day"):
@@ -109,7 +104,7 @@ def dashboard(request):
         "contracts": stats.contract_rows(day, by), "summary": stats.contracts_summary(day),
         "month_procurement": stats.procurement(month_start, day), "ytd_procurement": stats.procurement(
             day.replace(month=1, day=1), day),
-        "month_dispatch": stats.dispatch_month(day), "expiring": stats.expiring(day)[:20],
+        "month_dispatch": stats.dispatch_month(day), "expiring": stats.expiring(day),
         "price_flags": stats.price_flags(), "can_manage": get_access(request.user).is_bureau,
     })
 

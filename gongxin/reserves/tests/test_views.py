@@ -155,3 +155,26 @@ def test_enterprise_panel_shows_own_contracts_to_the_enterprise(world, rf):
     assert "BZ-E" in html and "1单待交付" in html
     req.user = world["p"]["other_reporter"]
     assert panels.enterprise_panel(req, world["e"]) == ""
+
+
+def test_bureau_reminders_count_what_the_dashboard_lists(world, rf):
+    soon = dt.date.today() + dt.timedelta(days=20)
+    stock(world["p"]["analyst"], world["wh"], world["mat"], 5, batch="SOON", day=dt.date.today(), expires_on=soon)
+    make_material("XS01", "84消毒液", "disinfectant", "瓶(桶)", peak=50)  # none in stock: a gap
+    req = rf.get("/")
+    req.user = world["p"]["analyst"]
+    items = {i.title: i for i in panels.work_items(req)}
+    page = client(world["p"]["analyst"]).get("/reserves/").content.decode()
+    assert items["近效期/过期储备物资"].count == page.count('class="expiring-row"') == 1
+    assert items["储备缺口物资"].count == page.count('class="table-danger"') == 1
+
+
+def test_requester_is_notified_when_the_bureau_approves(world):
+    from gongxin.notices.models import Notice
+
+    officer = world["p"]["town"]
+    d = services.create_dispatch(officer, event=world["jinghe"].event, unit_kind="town", unit_name="荆河街道办事处",
+                                 town=town("荆河街道"), lines={world["mat"]: 3}, day=DAY)
+    services.approve_dispatch(world["p"]["analyst"], d, day=DAY)
+    assert Notice.objects.for_user(officer).filter(title__contains=d.number).count() == 1
+    assert Notice.objects.filter(enterprise=world["e"], title__contains=world["calloff"].number).exists()
