@@ -23,6 +23,8 @@ AUDIT_LABELS = {
 }
 AUDIT_LABELS.update({
     "reserves.admin_create": "新建储备基础数据",
+    "reserves.contract": "签订保障供应合同",
+    "reserves.standard": "设定储备标准",
     "reserves.admin_change": "修改储备基础数据",
     "reserves.admin_delete": "删除储备基础数据",
 })

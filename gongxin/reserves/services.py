@@ -491,6 +491,70 @@ def confirm_receipt(user, dispatch, *, day, received, name, version=None):
     return current
 
 
+# ---------------------------------------------------------------- capacity contracts and call-offs
+
+
+def _days(value, label, maximum=3650):
+    n = quantity(value, label, allow_zero=True)
+    if n > maximum:
+        raise ReservesError(f"{label}不能超过{maximum}天")
+    return n
+
+
+@transaction.atomic
+def create_contract(user, *, number, enterprise, material, daily_capacity, switch_days, guaranteed_qty,
+                    guarantee_days, starts_on, ends_on, subsidy_wan="0", obligations=""):
+    """A 保障供应合同 with an enterprise of the registry (bureau staff)."""
+    require_manager(user)
+    number = (number or "").strip()
+    if not number:
+        raise ReservesError("请填写合同编号")
+    if starts_on is None or ends_on is None or ends_on < starts_on:
+        raise ReservesError("请填写有效的合同期（结束不早于开始）")
+    subsidy = Decimal(0) if str(subsidy_wan or "").strip() in ("", "0") else money(subsidy_wan, "补助资金")
+    if subsidy > Decimal("99999999.99"):
+        raise ReservesError("补助资金超出允许范围")
+    try:
+        with transaction.atomic():
+            contract = CapacityContract.objects.create(
+                number=number[:30], enterprise=enterprise, material=material,
+                daily_capacity=quantity(daily_capacity, "日产能"), switch_days=_days(switch_days, "转产准备天数", 365),
+                guaranteed_qty=quantity(guaranteed_qty, "保障供应数量"),
+                guarantee_days=_days(guarantee_days, "保障期限", 365), starts_on=starts_on, ends_on=ends_on,
+                subsidy_wan=subsidy, obligations=(obligations or "")[:2000])
+    except IntegrityError:
+        raise ReservesError(f"合同编号{number}已存在") from None
+    log_action(user, "reserves.contract", contract, {"number": [None, contract.number],
+                                                     "enterprise": [None, enterprise.name],
+                                                     "daily_capacity": [None, contract.daily_capacity],
+                                                     "subsidy_wan": [None, str(subsidy)]})
+    return contract
+
+
+@transaction.atomic
+def set_standard(user, material, *, peak_monthly, months, min_months, warn_pct=80, window_days=30,
+                 level="city"):
+    """Set a material's reserve standard (peak monthly consumption × months; the band; the window)."""
+    from .models import ReserveStandard
+
+    require_manager(user)
+    values = {"peak_monthly": quantity(peak_monthly, "高峰月消耗量"), "months": _days(months, "最大储备月数", 24),
+              "min_months": _days(min_months, "最低储备月数", 24), "warn_pct": _days(warn_pct, "预警覆盖率", 100),
+              "window_days": _days(window_days, "产能计入期限", 365)}
+    if values["months"] == 0 or values["min_months"] > values["months"]:
+        raise ReservesError("最大储备月数应大于0且不小于最低储备月数")
+    standard = ReserveStandard.objects.select_for_update().filter(material=material, level=level).first()
+    before = {k: getattr(standard, k) for k in values} if standard else {}
+    if standard is None:
+        standard = ReserveStandard(material=material, level=level)
+    for k, v in values.items():
+        setattr(standard, k, v)
+    standard.save()
+    log_action(user, "reserves.standard", standard, {k: [before.get(k), v] for k, v in values.items()
+                                                     if before.get(k) != v})
+    return standard
+
+
 # ---------------------------------------------------------------- capacity call-offs
 
 

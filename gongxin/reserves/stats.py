@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from gongxin.lib.numbers import pct, round_half_up
+from gongxin.lib.numeric import pct, round_half_up
 
 from .models import (
     Balance,

@@ -388,8 +388,57 @@ def contract_list(request):
     by = _day(request.GET.get("by")) or day + dt.timedelta(days=15)
     rows = stats.contract_rows(day, by, CapacityContract.objects.for_user(request.user))
     return render(request, "reserves/contract_list.html", {
-        "page_title": "产能储备合同", "rows": rows, "day": day, "by": by,
+        "page_title": "产能储备合同", "rows": rows, "day": day, "by": by, "can_manage": access.is_bureau,
+        "materials": Material.objects.all(),
         "summary": stats.contracts_summary(day) if access.sees_all else None})
+
+
+@login_required
+@require_POST
+def contract_new(request):
+    services.require_manager(request.user)
+    from gongxin.registry.models import Enterprise
+
+    p = request.POST
+
+    def act():
+        enterprise = Enterprise.objects.filter(uscc=p.get("uscc", "").strip().upper()).first()
+        if enterprise is None:
+            raise ReservesError("未找到该统一社会信用代码的企业")
+        material = Material.objects.filter(code=p.get("material", "")).first()
+        if material is None:
+            raise ReservesError("请选择物资")
+        c = services.create_contract(request.user, number=p.get("number"), enterprise=enterprise, material=material,
+                                     daily_capacity=p.get("daily_capacity"), switch_days=p.get("switch_days"),
+                                     guaranteed_qty=p.get("guaranteed_qty"), guarantee_days=p.get("guarantee_days"),
+                                     starts_on=_day(p.get("starts_on")), ends_on=_day(p.get("ends_on")),
+                                     subsidy_wan=p.get("subsidy_wan"), obligations=p.get("obligations", ""))
+        return f"已登记保障供应合同{c.number}"
+    return _done(request, "/reserves/contracts/", act)
+
+
+@login_required
+def materials(request):
+    """The catalogue with each material's reserve standard; bureau staff set the standards."""
+    _require_reader(request.user)
+    if request.method == "POST":
+        services.require_manager(request.user)
+        material = get_object_or_404(Material, code=request.POST.get("material", ""))
+        p = request.POST
+
+        def act():
+            services.set_standard(request.user, material, peak_monthly=p.get("peak_monthly"), months=p.get("months"),
+                                  min_months=p.get("min_months"), window_days=p.get("window_days", 30))
+            return f"已设定{material.name}的储备标准"
+        return _done(request, "/reserves/materials/", act)
+    from .models import ReserveStandard
+
+    standards = {s.material_id: s for s in ReserveStandard.objects.filter(level="city")}
+    mats = list(Material.objects.all())
+    for m in mats:
+        m.standard = standards.get(m.pk)
+    return render(request, "reserves/materials.html", {
+        "page_title": "物资目录与储备标准", "materials": mats, "can_manage": get_access(request.user).is_bureau})
 
 
 @login_required

@@ -178,3 +178,32 @@ def test_requester_is_notified_when_the_bureau_approves(world):
     services.approve_dispatch(world["p"]["analyst"], d, day=DAY)
     assert Notice.objects.for_user(officer).filter(title__contains=d.number).count() == 1
     assert Notice.objects.filter(enterprise=world["e"], title__contains=world["calloff"].number).exists()
+
+
+def test_bureau_staff_register_contracts_and_set_standards_audited_others_cannot(world):
+    from gongxin.accounts.audit import entries_for as audit_of
+    from gongxin.reserves.models import ReserveStandard
+
+    data = {"number": "BZ-NEW", "uscc": world["e"].uscc, "material": world["mat"].code, "daily_capacity": "800",
+            "switch_days": "2", "guaranteed_qty": "5000", "guarantee_days": "10", "starts_on": "2022-03-01",
+            "ends_on": "2023-02-28", "subsidy_wan": "30.5"}
+    for name in ("leader", "reporter", "town"):
+        assert client(world["p"][name]).post("/reserves/contracts/new/", data).status_code == 403
+    r = client(world["p"]["analyst"]).post("/reserves/contracts/new/", {**data, "ends_on": "2021-01-01"}, follow=True)
+    assert "合同期" in r.content.decode() and not CapacityContract.objects.filter(number="BZ-NEW").exists()
+    client(world["p"]["analyst"]).post("/reserves/contracts/new/", data)
+    c = CapacityContract.objects.get(number="BZ-NEW")
+    assert c.subsidy_wan == Decimal("30.50") and audit_of(c).get().action == "reserves.contract"
+    r = client(world["p"]["analyst"]).post("/reserves/contracts/new/", data, follow=True)
+    assert "已存在" in r.content.decode()
+
+    assert statuses(world, "/reserves/materials/") == only(SEES_ALL)
+    standard = {"material": world["mat"].code, "peak_monthly": "200", "months": "3", "min_months": "1",
+                "window_days": "20"}
+    assert client(world["p"]["leader"]).post("/reserves/materials/", standard).status_code == 403
+    client(world["p"]["analyst"]).post("/reserves/materials/", standard)
+    s = ReserveStandard.objects.get(material=world["mat"])
+    assert (s.quantity, s.window_days) == (600, 20)
+    assert audit_of(s).get().data["peak_monthly"] == [100, 200]
+    r = client(world["p"]["analyst"]).post("/reserves/materials/", {**standard, "min_months": "5"}, follow=True)
+    assert "不小于最低储备月数" in r.content.decode()
