@@ -207,3 +207,40 @@ def test_bureau_staff_register_contracts_and_set_standards_audited_others_cannot
     assert audit_of(s).get().data["peak_monthly"] == [100, 200]
     r = client(world["p"]["analyst"]).post("/reserves/materials/", {**standard, "min_months": "5"}, follow=True)
     assert "不小于最低储备月数" in r.content.decode()
+
+
+def test_every_other_change_is_refused_to_non_bureau_and_works_for_bureau(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongxin.reserves.models import Document, Purchase
+
+    settings.MEDIA_ROOT = tmp_path
+    balance = Balance.objects.get()
+    receipt = Movement.objects.get()
+    pu = world["purchase"]
+    posts = [
+        (f"/reserves/stock/balances/{balance.pk}/", {"kind": "issue", "reason": "write_off", "qty": "1",
+                                                     "day": "2022-03-16", "note": "破损"}),
+        (f"/reserves/movements/{receipt.doc_no}/reverse/", {"note": "录错"}),
+        ("/reserves/purchases/new/", {"supplier": "乙", "day": "2022-03-16", "material_1": world["mat"].code,
+                                      "qty_1": "5", "price_1": "6"}),
+        (f"/reserves/purchases/{pu.number}/action/", {"action": "file", "day": "2022-03-20"}),
+    ]
+    for url, data in posts:
+        for name in ("leader", "town", "reporter", "nobody"):
+            assert client(world["p"][name]).post(url, data).status_code == 403, (url, name)
+    for url, data in posts[:1] + posts[2:]:
+        assert client(world["p"]["admin"]).post(url, data).status_code == 302
+    assert Movement.objects.filter(reason="write_off").count() == 1
+    assert Purchase.objects.count() == 2 and Purchase.objects.get(pk=pu.pk).filed_on == dt.date(2022, 3, 20)
+    # The receipt was partly written off: its reversal is refused with a message, nothing written.
+    r = client(world["p"]["admin"]).post(posts[1][0], posts[1][1], follow=True)
+    assert "可用库存" in r.content.decode() and not Movement.objects.filter(reason="reversal").exists()
+
+    upload = {"kind": "contract", "title": "保障供应合同", "file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 x")}
+    assert client(world["p"]["reporter"]).post("/reserves/contracts/BZ-E/documents/", upload).status_code == 403
+    upload["file"] = SimpleUploadedFile("合同.pdf", b"%PDF-1.4 x")
+    assert client(world["p"]["analyst"]).post("/reserves/contracts/BZ-E/documents/", upload).status_code == 302
+    doc = Document.objects.get()
+    url = f"/reserves/documents/{doc.pk}/"
+    assert statuses(world, url) == only(SEES_ALL | {"reporter"}, no=404)
