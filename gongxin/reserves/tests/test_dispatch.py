@@ -15,6 +15,8 @@ from gongxin.testing import make_enterprise, make_user, town
 from .utils import DAY, make_event, make_material, make_warehouse, staff, stock
 
 pytestmark = pytest.mark.django_db
+# Row locks are real on PostgreSQL only (SQLite serialises writers anyway); the race tests run there.
+ON_POSTGRES = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
 
 @pytest.fixture
@@ -117,10 +119,9 @@ def test_stale_version_and_wrong_state_are_refused(world):
         services.approve_dispatch(w["user"], d, day=DAY)
 
 
-@pytest.mark.django_db(transaction=True)
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_dispatches_of_the_last_ten_units_ship_exactly_ten():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     user, wh, mat, event = staff(), make_warehouse(), make_material(), make_event()
     stock(user, wh, mat, 10)
     requests = [services.create_dispatch(user, event=event, unit_kind="hospital", unit_name=f"医院{i}",
@@ -151,10 +152,9 @@ def test_twenty_concurrent_dispatches_of_the_last_ten_units_ship_exactly_ten():
     call_command("reserves_check", stdout=io.StringIO())
 
 
-@pytest.mark.django_db(transaction=True)
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_write_offs_of_ten_units_take_exactly_ten():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     user, wh, mat = staff(), make_warehouse(), make_material()
     b = stock(user, wh, mat, 10)
     results, barrier = [], threading.Barrier(20)
