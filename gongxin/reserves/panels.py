@@ -42,6 +42,12 @@ def work_items(request):
         if gaps:
             items.append(WorkItem("储备缺口物资", "/reserves/", count=len(gaps), level="danger", section="提醒",
                                   note="、".join(r.material.name for r in gaps[:4]), order=63))
+    if (access.is_town_officer or access.is_enterprise) and not access.sees_all:
+        arrived = Dispatch.objects.for_user(request.user).filter(status=Dispatch.Status.SHIPPED)
+        n = arrived.count()
+        if n:
+            items.append(WorkItem("待签收调度物资", "/reserves/dispatches/?status=shipped", count=n, level="warning",
+                                  note="物资到达后请核对数量并确认签收", order=61))
     if access.is_enterprise and access.enterprise_ids:
         open_calloffs = CallOff.objects.for_user(request.user).filter(status=CallOff.Status.OPEN).select_related(
             "contract")

@@ -146,6 +146,12 @@ def test_work_item_counts_match_their_pages(world, rf):
     assert items["待交付产能调用"].count == CallOff.objects.for_user(req.user).filter(status="open").count() == 1
     req.user = world["p"]["leader"]
     assert panels.work_items(req) == []
+    services.approve_dispatch(world["p"]["analyst"], world["jinghe"], day=DAY)
+    services.ship_dispatch(world["p"]["analyst"], world["jinghe"], day=DAY)
+    req.user = world["p"]["town"]
+    item = {i.title: i for i in panels.work_items(req)}["待签收调度物资"]
+    page = client(world["p"]["town"]).get(item.url).content.decode()
+    assert item.count == 1 == page.count("/reserves/dispatches/DD")
 
 
 def test_enterprise_panel_shows_own_contracts_to_the_enterprise(world, rf):
@@ -244,3 +250,18 @@ def test_every_other_change_is_refused_to_non_bureau_and_works_for_bureau(world,
     doc = Document.objects.get()
     url = f"/reserves/documents/{doc.pk}/"
     assert statuses(world, url) == only(SEES_ALL | {"reporter"}, no=404)
+
+
+def test_dispatch_note_is_a_word_document_with_the_lines_and_lots(world):
+    import io
+
+    from docx import Document as Docx
+
+    services.approve_dispatch(world["p"]["analyst"], world["jinghe"], day=DAY)
+    r = client(world["p"]["town"]).get(f"/reserves/dispatches/{world['jinghe'].number}/note.docx")
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+    doc = Docx(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert world["jinghe"].number in text and "荆河街道办事处" in text
+    assert "一次性医用防护服" in cells and "B1×5（ZB）" in cells
