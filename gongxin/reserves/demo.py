@@ -130,6 +130,9 @@ def build(ctx):
             actions.append((day + dt.timedelta(days=20), 2, lambda p=purchase, d=day, t=total, n=n:
                             services.record_payment(analyst, purchase=p, amount=t, day=d + dt.timedelta(days=20),
                                                     voucher=f"PZ2022-03{n:02d}")))
+    for i, c in enumerate(contracts[:4], start=1):  # four subsidies paid by the quarter's end, two still owed
+        actions.append((D(2022, 3, 28), 2, lambda c=c, i=i: services.record_payment(
+            analyst, contract=c, amount=c.subsidy_wan * 10_000, day=D(2022, 3, 28), voucher=f"BZ2022-03{i:02d}")))
     calloff = services.create_calloff(admin, contracts[0], qty=20_000, day=D(2022, 3, 15), warehouse=main, event=event)
     actions.append((D(2022, 3, 25), 0, lambda: services.deliver_calloff(
         admin, calloff, qty=15_000, day=D(2022, 3, 25), batch="FH01-CN2203", produced_on=D(2022, 3, 24),

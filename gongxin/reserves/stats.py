@@ -385,6 +385,28 @@ def reconciliation(start, end):
     return rows
 
 
+def contract_reconciliation(end):
+    """Per supply contract signed by `end`: 补助资金 ↔ payments through `end` ↔ the contract document."""
+    rows = []
+    contracts = CapacityContract.objects.filter(starts_on__lte=end).select_related("enterprise").order_by("number")
+    paid = dict(Payment.objects.filter(contract__in=contracts, paid_on__lte=end).values("contract_id")
+                .annotate(s=Sum("amount")).values_list("contract_id", "s"))
+    with_doc = set(Document.objects.filter(contract__in=contracts, kind=Document.Kind.CONTRACT)
+                   .values_list("contract_id", flat=True))
+    for c in contracts:
+        subsidy = c.subsidy_wan * 10_000
+        money_paid = paid.get(c.pk, Decimal("0"))
+        issues = []
+        if money_paid > subsidy:
+            issues.append(f"已拨付超过补助资金{money_paid - subsidy}元")
+        elif money_paid < subsidy:
+            issues.append(f"补助资金未拨付{subsidy - money_paid}元")
+        if c.pk not in with_doc:
+            issues.append("缺少合同文本")
+        rows.append({"contract": c, "subsidy": subsidy, "paid": money_paid, "issues": issues})
+    return rows
+
+
 def export_rows(day):
     """Rows of the coverage export (same figures as the page and the command)."""
     for r in materials(day):

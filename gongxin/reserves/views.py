@@ -625,4 +625,5 @@ def reconciliation(request):
     rows = stats.reconciliation(start, end)
     return render(request, "reserves/reconciliation.html", {
         "page_title": "采购对账（账实、账账相符）", "rows": rows, "period": period,
-        "ledger_problems": stats.check_balances(), "issues": sum(1 for r in rows if r["issues"])})
+        "ledger_problems": stats.check_balances(), "issues": sum(1 for r in rows if r["issues"]),
+        "contracts": stats.contract_reconciliation(end)})

@@ -149,3 +149,12 @@ def test_reconciliation_lists_differences_between_contract_ledger_payments_and_d
     row = stats.reconciliation(dt.date(2022, 3, 1), dt.date(2022, 3, 31))[0]
     assert (row["amount"], row["received"], row["paid"]) == (Decimal("1000.00"), Decimal("600.00"), Decimal("600.00"))
     assert any("相差400" in i for i in row["issues"]) and "缺少合同" in row["issues"]
+
+
+def test_contract_reconciliation_compares_subsidy_payments_and_contract_text():
+    user = staff()
+    c = contract(make_enterprise(), make_material(), subsidy_wan=Decimal("50"))
+    services.record_payment(user, contract=c, amount="300000", day=DAY, voucher="BZ-PZ1")
+    [row] = stats.contract_reconciliation(dt.date(2022, 3, 31))
+    assert (row["subsidy"], row["paid"]) == (Decimal("500000.00"), Decimal("300000.00"))
+    assert row["issues"] == ["补助资金未拨付200000.00元", "缺少合同文本"]
