@@ -50,7 +50,10 @@ MENU = [
     )),
     Group("应急保障", (
         Entry("应急事件", "/emergencies/", _anyone),
-        # reserves
+        Entry("应急物资储备", "/reserves/", lambda a: a.sees_all),
+        Entry("物资调度", "/reserves/dispatches/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
+        Entry("产能储备合同", "/reserves/contracts/", lambda a: a.sees_all or a.is_enterprise),
+        Entry("应急采购", "/reserves/purchases/", lambda a: a.sees_all),
         Entry("防控督导", "/prevention/", lambda a: a.sees_all or a.is_town_officer),
         Entry("政策文件转发", "/prevention/notices/", lambda a: a.sees_all or a.is_town_officer),
         Entry("封闭生产", "/prevention/closed-loop/", _anyone),
