@@ -16,6 +16,7 @@ from gongxin.prevention import audit_labels as prevention_labels
 from gongxin.projects import audit_labels as projects_labels
 from gongxin.registry import audit_labels as registry_labels
 from gongxin.reporting import audit_labels as reporting_labels
+from gongxin.reserves import audit_labels as reserves_labels
 from gongxin.resumption import audit_labels as resumption_labels
 from gongxin.services import audit_labels as services_labels
 
@@ -26,6 +27,7 @@ from .models import AuditEntry
 # for keys of `data` that are not fields of the logged model (optional).
 APP_LABELS = [accounts_labels, registry_labels, reporting_labels, analysis_labels, alerts_labels,
               projects_labels, notices_labels, emergencies_labels, prevention_labels, resumption_labels, permits_labels,
+              reserves_labels,
               services_labels, api_labels]
 ACTION_LABELS = {code: text for module in APP_LABELS for code, text in module.AUDIT_LABELS.items()}
 DATA_LABELS = {key: text for module in APP_LABELS for key, text in getattr(module, "FIELD_LABELS", {}).items()}
