@@ -58,7 +58,9 @@ MENU = [
         # services
     )),
     Group("系统管理", (
-        # accounts: people and roles
+        Entry("用户与授权", "/accounts/users/", lambda a: a.manages_users),
+        Entry("修改密码", "/accounts/password/", lambda a: True),
+        Entry("使用手册", "/guide/", lambda a: True),
         Entry("操作日志", "/accounts/audit/", lambda a: a.is_admin),
         # api: clients
     )),

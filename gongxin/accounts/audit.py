@@ -1,5 +1,6 @@
 """The audit log: `log_action` is called by every create/update/delete, in the same transaction."""
 
+from .audit_labels import AUDIT_LABELS as ACCOUNTS_LABELS
 from .models import AuditEntry
 
 ACTION_LABELS = {
@@ -20,9 +21,11 @@ ACTION_LABELS = {
     "reopen_period": "重新开放报告期",
     "stage": "项目阶段变更",
     "follow_up": "预警跟进",
+    **ACCOUNTS_LABELS,
 }
 # Keys of `data` that are not model fields.
-DATA_LABELS = {"list_years": "规上名录年份", "groups": "企业分组", "reason": "理由", "created": "新增",
+DATA_LABELS = {"username": "用户名", "full_name": "姓名", "phone": "手机", "role": "角色", "scope": "范围",
+               "ip": "IP地址", "is_active": "启用", "users": "用户数", "list_years": "规上名录年份", "groups": "企业分组", "reason": "理由", "created": "新增",
                "updated": "更新", "unchanged": "未变化"}
 
 
@@ -103,7 +106,7 @@ def describe(entry):
 
     lines = []
     for key, value in (entry.data or {}).items():
-        if isinstance(value, list) and len(value) == 2 and entry.action == "update":
+        if isinstance(value, list) and len(value) == 2 and entry.action.rpartition(".")[2].startswith("update"):
             lines.append(f"{label(key)}：{text(value[0])} → {text(value[1])}")
         else:
             lines.append(f"{label(key)}：{text(value)}")

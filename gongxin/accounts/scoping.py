@@ -58,6 +58,11 @@ class Access:
                 return role
         return None
 
+    @property
+    def manages_users(self):
+        """Creates users, grants and revokes roles, resets passwords (用户与授权): bureau admins."""
+        return self.is_admin
+
 
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset())
 
