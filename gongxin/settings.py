@@ -148,7 +148,7 @@ PASSWORD_HASHERS = [
 # Every password a person chooses (修改密码, forced change) passes these four.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "gongxin.accounts.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

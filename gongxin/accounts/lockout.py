@@ -6,7 +6,7 @@ failure, so the sum over one address, whatever user names it tried, is the spray
 """
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_ip_address, get_cool_off
+from axes.helpers import get_client_ip_address, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
@@ -32,11 +32,14 @@ def locked_usernames():
 
 
 class LockoutHandler(AxesDatabaseHandler):
-    def is_locked(self, request, credentials=None):
-        if super().is_locked(request, credentials):
-            return True
+    """axes' database handler whose failure count reaches the limit when the address is spraying."""
+
+    def get_failures(self, request, credentials=None):
+        failures = super().get_failures(request, credentials)
         limit = settings.AXES_IP_FAILURE_LIMIT
-        if not limit:
-            return False
+        if not limit or failures >= settings.AXES_FAILURE_LIMIT:
+            return failures
         ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-        return bool(ip) and ip_failures(ip) >= limit
+        if ip and ip_failures(ip) >= limit:
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
