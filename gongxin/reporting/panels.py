@@ -116,6 +116,6 @@ def _completeness_item(user, order):
     pct = total.submitted_pct
     return [WorkItem(f"报送进度：{form.name}表 {P.label(period, form.merge_jan_feb)}",
                      f"/returns/completeness/?form={form.code}&period={period}",
-                     value=f"{total.submitted}/{total.expected}家" + (f"（{pct}%）" if pct is not None else ""),
-                     note=f"未报送{len(total.missing)}家，已受理{total.accepted}家",
+                     value="—" if pct is None else f"{pct}%",
+                     note=f"已报送{total.submitted}/{total.expected}家，未报送{len(total.missing)}家，已受理{total.accepted}家",
                      level="success" if not total.missing else "info", section="运行概况", order=order)]

@@ -118,7 +118,7 @@ def test_bureau_accepts_approved_returns_and_sees_overdue_projects_and_completen
     assert items["待受理：产值表 2022年3月"].count == 2
     assert items["逾期技改项目"].count == 2
     progress = [item for _, its in sections for item in its if item.title.startswith("报送进度")][0]
-    assert progress.value == "2/4家（50.0%）"
+    assert progress.value == "50.0%" and progress.note.startswith("已报送2/4家，未报送2家")
 
 
 def test_leader_sees_the_headline_figures_with_the_dashboard_link(county):
