@@ -155,6 +155,8 @@ def user_create(request):
                                                   values["phone"], grants)
         except services.AccountError as e:
             error = str(e)
+            if "已被使用" in error:
+                error += "。如果刚才已创建成功但未看到初始密码，请在用户详情页“重置密码”。"
         else:
             return _one_time_page(request, user, password, "新用户已创建")
     ctx = {"page_title": "新建用户", "values": values, "error": error, "roles": Role.choices,
@@ -264,7 +266,8 @@ def user_import(request):
         # Shown on this page and downloadable once: the download removes them from the session.
         request.session[PASSWORDS_KEY] = report.passwords
     ctx = {"page_title": "批量导入用户", "report": report, "error": error, "headers": services.IMPORT_HEADERS,
-           "required": services.REQUIRED_HEADERS, "roles": Role.labels}
+           "required": services.REQUIRED_HEADERS, "roles": Role.labels,
+           "pending_passwords": bool(request.session.get(PASSWORDS_KEY))}
     response = render(request, "accounts/user_import.html", ctx, status=status)
     response["Cache-Control"] = "no-store"
     return response
