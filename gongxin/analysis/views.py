@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
+from gongxin.lib.numeric import qian_to_wan, round_half_up, to_decimal
 from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
