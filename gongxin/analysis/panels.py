@@ -5,7 +5,7 @@ leaders: the county), read from the engine (analysis/stats.py), linked to the da
 from django.template.loader import render_to_string
 
 from gongxin.accounts.scoping import get_access
-from gongxin.lib.numbers import fmt_growth, qian_to_yi
+from gongxin.lib.numeric import fmt_growth, qian_to_yi
 from gongxin.lib.periods import label, ytd_label
 from gongxin.lib.work import WorkItem
 

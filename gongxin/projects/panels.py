@@ -4,7 +4,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 
 from gongxin.accounts.scoping import get_access
-from gongxin.lib.numbers import fmt_growth
+from gongxin.lib.numeric import fmt_growth
 from gongxin.lib.periods import label, ytd_label
 from gongxin.lib.work import WorkItem
 
