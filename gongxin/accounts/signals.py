@@ -7,7 +7,7 @@ is a programmatic login (the test client's `force_login`), not a person at the l
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from .middleware import MUST_CHANGE
 from .models import AuditEntry
@@ -24,7 +24,7 @@ def _log_login_event(action, username, request, user=None):
     if user is None and username:
         user = User.objects.filter(username=username).first()
     AuditEntry.objects.create(
-        user=user if action == "accounts.login" else None,
+        user=user if action in ("accounts.login", "accounts.logout") else None,
         actor=(username or "")[:150] or "（未填用户名）",
         action=action,
         object_type="auth.user",
@@ -43,6 +43,11 @@ def on_login(sender, request, user, **kwargs):
     _log_login_event("accounts.login", user.get_username(), request, user)
 
 
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        _log_login_event("accounts.logout", user.get_username(), request, user)
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
     _log_login_event("accounts.login_failed", credentials.get("username"), request)
 
@@ -53,5 +58,6 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
 
 def connect():
     user_logged_in.connect(on_login, dispatch_uid="gongxin_audit_login")
+    user_logged_out.connect(on_logout, dispatch_uid="gongxin_audit_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="gongxin_audit_login_failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="gongxin_audit_lockout")

@@ -94,10 +94,12 @@ def test_logins_and_failed_logins_are_audited(client):
     login(client, "leader9", "wrong-password-1")
     login(client, "nosuchuser", "wrong-password-1")
     login(client, "leader9", PW)
+    client.post("/accounts/logout/", REMOTE_ADDR="10.0.0.1")
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor", "data"))
     assert actions == [("accounts.login_failed", "leader9", {"ip": "10.0.0.1"}),
                        ("accounts.login_failed", "nosuchuser", {"ip": "10.0.0.1"}),
-                       ("accounts.login", "leader9", {"ip": "10.0.0.1"})]
+                       ("accounts.login", "leader9", {"ip": "10.0.0.1"}),
+                       ("accounts.logout", "leader9", {"ip": "10.0.0.1"})]
 
 
 def test_lock_out_is_audited_and_unlock_by_the_admin_lets_the_user_in(client):

@@ -207,3 +207,24 @@ def test_one_time_passwords_pass_the_validators():
 
     for _ in range(50):
         validate_password(services.one_time_password())
+
+
+def test_every_accounts_audit_code_has_a_chinese_label():
+    import re
+    from pathlib import Path
+
+    from gongxin.accounts.audit import action_label
+    from gongxin.accounts.audit_labels import AUDIT_LABELS
+
+    here = Path(__file__).resolve().parent.parent
+    source = "".join(p.read_text(encoding="utf-8") for p in here.glob("*.py") if p.name != "audit_labels.py")
+    codes = set(re.findall(r'"(accounts\.[a-z_]+)"', source))
+    assert codes and codes <= set(AUDIT_LABELS), codes - set(AUDIT_LABELS)
+    assert all(action_label(code) != code for code in codes)
+
+
+@pytest.mark.parametrize("who", ("admin",) + NOT_ADMINS)
+def test_every_user_reaches_password_change_and_the_guide(client, cast, who):
+    as_user(client, cast[who])
+    assert client.get("/accounts/password/").status_code == 200
+    assert client.get("/guide/").status_code == 200
