@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,6 +25,8 @@ from .models import AuditEntry, Membership, Profile, Role
 from .scoping import get_access, region_q, require_admin
 
 User = get_user_model()
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+CJK_SOFT_BREAK = re.compile(f"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
 PASSWORDS_KEY = "gx_import_passwords"
 
 
@@ -40,17 +44,24 @@ def home(request):
         "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
         "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
-        "work_sections": _sections(panels.work_items(request)),
+        "work_sections": _sections(panels.work_items(request), access.read_only),
     }
     return render(request, "accounts/home.html", ctx)
 
 
-def _sections(items):
-    """Work items grouped by section, sections in the order their first item comes."""
+# Work first for those who act on it; figures first for those who read them (leaders).
+SECTIONS_FOR_ACTORS = ("待办", "提醒", "运行概况")
+SECTIONS_FOR_READERS = ("运行概况", "待办", "提醒")
+
+
+def _sections(items, read_only=False):
+    """Work items grouped by section: the known sections in their order, then others as they come."""
     sections = {}
     for item in items:
         sections.setdefault(item.section, []).append(item)
-    return list(sections.items())
+    known = SECTIONS_FOR_READERS if read_only else SECTIONS_FOR_ACTORS
+    ordered = [(name, sections.pop(name)) for name in known if name in sections]
+    return ordered + list(sections.items())
 
 
 @login_required
@@ -321,5 +332,7 @@ def guide(request):
     import markdown
 
     text = (settings.BASE_DIR / "docs" / "guide.md").read_text(encoding="utf-8")
+    # A line broken between two Chinese characters is one sentence: no space where the source wraps.
+    text = CJK_SOFT_BREAK.sub("", text)
     html = markdown.markdown(text, extensions=["tables", "toc", "fenced_code"], output_format="html")
     return render(request, "accounts/guide.html", {"page_title": "使用手册", "guide_html": html})

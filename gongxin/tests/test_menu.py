@@ -81,6 +81,7 @@ def test_guide_renders_the_markdown_as_chinese_html(cast):
     assert response.status_code == 200
     assert "<h2" in body and "<table>" in body and "用户与授权" in body
     assert "使用手册" in body and "## " not in body
+    assert "月度统计报表的填报" in body  # the source's line break inside a sentence leaves no space
 
 
 @pytest.mark.parametrize("path, status, text", [

@@ -142,3 +142,10 @@ def test_demo_personas_each_get_work(county):
         sections, _ = items_of(login(county[who]))
         assert sections, who
 
+
+
+def test_work_comes_first_for_those_who_act_and_figures_first_for_leaders(county):
+    sections, _ = items_of(login(county["town"]))
+    assert [name for name, _ in sections][:2] == ["待办", "运行概况"]
+    sections, _ = items_of(login(county["leader"]))
+    assert [name for name, _ in sections][0] == "运行概况"
