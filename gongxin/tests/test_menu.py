@@ -16,6 +16,13 @@ WHO = ["admin", "analyst", "town", "outsider", "reporter", "leader", "nobody"]
 
 @pytest.fixture
 def cast():
+    import datetime as dt
+
+    from gongxin.emergencies.models import Event
+
+    # The emergency pages work under an event (without one they answer 404 "尚未设立应急事件").
+    Event.objects.create(code="2022-covid", name="2022年新冠肺炎疫情防控", kind=Event.Kind.EPIDEMIC,
+                         started_on=dt.date(2022, 3, 1))
     mine = make_enterprise(town_name="荆河街道")
     make_return(mine, "2022-03", Return.Status.SUBMITTED)
     return personas(mine)
