@@ -1,4 +1,4 @@
-"""Chinese labels of the audit action codes the accounts app logs."""
+"""Chinese labels of the audit actions logged by accounts (gathered by accounts/audit.py)."""
 
 AUDIT_LABELS = {
     "accounts.login": "登录",
@@ -15,4 +15,9 @@ AUDIT_LABELS = {
     "accounts.revoke": "撤销角色",
     "accounts.unlock": "解除登录锁定",
     "accounts.import_users": "批量导入用户",
+    "accounts.restore": "恢复备份",
 }
+FIELD_LABELS = {"reason": "理由", "created": "新增", "updated": "更新", "unchanged": "未变化", "file": "文件",
+                "date": "日期", "note": "说明", "period": "报告期", "changed": "修改项数", "source": "来源",
+                "username": "用户名", "full_name": "姓名", "phone": "手机", "role": "角色", "scope": "范围",
+                "ip": "IP地址", "is_active": "启用", "users": "用户数"}

@@ -18,7 +18,7 @@ from gongxin.lib.uscc import normalize
 from gongxin.registry.models import Enterprise, ListYear, Region
 
 from . import services
-from .audit import action_label, entries_for, object_type_label
+from .audit import action_choices, action_q, entries_for, object_type_label
 from .exporters import PasswordSheetExporter, UserTemplateExporter
 from .lockout import locked_usernames
 from .models import AuditEntry, Membership, Profile, Role
@@ -43,7 +43,7 @@ def home(request):
         "entrants": enterprises.entrants(year).count() if year else 0,
         "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
-        "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
+        "my_enterprises": enterprises[:5] if access.files_returns else [],
         "work_sections": _sections(panels.work_items(request), access.read_only),
     }
     return render(request, "accounts/home.html", ctx)
@@ -72,7 +72,7 @@ def audit_list(request):
     if filters["actor"]:
         entries = entries.filter(actor__icontains=filters["actor"])
     if filters["action"]:
-        entries = entries.filter(action=filters["action"])
+        entries = entries.filter(action_q(filters["action"]))
     if filters["object_type"]:
         entries = entries.filter(object_type=filters["object_type"])
     if filters["q"]:
@@ -86,8 +86,7 @@ def audit_list(request):
         "page_title": "操作日志",
         "page": page,
         "filters": filters,
-        "actions": [(a, action_label(a)) for a in
-                    AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()],
+        "actions": action_choices(),
         "object_types": [(t, object_type_label(t)) for t in
                          AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()],
     }
