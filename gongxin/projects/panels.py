@@ -4,7 +4,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 
 from gongxin.accounts.scoping import get_access
-from gongxin.lib.numeric import fmt_growth
+from gongxin.lib.numeric import fmt_growth, wan_to_yi
 from gongxin.lib.periods import label, ytd_label
 from gongxin.lib.work import WorkItem
 
@@ -41,7 +41,7 @@ def work_items(request):
         period = stats.latest_period()
         county = stats.investment_rows(period, "county")[0]
         items.append(WorkItem(f"工业技改投资（{ytd_label(period)}）", f"/projects/dashboard/?period={period}",
-                              value=f"{stats.wan_to_yi(county['ytd'])}亿元",
+                              value=f"{wan_to_yi(county['ytd'])}亿元",
                               note=f"同比{fmt_growth(county['ytd_growth_pct'])}，{label(period, merge_jan_feb=False)}",
                               section="运行概况", order=33))
     return items
