@@ -143,3 +143,18 @@ def unreadable(field_name, raw):
     found = _anomalies.get()
     if found is not None and len(found) < 100:
         found.append(field_name)
+
+
+# ---------------------------------------------------------------- versions
+
+class BadVersion(ValueError):
+    """A form's version field is missing or not a whole number: the request is refused (400)."""
+
+
+def version(value):
+    """The version a form carries ("0" for an object that did not exist yet) as an int; a missing,
+    negative or malformed one (`abc`, `1.0`, `-1`) raises BadVersion — never a pass."""
+    text = "" if value is None else str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise BadVersion("缺少或无效的版本号，请刷新页面后重新操作")
+    return int(text)
