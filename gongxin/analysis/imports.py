@@ -46,17 +46,21 @@ def _number(cells, header, errors, *, minimum=0, maximum=None, field=None):
     """The cell as a Decimal within `field`'s column precision and domain (lib/bounds.py)."""
     try:
         value = to_decimal(cells.get(header))
-        if field is not None and value is not None:
-            bounds.number(field, value, header)
     except ValueError as e:
         errors.append((header, str(e)))
         return None
+    before = len(errors)
     if value is not None and minimum is not None and value < minimum:
         errors.append((header, "不能为负数" if minimum == 0 else f"不能小于{minimum}"))
     if value is not None and maximum is not None and value > maximum:
         errors.append((header, f"不能大于{maximum}"))
     if value is not None and value.as_tuple().exponent < -4:
         errors.append((header, "最多保留4位小数"))
+    if field is not None and value is not None and len(errors) == before:
+        try:
+            bounds.number(field, value, header)
+        except bounds.OutOfRange as e:
+            errors.append((header, str(e).removeprefix(header)))
     return value
 
 
