@@ -103,7 +103,10 @@ def describe(entry):
 
     lines = []
     for key, value in (entry.data or {}).items():
-        if isinstance(value, list) and len(value) == 2 and entry.action == "update":
+        if key == "changes" and isinstance(value, dict):  # {label: [old, new]} of cells (returns, admin)
+            lines.extend(f"{k}：{text(v[0])} → {text(v[1])}" for k, v in value.items()
+                         if isinstance(v, list) and len(v) == 2)
+        elif isinstance(value, list) and len(value) == 2 and entry.action == "update":
             lines.append(f"{label(key)}：{text(value[0])} → {text(value[1])}")
         else:
             lines.append(f"{label(key)}：{text(value)}")

@@ -12,6 +12,8 @@ raised (→ 400). A return created by somebody else meanwhile is a `ConflictErro
 by the version check or by the unique constraint (the same message either way).
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -111,6 +113,14 @@ def _locked(ret, expected_version):
 def _bump(ret, *fields):
     ret.version += 1
     ret.save(update_fields=["version", "updated_at", *fields])
+
+
+def _cells(changes):
+    """{label: [old, new]} of the changed cells, for the central audit log (as text: JSON)."""
+    def text(value):
+        return None if value is None else f"{Decimal(value).normalize():f}"
+
+    return {c.label: [text(c.old), text(c.new)] for c in changes}
 
 
 def _actor(user):
@@ -219,7 +229,7 @@ def save_draft(user, ret, values, *, notes=None, explanation=None, products=None
     """Save figures without submitting; the return stays in (or, when new, starts as) its state."""
     ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, reason, "修改")
     _bump(ret, "explanation")
-    log_action(user, "save", ret, {"changed": len(changes), "status": ret.status})
+    log_action(user, "save", ret, {"changed": len(changes), "status": ret.status, "changes": _cells(changes)})
     return ret
 
 
@@ -242,7 +252,7 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
     ret.status, ret.submitted_at = S.SUBMITTED, timezone.now()
     _bump(ret, "status", "submitted_at", "explanation")
     log_action(user, "submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
-                                     "explanation": ret.explanation if warnings else ""})
+                                     "explanation": ret.explanation if warnings else "", "changes": _cells(changes)})
     return ret
 
 

@@ -14,6 +14,7 @@ from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import bounds
 from gongxin.lib import periods as P
 from gongxin.lib.export import xlsx_response
+from gongxin.lib.masking import Masker
 from gongxin.lib.numbers import pct
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
@@ -552,7 +553,7 @@ def completeness_export(request):
     _require_reviewer(request.user)
     form, period = _form_and_period(request)
     total, _ = completeness_tally(request.user, form, period)
-    exporter = MissingExporter(form, period, total.missing)
+    exporter = MissingExporter(form, period, total.missing, Masker(get_access(request.user).sees_personal_data))
     return xlsx_response(exporter)
 
 
