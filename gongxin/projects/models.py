@@ -296,6 +296,21 @@ class FundProgramme(models.Model):
     def __str__(self):
         return f"{self.year}年{self.name}"
 
+    def approved_total(self):
+        """Σ approved amounts of its live (not rejected) applications, 万元; None when none."""
+        if self.pk is None:
+            return None
+        return (self.applications.filter(approved__isnull=False).exclude(status=FundApplication.Status.REJECTED)
+                .aggregate(total=models.Sum("approved"))["total"])
+
+    def clean(self):
+        """The rule every editor meets (the app's page, the admin): the budget covers what is approved."""
+        from django.core.exceptions import ValidationError
+
+        approved = self.approved_total()
+        if approved and self.budget is not None and self.budget < approved:
+            raise ValidationError({"budget": f"预算不能低于已批准金额合计（{approved:.2f}万元）"})
+
 
 class FundApplicationQuerySet(models.QuerySet):
     def for_user(self, user):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from gongxin.accounts.audit import changes, log_action, snapshot
 from gongxin.lib import bounds, periods
@@ -511,8 +511,7 @@ def save_fund_programme(user, fund, *, expected_version=None):
     if budget is None or budget <= 0:
         raise ProjectError("预算须大于0")
     if fund.pk:
-        approved = (FundApplication.objects.filter(fund=fund, approved__isnull=False)
-                    .exclude(status=FundApplication.Status.REJECTED).aggregate(total=Sum("approved"))["total"])
+        approved = fund.approved_total()
         if approved and budget < approved:
             raise ProjectError(f"预算不能低于已批准金额合计（{approved:.2f}万元）")
     fund.budget = budget

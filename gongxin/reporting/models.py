@@ -259,6 +259,22 @@ class ValidationRule(models.Model):
     def __str__(self):
         return f"{self.form.name}·{self.code}"
 
+    def clean(self):
+        """What any editor of a rule must respect (admin included): thresholds are not negative, a
+        range's lower bound is not above its upper bound."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in ("threshold", "threshold2"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = "阈值不能为负数"
+        if (self.kind == self.Kind.SELL_THROUGH and self.threshold is not None and self.threshold2 is not None
+                and self.threshold > self.threshold2):
+            errors["threshold2"] = "阈值2（上限）不能小于阈值（下限）"
+        if errors:
+            raise ValidationError(errors)
+
     def applies_to(self, indicator_code):
         codes = [c.strip() for c in self.indicators.split(",") if c.strip()]
         return not codes or indicator_code in codes
