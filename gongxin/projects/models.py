@@ -58,6 +58,14 @@ class Programme(models.Model):
     def __str__(self):
         return f"{self.year}年{self.name}"
 
+    def unique_error_message(self, model_class, unique_check):
+        """One message for a name taken in the year, whether a form, the service or a race finds it."""
+        if set(unique_check) == {"name", "year"}:
+            from django.core.exceptions import ValidationError
+
+            return ValidationError(f"{self.year}年已有“{self.name}”", code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
+
 
 class ProjectQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -295,6 +303,14 @@ class FundProgramme(models.Model):
 
     def __str__(self):
         return f"{self.year}年{self.name}"
+
+    def unique_error_message(self, model_class, unique_check):
+        """One message for a name taken in the year, whether a form, the service or a race finds it."""
+        if set(unique_check) == {"name", "year"}:
+            from django.core.exceptions import ValidationError
+
+            return ValidationError(f"{self.year}年已有“{self.name}”", code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
 
     def approved_total(self):
         """Σ approved amounts of its live (not rejected) applications, 万元; None when none."""
