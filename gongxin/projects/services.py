@@ -364,10 +364,10 @@ def _parse_investment_row(cells, known):
     for header, field in (("本月完成投资", "month"), ("1-本月完成投资", "ytd")):
         try:
             value = to_decimal(cells[header])
-            if value is not None and value >= 0 and value == value.quantize(Decimal("0.01")):
+            if value is not None and value >= 0:
                 bounds.number(bounds.field(ProjectInvestment, field), value, header)
         except ValueError as e:
-            errors.append((header, str(e)))
+            errors.append((header, str(e).removeprefix(header)))
             continue
         if value is None:
             errors.append((header, "不能为空"))
