@@ -39,19 +39,29 @@ def envbool(name, default):
 
 
 def envint(name, default):
-    value = envstr(name, str(default))
+    value = envstr(name, str(default)) or str(default)  # `NAME=` in .env means the default
     try:
         return int(value)
     except ValueError as e:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from e
 
 
-DEBUG = envbool("DEBUG", "true")
-SECRET_KEY = envstr("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEBUG = envbool("DEBUG", "false")
+
+
+def _generated_secret_key(path):
+    """A key made once for this installation and kept in var/ (mode 0600), when SECRET_KEY is unset."""
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = envstr("SECRET_KEY") or _generated_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -65,6 +75,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "gongxin.lib",
     "gongxin.accounts",
@@ -228,9 +241,45 @@ CONTENT_SECURITY_POLICY = envstr(
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
+# Logs go to stdout; LOG_FORMAT=json gives one JSON object per line for a log collector.
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# gunicorn (gongxin/gunicorn_conf.py reads these): worker processes × threads each.
+WEB_WORKERS = envint("WEB_WORKERS", (os.cpu_count() or 1) * 2 + 1)
+WEB_THREADS = envint("WEB_THREADS", 4)
+
+# The open API (/api/v1/): Django REST framework, OpenAPI 3 by drf-spectacular (ReDoc served locally).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "工信运行监测平台开放接口",
+    "DESCRIPTION": "县工信局平台的版本化接口：名录、报表、指标、项目、变更流。令牌由系统管理员在“接口客户端”页面创建。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gongxin.api.schema.document_errors"],
+}
+# Disclosure control for clients without micro-data rights (统计法 第二十五条).
+API_MIN_ENTERPRISES = envint("API_MIN_ENTERPRISES", 3)
+API_DOMINANCE_PCT = envint("API_DOMINANCE_PCT", 85)
+# Bulk imports of more rows than this run as a background job (202 + a job to poll).
+API_ASYNC_ROWS = envint("API_ASYNC_ROWS", 5000)

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from .numbers import to_decimal
+from .numeric import to_decimal
 
 logger = logging.getLogger("gongxin.data")
 

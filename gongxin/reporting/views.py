@@ -15,7 +15,7 @@ from gongxin.lib import bounds
 from gongxin.lib import periods as P
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.masking import Masker
-from gongxin.lib.numbers import pct
+from gongxin.lib.numeric import pct
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
 
@@ -411,6 +411,10 @@ def return_transition(request, uscc, form_code, period, action):
         elif action == "reopen":
             services.reopen_return(request.user, ret, reason, expected_version=version)
             messages.success(request, "已重新开放，报表退回企业修改")
+        elif action == "delete":
+            services.delete_draft(request.user, ret, expected_version=version)
+            messages.success(request, "草稿已删除")
+            return redirect("/returns/")
         else:
             raise Http404
     except services.BadVersion as e:
