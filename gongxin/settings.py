@@ -227,11 +227,15 @@ _PROXY_HEADER = envstr("SECURE_PROXY_SSL_HEADER")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https") if _PROXY_HEADER else None
 )
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
-# HSTS: seconds browsers remember to use HTTPS only (0 = off; default one year when DEBUG is off).
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+# HTTPS: SECURE_SSL_REDIRECT=true makes Django redirect plain HTTP (set it in production unless the
+# proxy redirects; off by default so that `make run` and the tests work on plain HTTP). HSTS — the
+# seconds browsers remember to use HTTPS only (0 = off) — is sent on HTTPS responses whenever cookies
+# are secure (the default when DEBUG is off; `make run` on plain HTTP sets SECURE_COOKIES=false).
+_HTTPS = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false" if DEBUG else "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true" if _HTTPS else "false")
 # Content-Security-Policy sent with every page (lib/middleware.py): scripts and styles from the site
 # itself only; no inline scripts or event handlers (style attributes are allowed).
 CONTENT_SECURITY_POLICY = envstr(

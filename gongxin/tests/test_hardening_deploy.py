@@ -21,7 +21,7 @@ TEMPLATES = sorted((ROOT / "gongxin").rglob("templates/**/*.html"))
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "gx.example.gov.cn",
-           "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto", "PATH": "/usr/bin:/bin",
+           "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto", "SECURE_SSL_REDIRECT": "true", "PATH": "/usr/bin:/bin",
            "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}"}
     result = subprocess.run([sys.executable, "-m", "gongxin.cli", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
