@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "gongxin.replica.RememberWritesMiddleware",
     "gongxin.lib.middleware.HardeningMiddleware",
 ]
 
@@ -151,6 +152,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT costs ~100 ms per analysis query at province scale and gains nothing here.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL streaming replica for read-only analysis (dashboards, exports, brief, API figures):
+# `gongxin/replica.py` routes there, except for a user who has just written (read-your-writes).
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+REPLICA_READ_YOUR_WRITES_SECONDS = envint("REPLICA_READ_YOUR_WRITES_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {})}
+    # Tests create their database on the primary only; the standby receives it by streaming.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gongxin.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -287,3 +298,5 @@ API_MIN_ENTERPRISES = envint("API_MIN_ENTERPRISES", 3)
 API_DOMINANCE_PCT = envint("API_DOMINANCE_PCT", 85)
 # Bulk imports of more rows than this run as a background job (202 + a job to poll).
 API_ASYNC_ROWS = envint("API_ASYNC_ROWS", 5000)
+# The shared key two bureaus sign exchange packages with (`gongxin exchange_export/import`).
+EXCHANGE_KEY = envstr("EXCHANGE_KEY") or SECRET_KEY

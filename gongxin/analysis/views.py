@@ -24,6 +24,7 @@ from gongxin.lib.numeric import qian_to_wan, round_half_up
 from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
+from gongxin.replica import analysis_reads
 from gongxin.reporting.models import Return
 
 from . import imports, stats
@@ -67,6 +68,7 @@ def _num(value):
 
 
 @login_required
+@analysis_reads
 def overview(request):
     access = require_analysis(request.user)
     period = _period(request)
@@ -125,6 +127,7 @@ def _charts(period, series, town_rows, industry_rows):
 
 
 @login_required
+@analysis_reads
 def export(request, identifier):
     require_analysis(request.user)
     exporter_class = PERIOD_EXPORTERS.get(identifier)
@@ -158,6 +161,7 @@ def enterprise(request, uscc):
 
 
 @login_required
+@analysis_reads
 def products(request):
     require_analysis(request.user)
     period = _period(request)
@@ -194,6 +198,7 @@ def _import_page(request, importer, title, help_text, template_url):
 
 
 @login_required
+@analysis_reads
 def plans(request):
     access = require_analysis(request.user)
     period = _period(request)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from gongxin.analysis import report
 from gongxin.lib import periods as P
 from gongxin.registry.models import Enterprise, Industry, Region
+from gongxin.replica import replica_reads
 from gongxin.reporting import services as returns
 from gongxin.reporting.models import Form, Return, ReturnValue
 from gongxin.reporting.validation import COLUMNS
@@ -371,7 +372,8 @@ class FiguresView(ApiView):
             period = _period(request.query_params.get("period"))
         except ApiError as e:
             return _error(e)
-        data = report.indicators_json(period, by, None if _sees_all(request.user) else request.user)
+        with replica_reads(request._request):
+            data = report.indicators_json(period, by, None if _sees_all(request.user) else request.user)
         if not client_of(request).micro_data:
             data = disclosure.protect(data, period, by)
         return Response(data)

@@ -403,8 +403,16 @@ def reporting_section(period, user, ctx):
     return Section("reporting", "报送情况", [text], [table])
 
 
+def resumption_section(period, user, ctx):
+    """复工复产 while an emergency event is active in the period (resumption/stats.py phrases it); else none."""
+    from gongxin.resumption import stats as rstats
+
+    text = rstats.brief_paragraph(period, user)
+    return Section("resumption", "复工复产", [text]) if text else None
+
+
 SECTIONS = [overview, towns, industries, key_enterprises, key_products, projects_section, warnings_section,
-            reporting_section]
+            resumption_section, reporting_section]
 
 
 def build(period, user=None):
@@ -412,7 +420,8 @@ def build(period, user=None):
     whole = stats.county(period, user)
     ctx = {"whole": whole, "scope": scope_word(user), "products": stats.products(period, user),
            "series": stats.series(period, user), "investment": _investment(period, user)}
-    return Brief(period, ctx["scope"], span_label(period), [section(period, user, ctx) for section in SECTIONS])
+    sections = [section(period, user, ctx) for section in SECTIONS]
+    return Brief(period, ctx["scope"], span_label(period), [s for s in sections if s is not None])
 
 
 def _investment(period, user):
