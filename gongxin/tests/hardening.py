@@ -82,3 +82,13 @@ def parallel(n, func):
     for t in threads:
         t.join()
     return results
+
+
+def make_warning(enterprise, period="2022-03"):
+    from gongxin.alerts.models import EarlyWarning, WarningRule
+
+    rule = WarningRule.objects.filter(kind=WarningRule.Kind.OUTPUT_FALL).first() or WarningRule.objects.create(
+        code="output-fall", name="产值下降", kind=WarningRule.Kind.OUTPUT_FALL, level="yellow", threshold=-10,
+        message="{name}产值下降")
+    return EarlyWarning.objects.create(rule=rule, period=period, enterprise=enterprise, town=enterprise.town,
+                                       level=rule.level, reason="产值同比下降")

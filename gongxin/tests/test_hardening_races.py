@@ -159,3 +159,17 @@ def test_two_imports_of_one_file_at_once_write_it_once(cast):
                                                {"file": SimpleUploadedFile("returns.xlsx", data)}))
     assert all(r.status_code in (200, 409) for r in results), [r.status_code for r in results]
     assert Return.objects.count() == 6
+
+
+def test_20_parallel_identical_follow_ups_are_stored_once(cast):
+    from gongxin.alerts.models import WarningFollowUp
+
+    from .hardening import make_warning
+
+    e, p = cast
+    warning = make_warning(e)
+    cs = clients(p["town"])
+    results = parallel(N, lambda i: cs[i].post(f"/analysis/warnings/{warning.pk}/follow-up/",
+                                               {"note": "已走访", "token": "abcd1234"}))
+    assert all(r.status_code == 302 for r in results), results
+    assert WarningFollowUp.objects.filter(warning=warning).count() == 1

@@ -91,3 +91,40 @@ def test_enterprise_export_masks_phones_by_role(cast, who, unmasked):
     assert response.status_code == 200
     cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True) for c in row]
     assert (PHONE in cells) == unmasked and (MASKED in cells) == (not unmasked)
+
+
+# ---------------------------------------------------------------- warnings follow the enterprise
+
+
+def test_warnings_follow_the_enterprises_current_town(cast):
+    from gongxin.alerts.models import WarningFollowUp
+
+    from .hardening import make_warning
+
+    e, _, p = cast
+    warning = make_warning(e)
+    e.town = town("龙泉街道")
+    e.save()
+    old, new = p["town"], p["outsider"]  # officers of 荆河街道 and of 龙泉街道
+    url = f"/analysis/warnings/{warning.pk}/"
+    assert logged_in(old).get(url).status_code == 404
+    assert logged_in(old).post(url + "follow-up/", {"note": "x", "token": "t0ken0001"}).status_code == 404
+    assert logged_in(new).get(url).status_code == 200
+    assert str(warning.pk) in logged_in(new).get("/analysis/warnings/?period=all").content.decode()
+    assert logged_in(new).post(url + "follow-up/", {"note": "已走访", "token": "t0ken0002"}).status_code == 302
+    assert WarningFollowUp.objects.filter(warning=warning).count() == 1
+
+
+def test_20_identical_follow_ups_are_stored_once(cast):
+    from gongxin.alerts.models import WarningFollowUp
+
+    from .hardening import make_warning
+
+    e, _, p = cast
+    warning = make_warning(e)
+    client = logged_in(p["town"])
+    for _ in range(20):
+        response = client.post(f"/analysis/warnings/{warning.pk}/follow-up/", {"note": "已走访", "token": "abcd1234"})
+        assert response.status_code == 302
+    assert WarningFollowUp.objects.filter(warning=warning).count() == 1
+    assert client.post(f"/analysis/warnings/{warning.pk}/follow-up/", {"note": "已走访"}).status_code == 400
