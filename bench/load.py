@@ -11,6 +11,12 @@ done its flow once. SQLite (WAL) by default in a throwaway file; set DATABASE_UR
 2022-04); the bench reopens it in its own database.
 """
 
+# Locust patches the standard library for gevent: it must be imported before anything else.
+import gevent  # noqa: I001
+from locust import HttpUser, events, task
+from locust.env import Environment
+from locust.exception import StopUser
+
 import argparse
 import os
 import re
@@ -107,11 +113,6 @@ def serve(port, workers, threads):
 
 def run_load(base, accounts):
     """Each account does its flow once; returns Locust's stats and the number of flows done."""
-    import gevent
-    from locust import HttpUser, events, task
-    from locust.env import Environment
-    from locust.exception import StopUser
-
     queue = list(accounts)
     done = []
 
@@ -188,7 +189,9 @@ def main():
         server.wait(timeout=30)
     check = after_check(accounts)
     submit = stats.get("submit", "POST")
-    total = stats.total
+    flow = [stats.get(n, m) for n, m in (("open", "GET"), ("save", "POST"), ("submit", "POST"))]
+    p99 = max(s.get_response_time_percentile(0.99) for s in flow)  # the flow's requests, not the logins
+    failures = sum(s.num_failures for s in flow) + stats.total.num_failures
     rate = submit.num_requests / elapsed if elapsed else 0
     print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}  load average: {os.getloadavg()[0]:.1f}")
     print(f"{flows} flows of {len(accounts)} users in {elapsed:.1f} s (gunicorn {args.workers}×{args.threads})")
@@ -197,13 +200,12 @@ def main():
         s = stats.get(name, "GET" if name == "open" else "POST")
         print(f"  {name:<7} n={s.num_requests:<5} p50={s.get_response_time_percentile(0.5):.0f} ms"
               f"  p99={s.get_response_time_percentile(0.99):.0f} ms  failures={s.num_failures}")
-    print(f"all requests: p99={total.get_response_time_percentile(0.99):.0f} ms (budget < {P99_MS}), "
-          f"failures={total.num_failures}")
+    print(f"flow requests: p99={p99:.0f} ms (budget < {P99_MS}), failures={failures}")
     print(f"after-check: {check}")
     ok = (check["submitted"] == check["accounts"] == check["distinct"] == check["returns"]
-          and check["with_history"] == check["accounts"] and total.num_failures == 0)
+          and check["with_history"] == check["accounts"] and failures == 0)
     print("lost/duplicated: " + ("none" if ok else "MISMATCH"))
-    met = ok and rate >= SUBMITS_PER_S and total.get_response_time_percentile(0.99) < P99_MS
+    met = ok and rate >= SUBMITS_PER_S and p99 < P99_MS
     sys.exit(0 if met else 1)
 
 

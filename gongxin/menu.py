@@ -30,22 +30,22 @@ MENU = [
         Entry("企业名录", "/enterprises/", _anyone),
     )),
     Group("报表报送", (
-        Entry("月度报表", "/returns/", lambda a: a.is_bureau or a.is_town_officer or a.is_enterprise),
-        Entry("报送进度", "/returns/completeness/", lambda a: a.is_bureau or a.is_town_officer or a.is_leader),
+        Entry("月度报表", "/returns/", lambda a: a.handles_returns),
+        Entry("报送进度", "/returns/completeness/", lambda a: a.reads_analysis),
         Entry("报告期管理", "/returns/periods/", lambda a: a.is_bureau),
     )),
     Group("监测分析", (
-        Entry("运行分析", "/analysis/", lambda a: a.sees_all or a.is_town_officer),
-        Entry("运行驾驶舱", "/analysis/cockpit/", lambda a: a.sees_all or a.is_town_officer),
-        Entry("重点产品", "/analysis/products/", lambda a: a.sees_all or a.is_town_officer),
-        Entry("指导计划", "/analysis/plans/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("运行分析", "/analysis/", lambda a: a.reads_analysis),
+        Entry("运行驾驶舱", "/analysis/cockpit/", lambda a: a.reads_analysis),
+        Entry("重点产品", "/analysis/products/", lambda a: a.reads_analysis),
+        Entry("指导计划", "/analysis/plans/", lambda a: a.reads_analysis),
         Entry("价格指数与增加值", "/analysis/ppi/", lambda a: a.sees_all),
-        Entry("运行预警", "/analysis/warnings/", lambda a: a.sees_all or a.is_town_officer),
-        Entry("分析材料", "/analysis/brief/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("运行预警", "/analysis/warnings/", lambda a: a.reads_analysis),
+        Entry("分析材料", "/analysis/brief/", lambda a: a.reads_analysis),
     )),
     Group("技改项目", (
         Entry("项目库", "/projects/", _anyone),
-        Entry("项目概览", "/projects/dashboard/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("项目概览", "/projects/dashboard/", lambda a: a.reads_analysis),
         Entry("扶持资金", "/projects/funds/", lambda a: a.sees_all),
     )),
     Group("应急保障", (
@@ -61,7 +61,10 @@ MENU = [
         Entry("复工核查提示", "/resumption/flags/", lambda a: a.sees_all or a.is_town_officer),
         Entry("复工条件", "/resumption/conditions/", lambda a: a.sees_all),
         Entry("导入日用电", "/resumption/grid/import/", lambda a: a.is_bureau),
-        # permits
+        Entry("接驳证明", "/permits/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
+        Entry("接驳证明审批", "/permits/review/", lambda a: a.is_bureau or a.is_town_officer),
+        Entry("卡口查验", "/permits/checkpoint/", lambda a: a.staffs_checkpoint),
+        Entry("车辆接驳概况", "/permits/dashboard/", lambda a: a.sees_all or a.is_town_officer),
     )),
     Group("企业服务", (
         Entry("企业诉求", "/services/demands/", lambda a: bool(a.roles)),

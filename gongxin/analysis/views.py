@@ -35,7 +35,7 @@ from .models import OfficialAddedValue, PriceIndex, TownPlan
 def require_analysis(user):
     """Bureau, leaders and town officers read the analysis; enterprise users do not."""
     access = get_access(user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("运行分析仅对工信局、镇街和领导开放")
     return access
 
@@ -340,7 +340,7 @@ def ppi(request):
                     month, ytd = parsed[(d.pk, "month_index")], parsed[(d.pk, "ytd_index")]
                     if month is None and ytd is None:
                         if d.pk in found:
-                            log_action(request.user, "delete", found[d.pk])
+                            log_action(request.user, "analysis.delete", found[d.pk])
                             found[d.pk].delete()
                         continue
                     imports.save_ppi(d, period, month, ytd, user=request.user)
@@ -373,7 +373,7 @@ def official_save(request):
         current = OfficialAddedValue.objects.filter(period=period).first()
         if ytd is None:
             if current:
-                log_action(request.user, "delete", current, {"ytd_growth_pct": str(current.ytd_growth_pct)})
+                log_action(request.user, "analysis.delete", current, {"ytd_growth_pct": str(current.ytd_growth_pct)})
                 current.delete()
                 messages.success(request, "已删除官方数，页面改为显示估算数")
             return redirect(f"/analysis/ppi/?period={period}")
@@ -383,11 +383,11 @@ def official_save(request):
             "ytd_growth_pct": round_half_up(ytd), "month_growth_pct": round_half_up(month),
             "note": request.POST.get("note", "")[:200], "updated_by": request.user})
         if created:
-            log_action(request.user, "create", obj, {f: _text(getattr(obj, f)) for f in fields})
+            log_action(request.user, "analysis.create", obj, {f: _text(getattr(obj, f)) for f in fields})
         else:
             diff = {f: [_text(before[f]), _text(getattr(obj, f))] for f in fields if before[f] != getattr(obj, f)}
             if diff:
-                log_action(request.user, "update", obj, diff)
+                log_action(request.user, "analysis.update", obj, diff)
     messages.success(request, f"{label(period)}规上工业增加值官方数已保存")
     return redirect(f"/analysis/ppi/?period={period}")
 

@@ -7,8 +7,6 @@ from django.conf import settings
 
 from . import bounds
 
-EXPORT_ACTION = "lib.export"
-
 
 class Download:
     """The audit log's object for a download: the file, named by its file name."""
@@ -48,7 +46,7 @@ def audit_download(request, response):
     from gongxin.accounts.audit import log_action
 
     name = _filename(disposition)
-    log_action(user, EXPORT_ACTION, Download(name), {"file": name, "path": request.get_full_path()[:500]})
+    log_action(user, "lib.export", Download(name), {"file": name, "path": request.get_full_path()[:500]})
 
 
 class HardeningMiddleware:
