@@ -5,9 +5,6 @@ from django.urls import include, path
 from gongxin import health
 from gongxin.accounts import views as accounts_views
 
-admin.site.site_header = "工信运行监测平台 · 系统管理"
-admin.site.site_title = "工信运行监测平台"
-
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

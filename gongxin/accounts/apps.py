@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -10,3 +11,10 @@ class AccountsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+
+class GongxinAdminConfig(admin_apps.AdminConfig):
+    """Django admin with Gongxin's site: superusers only, every change audited (admin_site.py)."""
+
+    default = False  # accounts' own config stays AccountsConfig
+    default_site = "gongxin.accounts.admin_site.GongxinAdminSite"

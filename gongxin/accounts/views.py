@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 from django.conf import settings
@@ -77,10 +78,13 @@ def audit_list(request):
         entries = entries.filter(object_type=filters["object_type"])
     if filters["q"]:
         entries = entries.filter(object_repr__icontains=filters["q"])
-    if filters["date_from"]:
-        entries = entries.filter(at__date__gte=filters["date_from"])
-    if filters["date_to"]:
-        entries = entries.filter(at__date__lte=filters["date_to"])
+    for key, lookup, label in (("date_from", "at__date__gte", "起始日期"), ("date_to", "at__date__lte", "截止日期")):
+        if filters[key]:
+            try:
+                entries = entries.filter(**{lookup: dt.date.fromisoformat(filters[key])})
+            except ValueError:
+                messages.warning(request, f"{label}“{filters[key]}”不是有效日期（应为YYYY-MM-DD），已忽略")
+                filters[key] = ""
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     ctx = {
         "page_title": "操作日志",
