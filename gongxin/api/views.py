@@ -582,3 +582,43 @@ class DemandsView(CountyWideView):
         rows = services_stats.demand_rows(start, end, by)
         return Response({"from": start.isoformat(), "to": end.isoformat(), "rows": json.loads(json.dumps(
             rows, default=str))})
+
+
+class ReservesView(CountyWideView):
+    resource = "reserves"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="应急物资储备（与 gongxin reserves 相同）",
+                   parameters=[OpenApiParameter("date", DATE)])
+    def get(self, request):
+        import datetime as dt
+
+        from gongxin.reserves.management.commands.reserves import figures
+
+        try:
+            day = _date(request.query_params["date"]) if request.query_params.get("date") else dt.date.today()
+        except ApiError as e:
+            return _error(e)
+        return Response(json.loads(json.dumps(figures(day), default=str)))
+
+
+class PermitsView(CountyWideView):
+    resource = "permits"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="车辆接驳证明当日情况（与 gongxin permits 相同）",
+                   parameters=[OpenApiParameter("date", DATE, required=True), OpenApiParameter("event", str)])
+    def get(self, request):
+        from gongxin.emergencies.models import Event
+        from gongxin.permits import stats as permits_stats
+        from gongxin.permits.models import Inspection, Permit
+
+        try:
+            day = _date(request.query_params.get("date"))
+        except ApiError as e:
+            return _error(e)
+        permits, inspections = Permit.objects.all(), Inspection.objects.all()
+        if request.query_params.get("event"):
+            event = Event.objects.filter(code=request.query_params["event"][:30]).first()
+            if event is None:
+                raise Http404("没有该应急事件")
+            permits, inspections = permits.filter(event=event), inspections.filter(event=event)
+        return Response(json.loads(json.dumps(permits_stats.day_figures(permits, inspections, day), default=str)))

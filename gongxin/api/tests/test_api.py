@@ -248,6 +248,10 @@ def test_module_figures_are_their_commands(county):
     out = StringIO()
     call_command("demands", "--from", "2022-01-01", "--to", "2022-12-31", "--format", "json", stdout=out)
     assert api(token).get("/api/v1/demands/?from=2022-01-01&to=2022-12-31").json() == json.loads(out.getvalue())
+    for command, url in (("reserves", "/api/v1/reserves/?date=2022-03-31"), ("permits", "/api/v1/permits/?date=2022-04-10")):
+        out = StringIO()
+        call_command(command, "--date", url.split("=")[1], "--format", "json", stdout=out)
+        assert api(token).get(url).json() == json.loads(out.getvalue()), command
     _, town_token = make_client("town-modules", Role.TOWN_OFFICER, region=town("荆河街道"))
     assert api(town_token).get("/api/v1/resumption/?date=2022-04-13").status_code == 403
     assert api(token).get("/api/v1/resumption/?date=2022-13-01").status_code == 400
