@@ -40,7 +40,7 @@ from django.db.models.functions import Coalesce
 
 from gongxin.accounts.scoping import enterprise_q, get_access, region_q
 from gongxin.lib.numbers import ZERO, growth_pct, pct, round_half_up, to_decimal
-from gongxin.lib.periods import periods_of_year, split, time_progress_pct
+from gongxin.lib.periods import parse_span, periods_of_year, split, time_progress_pct
 from gongxin.registry.models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
 from gongxin.reporting.models import Form, Indicator, MonitoredProduct, ProductLine, Return, ReturnValue
 
@@ -148,18 +148,9 @@ def clear_reference_cache(**kwargs):
 
 
 def resolve_period(text):
-    """'2022-03' (or any form parse_period accepts) → itself; a quarter ('2022Q1', '2022-Q1') or a
-    year ('2022') → the period at its end: quarter and year views are the period at their end."""
-    import re
-
-    from gongxin.lib.periods import parse_period
-
-    text = str(text).strip().upper()
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text):
-        return f"{m.group(1)}-{int(m.group(2)) * 3:02d}"
-    if re.fullmatch(r"\d{4}", text):
-        return f"{text}-12"
-    return parse_period(text)
+    """'2022-03', a quarter ('2022Q1') or a year ('2022') → the period at its end (syntax only:
+    what a user asks for is checked by `lib.periods.check_period`)."""
+    return parse_span(text)
 
 
 def year_of(period):

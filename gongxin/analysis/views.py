@@ -20,7 +20,7 @@ from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
-from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
+from gongxin.lib.periods import current_period, label, period_or_404, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return
@@ -42,10 +42,7 @@ def _period(request):
     """The period asked for (?period=YYYY-MM), else the latest with counted returns."""
     text = request.GET.get("period") or request.POST.get("period")
     if text:
-        try:
-            return stats.resolve_period(text)
-        except PeriodError as e:
-            raise Http404(str(e)) from e
+        return period_or_404(text, quarters=True)
     latest = (Return.objects.filter(form__code=stats.OUTPUT_FORM, status__in=Return.COUNTED)
               .aggregate(p=Max("period"))["p"])
     return latest or current_period()

@@ -69,10 +69,8 @@ def _period(request):
     """The reference period from ?period=, defaulting to the latest with investment data."""
     text = request.GET.get("period", "").strip()
     if text:
-        try:
-            return periods.parse_period(text)
-        except periods.PeriodError:
-            pass
+        # Investment is reported for every month (January too), and for projects without returns.
+        return periods.period_or_404(text, merge_jan_feb=False, require_reporting=False)
     return stats.latest_period()
 
 

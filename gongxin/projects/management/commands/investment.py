@@ -1,8 +1,9 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from gongxin.lib import periods
+from gongxin.lib.commands import period_arg
 from gongxin.projects import stats
 
 
@@ -32,10 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args, period, by, format, **options):
-        try:
-            period = periods.parse_period(period)
-        except periods.PeriodError as e:
-            raise CommandError(str(e)) from e
+        period = period_arg(period, quarters=False, merge_jan_feb=False, require_reporting=False)
         data = report(period, by)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
