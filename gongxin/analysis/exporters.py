@@ -108,7 +108,7 @@ class PlanExporter(_PeriodExporter):
 
     def rows(self):
         for r in stats.plans(self.period, self.kind, self.user):
-            flag = "—" if r.ahead is None else ("超时间进度" if r.ahead else "落后时间进度")
+            flag = r.position_name
             yield [r.rank, r.code, r.name, r.target, r.ytd, r.completion_pct, r.time_progress_pct, r.gap_pp, flag,
                    r.ytd_growth_pct]
 

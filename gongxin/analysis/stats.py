@@ -49,10 +49,13 @@ INDICATORS = ("output_value", "sales_value", "export_value", "electricity")
 COLUMNS = ("month", "ytd", "month_ly", "ytd_ly")
 GROUPINGS = ("county", "town", "industry", "tier", "group")
 
-# Tiers by the previous calendar year's December 1-本月 output value (千元).
-OVER_500M, FROM_100M, UNDER_100M = "over_500m", "100m_500m", "under_100m"
+# Tiers by the previous calendar year's annual output value (千元): the December 1-本月 of the year
+# before, else the 上年1-12月 column of the enterprise's own December return of the period's year,
+# else 未分档 (never silently the lowest tier).
+OVER_500M, FROM_100M, UNDER_100M, UNTIERED = "over_500m", "100m_500m", "under_100m", "untiered"
 TIER_THRESHOLDS = ((OVER_500M, Decimal(500_000)), (FROM_100M, Decimal(100_000)))
-TIER_NAMES = {OVER_500M: "产值5亿元以上", FROM_100M: "产值1亿-5亿元", UNDER_100M: "产值1亿元以下"}
+TIER_NAMES = {OVER_500M: "产值5亿元以上", FROM_100M: "产值1亿-5亿元", UNDER_100M: "产值1亿元以下",
+              UNTIERED: "未分档（无上年全年产值）"}
 AMOUNT_PLACES = Decimal("0.0001")
 
 
@@ -200,32 +203,48 @@ def counted_returns(period, user=None):
 
 
 def tier_of_value(amount):
-    """The tier code for a previous-December 1-本月 output value (None → under 1亿)."""
+    """The tier code for a previous-year annual output value (None → 未分档)."""
+    if amount is None:
+        return UNTIERED
     for code, threshold in TIER_THRESHOLDS:
-        if amount is not None and amount >= threshold:
+        if amount >= threshold:
             return code
     return UNDER_100M
 
 
-def tier_expression(period, form_id=None):
-    """Tier code of the row's enterprise, from its counted 产值 return of (year−1)-12.
-
-    Each tier test is a non-correlated `enterprise_id IN (…)` over the previous December's
-    values, which the database builds once (a hashed set) instead of probing per row.
-    """
-    previous_december = f"{year_of(period) - 1:04d}-12"
-    december = ReturnValue.objects.filter(
-        period=previous_december,
+def _december_values(december, form_id):
+    """Counted 产值 output-value rows of one December (the annual 1-12月 figures)."""
+    return ReturnValue.objects.filter(
+        period=december,
         indicator_id=indicator_ids(("output_value",))["output_value"],
         ret__form_id=form_id or output_form_id(),
-        ret__period=previous_december,
+        ret__period=december,
         ret__status__in=Return.COUNTED,
     )
-    whens = [
-        When(enterprise_id__in=december.filter(ytd__gte=threshold).values("enterprise_id"), then=Value(code))
-        for code, threshold in TIER_THRESHOLDS
-    ]
-    return Case(*whens, default=Value(UNDER_100M), output_field=CharField())
+
+
+def tier_expression(period, form_id=None, key="enterprise_id"):
+    """Tier code of the row's enterprise (`key` names its id field) by last year's annual output.
+
+    First the 1-本月 of its counted 产值 return of (year−1)-12; where it has none, the 上年1-12月
+    column of its counted return of year-12 (a 2021 period's tiers come from the 2021-12 returns
+    when 2020 was never filed here); where neither exists, 未分档. Each test is a non-correlated
+    `enterprise_id IN (…)` over one December's values, which the database builds once (a hashed
+    set) instead of probing per row.
+    """
+    year = year_of(period)
+    previous = _december_values(f"{year - 1:04d}-12", form_id).filter(ytd__isnull=False)
+    own = _december_values(f"{year:04d}-12", form_id).filter(ytd_ly__isnull=False)
+    whens = []
+    for code, threshold in TIER_THRESHOLDS:
+        whens.append(When(**{f"{key}__in": previous.filter(ytd__gte=threshold).values("enterprise_id")},
+                          then=Value(code)))
+    whens.append(When(**{f"{key}__in": previous.values("enterprise_id")}, then=Value(UNDER_100M)))
+    for code, threshold in TIER_THRESHOLDS:
+        whens.append(When(**{f"{key}__in": own.filter(ytd_ly__gte=threshold).values("enterprise_id")},
+                          then=Value(code)))
+    whens.append(When(**{f"{key}__in": own.values("enterprise_id")}, then=Value(UNDER_100M)))
+    return Case(*whens, default=Value(UNTIERED), output_field=CharField())
 
 
 GROUP_KEYS = {
@@ -260,7 +279,7 @@ def totals(period, by="county", user=None, indicators=INDICATORS):
     """Figures of `period` grouped `by` county / town / industry / tier / group / enterprise.
 
     Returns a list of Row (groups without counted returns are left out, except tiers, which are
-    always the three). One query for the figures, one small query for the groups' names.
+    always the three, and 未分档 when it has returns). One query for the figures, one small query for the groups' names.
     """
     if by not in GROUP_KEYS:
         raise ValueError(f"unknown grouping {by!r}")
@@ -290,6 +309,8 @@ def _label(by, rows, ids, user):
     if by == "tier":
         out = []
         for code, name in TIER_NAMES.items():
+            if code == UNTIERED and code not in rows:
+                continue  # 未分档 is listed when it holds someone
             row = rows.get(code) or Row(code, name, indicators={c: Figures() for c in ids}, key=code)
             row.code, row.name = code, name
             out.append(row)
@@ -485,6 +506,71 @@ def completeness(period, user=None):
 
     expected = Enterprise.objects.filter(enterprise_q(user) if user else Q()).on_list(year_of(period)).count()
     return Completeness(expected, counted_returns(period, user).count())
+
+
+@dataclass
+class Coverage:
+    """Who a figure set covers: `expected` — enterprises on the period's year list that owe the 产值
+    return; `reported` — of them, those whose return is submitted or later; `counted` — of those,
+    the ones whose output value is in the figures."""
+
+    expected: int = 0
+    reported: int = 0
+    counted: int = 0
+
+    @property
+    def reported_pct(self):
+        return pct(self.reported, self.expected)
+
+    @property
+    def counted_pct(self):
+        return pct(self.counted, self.expected)
+
+    @property
+    def complete(self):
+        return self.counted == self.expected
+
+    @property
+    def missing(self):
+        return self.expected - self.counted
+
+    def as_json(self):
+        return {"expected": self.expected, "reported": self.reported, "counted": self.counted}
+
+
+COVERAGE_KEYS = {"county": None, "town": "enterprise__town_id", "industry": "enterprise__division_id",
+                 "tier": "tier", "group": "enterprise__groups"}
+
+
+def coverage(period, user=None, by="county"):
+    """Coverage of `period`'s figures: a Coverage for the county (by="county"), else
+    {group key: Coverage} for the keys `totals(period, by)` gives its rows (town id, division id,
+    tier code, group id). One query: the year's list in scope, each enterprise flagged reported /
+    counted, counted per group."""
+    if by not in COVERAGE_KEYS:
+        raise ValueError(f"unknown grouping {by!r}")
+    year = year_of(period)
+    returns = Return.objects.filter(enterprise_id=OuterRef("enterprise_id"), form_id=output_form_id(),
+                                    period=period, status__in=Return.COUNTED)
+    values = counted_values(period, ("output_value",)).filter(enterprise_id=OuterRef("enterprise_id"))
+    qs = ListYear.objects.filter(Q(year=year), scope_q(user)).annotate(
+        is_reported=Exists(returns), is_counted=Exists(values))
+    key = COVERAGE_KEYS[by]
+    if by == "tier":
+        qs = qs.annotate(tier=tier_expression(period))
+    if by == "group":
+        qs = qs.filter(enterprise__groups__isnull=False)
+    counts = {"expected": Count("id"), "reported": Count("id", filter=Q(is_reported=True)),
+              "counted": Count("id", filter=Q(is_counted=True))}
+    if key is None:
+        return Coverage(**qs.aggregate(**counts))
+    return {r[key]: Coverage(r["expected"], r["reported"], r["counted"])
+            for r in qs.values(key).annotate(**counts).order_by()}
+
+
+def tier_members(period, user=None):
+    """{tier code: enterprises on the year's list in the tier}, reported or not (the tier's size)."""
+    return {code: c.expected for code, c in coverage(period, user, "tier").items()}
 
 
 # ---------------------------------------------------------------- added value (comparable prices)
@@ -693,8 +779,15 @@ def products(period, user=None):
 # ---------------------------------------------------------------- guidance plans
 
 
+AHEAD, ON_SCHEDULE, BEHIND = "ahead", "on_schedule", "behind"
+POSITION_NAMES = {AHEAD: "超过时间进度", ON_SCHEDULE: "持平于时间进度", BEHIND: "落后于时间进度"}
+
+
 @dataclass
 class PlanRow:
+    """A town's plan. Ahead / on schedule / behind is decided on the unrounded values
+    (1-本月 × 12 against target × months elapsed), never on the rounded percentages."""
+
     code: str
     name: str
     target: Decimal | None
@@ -702,6 +795,7 @@ class PlanRow:
     ytd_ly: Decimal
     time_progress_pct: Decimal
     rank: int | None = None
+    months: int | None = None  # months elapsed (the period's month); None → from time_progress_pct
 
     @property
     def completion_pct(self):
@@ -712,15 +806,47 @@ class PlanRow:
         return growth_pct(self.ytd, self.ytd_ly)
 
     @property
+    def gap(self):
+        """Unrounded completion minus time progress, in percentage points (negative = behind)."""
+        if not self.target:
+            return None
+        progress = Decimal(self.months) * 100 / 12 if self.months is not None else self.time_progress_pct
+        return Decimal(self.ytd) * 100 / Decimal(self.target) - progress
+
+    @property
     def gap_pp(self):
-        """Completion minus time progress, percentage points (negative = behind)."""
-        c = self.completion_pct
-        return None if c is None else c - self.time_progress_pct
+        """Completion minus time progress, percentage points, one decimal half-up (negative = behind;
+        a gap that rounds to zero is 0.0, never -0.0 — the position still says which side it is)."""
+        gap = round_half_up(self.gap)
+        return None if gap is None else gap if gap != 0 else abs(gap)
+
+    @property
+    def position(self):
+        """AHEAD / ON_SCHEDULE / BEHIND, or None without a target."""
+        gap = self.gap
+        if gap is None:
+            return None
+        return AHEAD if gap > 0 else ON_SCHEDULE if gap == 0 else BEHIND
+
+    @property
+    def position_name(self):
+        return POSITION_NAMES.get(self.position, "—")
 
     @property
     def ahead(self):
-        c = self.completion_pct
-        return None if c is None else c >= self.time_progress_pct
+        """Not behind the schedule (ahead of it or exactly on it); None without a target."""
+        position = self.position
+        return None if position is None else position != BEHIND
+
+
+def furthest_behind_first(rows):
+    """The rows behind schedule, the largest gap first (ties by code)."""
+    return sorted((r for r in rows if r.position == BEHIND), key=lambda r: (r.gap, r.code))
+
+
+def furthest_ahead_first(rows):
+    """The rows ahead of schedule, the largest lead first (ties by code)."""
+    return sorted((r for r in rows if r.position == AHEAD), key=lambda r: (-r.gap, r.code))
 
 
 PLAN_KINDS = {"output": "规上工业总产值", "investment": "工业技改投资"}
@@ -743,8 +869,9 @@ def investment_by_town(period):
 def plans(period, kind="output", user=None):
     """Each visible town's plan for the year, its 1-本月, completion rate and rank.
 
-    completion = 1-本月 ÷ yearly target; time progress = months elapsed ÷ 12; a town is ahead
-    when completion ≥ time progress. Ranked by completion (towns without a target last).
+    completion = 1-本月 ÷ yearly target; time progress = months elapsed ÷ 12; a town is ahead,
+    on schedule or behind by the unrounded values (PlanRow.position). Ranked by the unrounded
+    completion (towns without a target last).
     """
     from .models import TownPlan
 
@@ -761,17 +888,16 @@ def plans(period, kind="output", user=None):
         actual = {code: actual.get(pk, (ZERO, ZERO)) for pk, code, _ in towns}
     else:
         actual = investment_by_town(period) or {}
-    progress = time_progress_pct(period)
+    progress, months = time_progress_pct(period), split(period)[1]
     rows = [
-        PlanRow(code, name, targets.get(pk), *actual.get(code, actual.get(name, (ZERO, ZERO))), progress)
+        PlanRow(code, name, targets.get(pk), *actual.get(code, actual.get(name, (ZERO, ZERO))), progress,
+                months=months)
         for pk, code, name in towns
     ]
-    ranked = sorted(
-        (r for r in rows if r.completion_pct is not None), key=lambda r: (-r.completion_pct, r.code)
-    )
+    ranked = sorted((r for r in rows if r.target), key=lambda r: (-r.gap, r.code))
     for rank, row in enumerate(ranked, start=1):
         row.rank = rank
-    return ranked + [r for r in rows if r.completion_pct is None]
+    return ranked + [r for r in rows if not r.target]
 
 
 # ---------------------------------------------------------------- formatting for machines

@@ -124,7 +124,9 @@ def test_tiers_from_previous_december_counted_return():
     tiers = {r.code: r for r in stats.totals("2022-03", "tier")}
     assert tiers["over_500m"].enterprises == 1 and tiers["over_500m"].output.ytd == D(10)
     assert tiers["100m_500m"].enterprises == 2 and tiers["100m_500m"].output.ytd == D(50)  # middle+edge
-    assert tiers["under_100m"].enterprises == 3 and tiers["under_100m"].output.ytd == D(150)  # 40+50+60
+    assert tiers["under_100m"].enterprises == 1 and tiers["under_100m"].output.ytd == D(40)  # small
+    # No counted 2021-12 return and no 2022-12 return (issue 11): 未分档, no longer silently 1亿元以下.
+    assert tiers["untiered"].enterprises == 2 and tiers["untiered"].output.ytd == D(110)  # 50+60
 
 
 def test_groups_count_each_member(county):
