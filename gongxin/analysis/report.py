@@ -6,18 +6,28 @@ BY_CHOICES = ("county", "town", "industry", "tier")
 
 
 def indicators_json(period, by="county", user=None):
+    """The figures by `by`. Beside the published keys: `coverage` of the whole and of each row
+    ({"expected", "reported", "counted"}, issue 11) and `units` (electricity is 万千瓦时)."""
     rows = stats.totals(period, by, user)
+    whole = stats.coverage(period, user)
+    by_key = {None: whole} if by == "county" else stats.coverage(period, user, by) if by in stats.COVERAGE_KEYS else {}
     return {
         "period": period,
         "by": by,
         "unit": "千元",
+        "units": {code: UNITS.get(code, "千元") for code in stats.INDICATORS},
+        "coverage": whole.as_json(),
         "rows": [{
             "code": row.code,
             "name": row.name,
             "enterprises": row.enterprises,
             "indicators": {code: _figures_json(f) for code, f in row.indicators.items()},
+            "coverage": by_key.get(row.key, stats.Coverage(counted=row.enterprises)).as_json(),
         } for row in rows],
     }
+
+
+UNITS = {"electricity": "万千瓦时"}
 
 
 def _figures_json(f):
@@ -35,6 +45,7 @@ def products_json(period, user=None):
     result = stats.products(period, user)
     return {
         "period": period,
+        "coverage": stats.coverage(period, user).as_json(),
         "products_total": result.total,
         "output_up": result.output_up,
         "output_up_share_pct": stats.pct_text(result.output_up_share_pct),

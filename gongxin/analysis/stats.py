@@ -578,23 +578,34 @@ def tier_members(period, user=None):
 
 @dataclass
 class AddedValue:
-    """Estimated 规上工业增加值 growth at comparable prices, and the official figure if entered.
+    """规上工业增加值 growth at comparable prices on the 单缩法, and the official figure if entered.
 
-    estimate (1-本月) = Σ_d (ytd_d ÷ (PPI_ytd_d ÷ 100)) ÷ Σ_d ytd_ly_d − 1, where d runs over the
-    industry divisions of the counted returns and PPI_ytd_d is the division's cumulative 1-本月
-    producer price index (上年同期 = 100) for the period; 本月 likewise with the monthly PPI and
-    the month columns. A division without a PPI for the period uses 100 (no deflation).
+    Per industry division d of the counted returns (each on its current-price output):
+      added value this year, deflated = output_d × rate_d(year) ÷ (PPI_d ÷ 100)
+      added value last year           = output_ly_d × rate_d(year − 1)
+    growth = Σ_d deflated ÷ Σ_d last year − 1 (1-本月 with the cumulative 1-本月 PPI, 本月 with the
+    monthly PPI). rate = the division's 增加值率 (AddedValueRate), PPI = its producer price index
+    (上年同期 = 100). A division with output but no PPI (or no rate) for the figure makes it not
+    comparable: the estimate is None and `not_comparable_text` says what is missing — never a number
+    labelled comparable-price. The official figure, when entered, takes precedence.
     """
 
     ytd_estimate_pct: Decimal | None
     month_estimate_pct: Decimal | None
     official_ytd_pct: Decimal | None = None
     official_month_pct: Decimal | None = None
-    missing_divisions: list = field(default_factory=list)
+    missing_divisions: list = field(default_factory=list)  # rows without a 1-本月 PPI
+    missing_month_divisions: list = field(default_factory=list)  # rows without a 本月 PPI
+    missing_rate_divisions: list = field(default_factory=list)  # rows without this or last year's rate
 
     @property
     def is_official(self):
         return self.official_ytd_pct is not None
+
+    @property
+    def comparable(self):
+        """The 1-本月 estimate could be made (every division has its PPI and rates)."""
+        return not (self.missing_divisions or self.missing_rate_divisions)
 
     @property
     def ytd_pct(self):
@@ -606,26 +617,47 @@ class AddedValue:
             return self.official_month_pct
         return self.month_estimate_pct
 
+    @property
+    def not_comparable_text(self):
+        """"不可比（缺少3个行业价格指数）" when the 1-本月 estimate is missing, else ""."""
+        missing = []
+        if self.missing_divisions:
+            missing.append(f"{len(self.missing_divisions)}个行业价格指数")
+        if self.missing_rate_divisions:
+            missing.append(f"{len(self.missing_rate_divisions)}个行业增加值率")
+        return f"不可比（缺少{'、'.join(missing)}）" if missing else ""
+
 
 HUNDRED = Decimal(100)
 
 
-def deflated(rows, indexes):
-    """(Σ ytd deflated, Σ ytd_ly, Σ month deflated, Σ month_ly) of division rows by PPI."""
-    ytd = ytd_ly = month = month_ly = ZERO
+def single_deflation(rows, indexes, rates, this_year, column="ytd"):
+    """(Σ deflated added value, Σ last year's added value, rows without PPI, rows without rates)
+    of division rows for one column ("ytd" with the 1-本月 PPI, "month" with the monthly PPI)."""
+    current = base = ZERO
+    no_index, no_rate = [], []
     for row in rows:
         f = row.output
+        value, value_ly = getattr(f, column), getattr(f, f"{column}_ly")
+        if not value and not value_ly:
+            continue  # a division with nothing this year or last adds nothing and needs nothing
         month_index, ytd_index = indexes.get(row.key, (None, None))
-        ytd += f.ytd * HUNDRED / (ytd_index or HUNDRED)
-        month += f.month * HUNDRED / (month_index or HUNDRED)
-        ytd_ly += f.ytd_ly
-        month_ly += f.month_ly
-    return ytd, ytd_ly, month, month_ly
+        index = ytd_index if column == "ytd" else month_index
+        rate, rate_ly = rates.get((row.key, this_year)), rates.get((row.key, this_year - 1))
+        if not index:
+            no_index.append(row)
+        if rate is None or rate_ly is None:
+            no_rate.append(row)
+        if index and rate is not None and rate_ly is not None:
+            current += value * rate / index  # (value × rate/100) ÷ (index/100)
+            base += value_ly * rate_ly / HUNDRED
+    return current, base, no_index, no_rate
 
 
 def added_value(period, user=None):
-    from .models import OfficialAddedValue, PriceIndex
+    from .models import AddedValueRate, OfficialAddedValue, PriceIndex
 
+    year = year_of(period)
     rows = totals(period, "industry", user, ("output_value",))
     indexes = {
         d: (m, y)
@@ -633,11 +665,16 @@ def added_value(period, user=None):
             "division_id", "month_index", "ytd_index"
         )
     }
-    ytd, ytd_ly, month, month_ly = deflated(rows, indexes)
+    rates = {(d, y): r for d, y, r in AddedValueRate.objects.filter(year__in=(year, year - 1)).values_list(
+        "division_id", "year", "rate_pct")}
+    ytd, ytd_ly, no_ytd_index, no_rate = single_deflation(rows, indexes, rates, year, "ytd")
+    month, month_ly, no_month_index, _ = single_deflation(rows, indexes, rates, year, "month")
     result = AddedValue(
-        growth_pct(ytd, ytd_ly),
-        growth_pct(month, month_ly),
-        missing_divisions=[r for r in rows if r.key not in indexes],
+        None if no_ytd_index or no_rate else growth_pct(ytd, ytd_ly),
+        None if no_month_index or no_rate else growth_pct(month, month_ly),
+        missing_divisions=no_ytd_index,
+        missing_month_divisions=no_month_index,
+        missing_rate_divisions=no_rate,
     )
     if user is None or get_access(user).sees_all:
         official = OfficialAddedValue.objects.filter(period=period).first()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
+from gongxin.lib import phrasing
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
 from gongxin.lib.periods import current_period, label, period_or_404, split, ytd_label
@@ -27,7 +28,7 @@ from gongxin.reporting.models import Return
 
 from . import imports, stats
 from .exporters import PERIOD_EXPORTERS, PlanExporter, PlanTemplateExporter, ProductTemplateExporter
-from .models import OfficialAddedValue, PriceIndex, TownPlan
+from .models import AddedValueRate, OfficialAddedValue, PriceIndex, TownPlan
 
 
 def require_analysis(user):
@@ -68,6 +69,7 @@ def overview(request):
     period = _period(request)
     user = request.user
     dashboard = stats.dashboard_totals(period, user)
+    coverage = stats.coverage(period, user)
     whole, towns, industries = dashboard["county"], dashboard["town"], dashboard["industry"]
     plan_rows = {r.code: r for r in stats.plans(period, "output", user)}
     series = stats.series(period, user)
@@ -82,6 +84,9 @@ def overview(request):
         "added_value": stats.added_value(period, user),
         "products": stats.products(period, user),
         "completeness": stats.completeness(period, user),
+        "coverage": coverage,
+        "coverage_text": f"{label(period)}{phrasing.coverage(coverage)}，以下数据仅含已报送企业"
+                         f"（未计入{coverage.missing}家）。",
         "town_rows": town_rows,
         "industry_rows": industry_rows,
         "tier_rows": stats.with_structure(dashboard["tier"], whole),
@@ -294,8 +299,10 @@ def plans_template(request):
 def ppi(request):
     access = require_analysis(request.user)
     period = _period(request)
+    year = split(period)[0]
     divisions = list(Industry.objects.filter(parent__isnull=True).order_by("code"))
     found = {p.division_id: p for p in PriceIndex.objects.filter(period=period)}
+    rates = {(r.division_id, r.year): r.rate_pct for r in AddedValueRate.objects.filter(year__in=(year, year - 1))}
     errors = {}
     if request.method == "POST":
         require_bureau(request.user)
@@ -310,9 +317,21 @@ def ppi(request):
                     errors[f"{field}_{d.pk}"] = str(e)
                     value = None
                 parsed[(d.pk, field)] = value
+            try:
+                rate = to_decimal(request.POST.get(f"rate_{d.pk}", ""))
+                if rate is not None and not (Decimal(0) < rate <= Decimal(100)):
+                    raise ValueError("增加值率应大于0、不超过100")
+                if rate is not None and rate != rate.quantize(Decimal("0.01")):
+                    raise ValueError("增加值率最多两位小数")
+            except ValueError as e:
+                errors[f"rate_{d.pk}"] = str(e)
+                rate = None
+            parsed[(d.pk, "rate")] = rate
         if not errors:
             with transaction.atomic():
                 for d in divisions:
+                    if f"rate_{d.pk}" in request.POST:
+                        imports.save_rate(d, year, parsed[(d.pk, "rate")], user=request.user)
                     month, ytd = parsed[(d.pk, "month_index")], parsed[(d.pk, "ytd_index")]
                     if month is None and ytd is None:
                         if d.pk in found:
@@ -325,8 +344,12 @@ def ppi(request):
     rows = [{"d": d, "p": found.get(d.pk),
              "month": request.POST.get(f"month_index_{d.pk}") if errors else getattr(found.get(d.pk), "month_index", None),
              "ytd": request.POST.get(f"ytd_index_{d.pk}") if errors else getattr(found.get(d.pk), "ytd_index", None),
-             "error": errors.get(f"month_index_{d.pk}") or errors.get(f"ytd_index_{d.pk}")} for d in divisions]
+             "rate": request.POST.get(f"rate_{d.pk}") if errors else rates.get((d.pk, year)),
+             "rate_ly": rates.get((d.pk, year - 1)),
+             "error": errors.get(f"month_index_{d.pk}") or errors.get(f"ytd_index_{d.pk}")
+             or errors.get(f"rate_{d.pk}")} for d in divisions]
     ctx = {"page_title": "工业生产者出厂价格指数与增加值", "period": period, "period_label": label(period),
+           "year": year,
            "periods": _period_choices(period), "rows": rows, "can_edit": access.is_bureau,
            "added_value": stats.added_value(period, request.user),
            "official": OfficialAddedValue.objects.filter(period=period).first(), "has_errors": bool(errors)}

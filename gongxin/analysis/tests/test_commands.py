@@ -35,10 +35,11 @@ def returns():
 
 def test_indicators_json_keys_and_formats(returns):
     data = json.loads(run("indicators", "--period", "2022-03"))
-    assert set(data) == {"period", "by", "unit", "rows"}
+    # The published keys stay; issue 11 added `coverage` and `units` beside them.
+    assert set(data) == {"period", "by", "unit", "rows", "coverage", "units"}
     assert (data["period"], data["by"], data["unit"]) == ("2022-03", "county", "千元")
     (row,) = data["rows"]
-    assert set(row) == {"code", "name", "enterprises", "indicators"}
+    assert set(row) == {"code", "name", "enterprises", "indicators", "coverage"}
     assert row["enterprises"] == 2
     assert set(row["indicators"]) == {"output_value", "sales_value", "export_value", "electricity"}
     out = row["indicators"]["output_value"]
@@ -65,8 +66,8 @@ def test_indicators_by_town_sum_to_county(returns):
 
 def test_products_json_keys_and_formats(returns):
     data = json.loads(run("products", "--period", "2022-03"))
-    assert set(data) == {"period", "products_total", "output_up", "output_up_share_pct", "price_up",
-                         "price_up_share_pct", "rows"}
+    assert set(data) >= {"period", "products_total", "output_up", "output_up_share_pct", "price_up",
+                         "price_up_share_pct", "rows"}  # issue 11 added keys beside these
     assert (data["products_total"], data["output_up"], data["output_up_share_pct"]) == (2, 1, "50.0")
     assert (data["price_up"], data["price_up_share_pct"]) == (1, "50.0")
     p1, p2 = data["rows"]

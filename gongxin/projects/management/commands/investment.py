@@ -10,7 +10,8 @@ from gongxin.projects import stats
 def report(period, by="county"):
     """The figures of `gongxin investment` (the same stats functions as the dashboard)."""
     year = periods.split(period)[0]
-    key = stats.key_project_summary(year)
+    end = stats.period_end(period)  # projects' stages and funds paid as of the period's end
+    key = stats.key_project_summary(year, as_of=end)
     return {
         "period": period,
         "unit": "万元",
@@ -20,7 +21,9 @@ def report(period, by="county"):
                  for r in stats.investment_rows(period, by=by)],
         "key_projects": {"count": key["count"], "total_investment": str(key["total_investment"])},
         "programmes": [{"name": p["name"], "projects": p["projects"]} for p in stats.programme_rows(year)],
-        "funds": {k: str(v) if k == "total" else v for k, v in stats.fund_summary(year).items()},
+        "funds": {k: str(v) if k == "total" else v for k, v in stats.fund_summary(year, as_of=end).items()},
+        "as_of": end.isoformat(),
+        "coverage": stats.investment_coverage(period),
     }
 
 
