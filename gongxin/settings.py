@@ -192,6 +192,12 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.locmem.EmailBackend"
 )
 
+# Key products: 产量增长 compares 1-本月 with 上年1-同月 ("ytd", the default: the quarterly brief) or
+# 本月 with 上年同月 ("month": monthly releases).
+PRODUCTS_BASIS = envstr("PRODUCTS_BASIS", "ytd")
+if PRODUCTS_BASIS not in ("ytd", "month"):
+    raise ImproperlyConfigured(f"PRODUCTS_BASIS must be ytd or month, not {PRODUCTS_BASIS!r}")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

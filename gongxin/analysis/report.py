@@ -23,8 +23,20 @@ def indicators_json(period, by="county", user=None):
             "enterprises": row.enterprises,
             "indicators": {code: _figures_json(f) for code, f in row.indicators.items()},
             "coverage": by_key.get(row.key, stats.Coverage(counted=row.enterprises)).as_json(),
+            "sell_through": _sell_through_json(row),
         } for row in rows],
+        "month_on_month_pct": {code: stats.pct_text(v) for code, v in stats.month_on_month(period, user).items()},
+        "two_year_average_pct": {code: {column: stats.pct_text(v) for column, v in by_column.items()}
+                                 for code, by_column in stats.two_year_average(period, user).items()},
     }
+
+
+def _sell_through_json(row):
+    """产销率 (%) of the row, this year and last, and its change in percentage points."""
+    return {"month_pct": stats.pct_text(stats.sell_through_pct(row, "month")),
+            "ytd_pct": stats.pct_text(stats.sell_through_pct(row, "ytd")),
+            "ytd_ly_pct": stats.pct_text(stats.sell_through_pct(row, "ytd_ly")),
+            "ytd_change_pp": stats.pct_text(stats.sell_through_change_pp(row, "ytd"))}
 
 
 UNITS = {"electricity": "万千瓦时"}
@@ -51,6 +63,8 @@ def products_json(period, user=None):
         "output_up_share_pct": stats.pct_text(result.output_up_share_pct),
         "price_up": result.price_up,
         "price_up_share_pct": stats.pct_text(result.price_up_share_pct),
+        "products_with_data": result.with_data,  # the denominator of both shares
+        "basis": result.basis,  # 产量增长 on "ytd" (1-本月) or "month" (本月)
         "rows": [{
             "code": r.code,
             "name": r.name,
@@ -61,5 +75,9 @@ def products_json(period, user=None):
             "price": stats.amount_text(r.price),
             "price_ly": stats.amount_text(r.price_ly),
             "price_growth_pct": stats.pct_text(r.price_growth_pct),
+            "month": stats.amount_text(r.month),
+            "month_ly": stats.amount_text(r.month_ly),
+            "month_growth_pct": stats.pct_text(r.month_growth_pct),
+            "has_data": r.has_data,
         } for r in result.rows],
     }

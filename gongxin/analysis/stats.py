@@ -40,7 +40,15 @@ from django.db.models.functions import Coalesce
 
 from gongxin.accounts.scoping import enterprise_q, get_access, region_q
 from gongxin.lib.numbers import ZERO, growth_pct, pct, round_half_up, to_decimal
-from gongxin.lib.periods import parse_span, periods_of_year, split, time_progress_pct
+from gongxin.lib.periods import (
+    months_in_period,
+    parse_span,
+    periods_of_year,
+    previous_in_year,
+    same_period_last_year,
+    split,
+    time_progress_pct,
+)
 from gongxin.registry.models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
 from gongxin.reporting.models import Form, Indicator, MonitoredProduct, ProductLine, Return, ReturnValue
 
@@ -414,6 +422,83 @@ def with_structure(rows, whole, column="ytd"):
     ]
 
 
+# ---------------------------------------------------------------- beside output: 产销率, 环比, 两年平均
+
+
+def sell_through_pct(row, column="ytd"):
+    """产销率 (%) = 工业销售产值 ÷ 工业总产值 × 100 of a Row, for `column` (month/ytd/month_ly/ytd_ly)."""
+    sales, out = row.indicators.get("sales_value"), row.indicators.get("output_value")
+    if sales is None or out is None:
+        return None
+    return pct(getattr(sales, column), getattr(out, column))
+
+
+def sell_through_change_pp(row, column="ytd"):
+    """Change of 产销率 against the same period last year, in percentage points (on unrounded
+    ratios, then rounded half up); None when either year's output is zero."""
+    sales, out = row.indicators.get("sales_value"), row.indicators.get("output_value")
+    if sales is None or out is None:
+        return None
+    now, before = getattr(out, column), getattr(out, f"{column}_ly")
+    if not now or not before:
+        return None
+    return round_half_up((getattr(sales, column) / now - getattr(sales, f"{column}_ly") / before) * 100)
+
+
+def month_on_month(period, user=None, indicators=INDICATORS):
+    """环比 (%) of the month value: Σ this month ÷ Σ previous period's month − 1 over the enterprises
+    counted in both periods (the same set, like the comparable basis). The merged 1-2月 period is
+    taken as its monthly average (÷ 2). None for the year's first period or a zero base.
+    Returns {indicator: pct or None}."""
+    previous = previous_in_year(period)
+    if previous is None:
+        return {code: None for code in indicators}
+    both = counted_values(previous, indicators, user).values("enterprise_id")
+    this = _month_sums(period, indicators, user, both)
+    before_ids = counted_values(period, indicators, user).values("enterprise_id")
+    before = _month_sums(previous, indicators, user, before_ids)
+    months = Decimal(months_in_period(previous))
+    return {code: growth_pct(this.get(code), before[code] / months if before.get(code) is not None else None)
+            for code in indicators}
+
+
+def _month_sums(period, indicators, user, enterprises):
+    ids = indicator_ids(indicators)
+    code_by_id = {v: k for k, v in ids.items()}
+    qs = counted_values(period, indicators, user).filter(enterprise_id__in=enterprises)
+    sums = qs.values("indicator_id").annotate(total=Sum("month")).order_by()
+    return {code_by_id[r["indicator_id"]]: r["total"] for r in sums}
+
+
+def two_year_average_pct(this, last):
+    """两年平均增长 (%, geometric): √((1 + this year's growth) × (1 + last year's growth)) − 1, on
+    unrounded ratios. `this` and `last` are (current, base) pairs — this year's figures against the
+    same period of last year, and last year's (as counted then) against the year before. None when a
+    base is zero or missing, or the product is not positive."""
+    (now, base), (then, base_before) = this, last
+    if not base or not base_before or now is None or then is None:
+        return None
+    product = (Decimal(now) / Decimal(base)) * (Decimal(then) / Decimal(base_before))
+    if product <= 0:
+        return None
+    return round_half_up((product.sqrt() - 1) * 100)
+
+
+def two_year_average(period, user=None, indicators=INDICATORS):
+    """{indicator: {"month": pct, "ytd": pct}} of the whole: this year's comparable growth combined
+    with last year's (last year's list and returns, as counted then) — for years after a disrupted
+    base year."""
+    this = county(period, user, indicators).indicators
+    last = county(same_period_last_year(period), user, indicators).indicators
+    out = {}
+    for code in indicators:
+        t, lst = this.get(code, Figures()), last.get(code, Figures())
+        out[code] = {column: two_year_average_pct((getattr(t, column), getattr(t, f"{column}_ly")),
+                                                  (getattr(lst, column), getattr(lst, f"{column}_ly")))
+                     for column in ("month", "ytd")}
+    return out
+
+
 # ---------------------------------------------------------------- rankings, series, completeness
 
 
@@ -687,6 +772,16 @@ def added_value(period, user=None):
 # ---------------------------------------------------------------- key products
 
 
+PRODUCT_BASES = {"ytd": "1-本月", "month": "本月"}
+
+
+def products_basis():
+    """The basis of 产量增长: "ytd" (1-本月, the default) or "month" (本月), settings.PRODUCTS_BASIS."""
+    from django.conf import settings
+
+    return getattr(settings, "PRODUCTS_BASIS", "ytd")
+
+
 @dataclass
 class ProductRow:
     code: str
@@ -699,6 +794,9 @@ class ProductRow:
     price: Decimal | None = None
     price_ly: Decimal | None = None
     enterprises: int = 0
+    price_value: Decimal | None = None  # Σ 本月价格 × 本月产量 over lines priced both years
+    price_value_ly: Decimal | None = None  # Σ 上年同月价格 × 本月产量 over the same lines
+    basis: str = "ytd"
 
     @property
     def ytd_growth_pct(self):
@@ -709,42 +807,74 @@ class ProductRow:
         return growth_pct(self.month, self.month_ly)
 
     @property
+    def growth_pct(self):
+        """产量增长 on the basis of the figures (1-本月 or 本月)."""
+        return self.month_growth_pct if self.basis == "month" else self.ytd_growth_pct
+
+    @property
     def price_growth_pct(self):
+        """Price growth on the same weights for both years (this month's quantities):
+        Σ price × qty ÷ Σ price_ly × qty − 1; the averages' ratio where no line has both."""
+        if self.price_value is not None and self.price_value_ly:
+            return growth_pct(self.price_value, self.price_value_ly)
         return growth_pct(self.price, self.price_ly)
 
     @property
+    def has_data(self):
+        """Some enterprise reported a quantity or a price of it, this year or last."""
+        return bool(self.enterprises) and bool(self.month or self.ytd or self.month_ly or self.ytd_ly
+                                               or self.price is not None or self.price_ly is not None)
+
+    @property
     def output_up(self):
+        if self.basis == "month":
+            return self.month > self.month_ly
         return self.ytd > self.ytd_ly
 
     @property
     def price_up(self):
+        growth = self.price_growth_pct
+        if growth is not None and self.price_value is not None and self.price_value_ly:
+            return self.price_value > self.price_value_ly
         return self.price is not None and self.price_ly is not None and self.price > self.price_ly
 
 
 @dataclass
 class ProductStats:
+    """The monitored list of a period. Counts and shares are over the products with data (`with_data`
+    is the denominator, said beside every share); `total` is the length of the list."""
+
     period: str
     rows: list
+    basis: str = "ytd"
 
     @property
     def total(self):
         return len(self.rows)
 
     @property
+    def with_data(self):
+        return sum(1 for r in self.rows if r.has_data)
+
+    @property
+    def basis_label(self):
+        return PRODUCT_BASES[self.basis]
+
+    @property
     def output_up(self):
-        return sum(1 for r in self.rows if r.output_up)
+        return sum(1 for r in self.rows if r.has_data and r.output_up)
 
     @property
     def price_up(self):
-        return sum(1 for r in self.rows if r.price_up)
+        return sum(1 for r in self.rows if r.has_data and r.price_up)
 
     @property
     def output_up_share_pct(self):
-        return pct(self.output_up, self.total)
+        return pct(self.output_up, self.with_data)
 
     @property
     def price_up_share_pct(self):
-        return pct(self.price_up, self.total)
+        return pct(self.price_up, self.with_data)
 
 
 def weighted_price(weighted_sum, weight, plain_mean):
@@ -754,23 +884,29 @@ def weighted_price(weighted_sum, weight, plain_mean):
     return plain_mean
 
 
-def products(period, user=None):
+def products(period, user=None, basis=None):
     """Key-product statistics of `period` over the year's monitored list (all of it, in code order).
 
-    From counted 产值 returns of listed enterprises: Σ of the four quantity columns; price =
-    Σ(price × 本月产量) ÷ Σ 本月产量 over lines with a price (price_ly likewise with 上年同月产量),
-    a plain mean of the prices where those weights sum to zero. For a town officer the list is
-    the monitored products made in their town (shares of the county list would mislead).
+    From counted 产值 returns of listed enterprises: Σ of the four quantity columns; the average
+    price = Σ(price × 本月产量) ÷ Σ 本月产量 over lines with a price (price_ly likewise with 上年同月产量),
+    a plain mean of the prices where those weights sum to zero. Price growth is on the same weights
+    for both years: Σ(price × 本月产量) ÷ Σ(price_ly × 本月产量) over the lines priced both years.
+    产量增长 is on `basis` ("ytd" 1-本月, the default from settings, or "month" 本月). Counts and
+    shares are over the products with data. For a town officer the list is the monitored products
+    made in their town (shares of the county list would mislead).
     """
+    basis = basis or products_basis()
     year = year_of(period)
     monitored = MonitoredProduct.objects.filter(year=year).select_related("product").order_by("product__code")
-    rows = {m.product_id: ProductRow(m.product.code, m.product.name, m.product.unit) for m in monitored}
+    rows = {m.product_id: ProductRow(m.product.code, m.product.name, m.product.unit, basis=basis)
+            for m in monitored}
     amount = DecimalField(max_digits=40, decimal_places=8)
 
     def total(column, **extra):
         return Coalesce(Sum(column, **extra), Value(ZERO), output_field=amount)
 
     priced, priced_ly = Q(price__isnull=False), Q(price_ly__isnull=False)
+    both = priced & priced_ly & Q(qty_month__gt=0)
     qs = (
         ProductLine.objects.filter(
             on_list(year),
@@ -796,6 +932,8 @@ def products(period, user=None):
             weight_ly=Sum("qty_month_ly", filter=priced_ly, output_field=amount),
             mean_ly=Sum("price_ly", output_field=amount),
             priced_ly=Count("id", filter=priced_ly),
+            same_value=Sum(F("price") * F("qty_month"), filter=both, output_field=amount),
+            same_value_ly=Sum(F("price_ly") * F("qty_month"), filter=both, output_field=amount),
         )
         .order_by()
     )
@@ -808,9 +946,10 @@ def products(period, user=None):
         mean_ly = rec["mean_ly"] / rec["priced_ly"] if rec["priced_ly"] else None
         row.price = weighted_price(rec["value"], rec["weight"], mean)
         row.price_ly = weighted_price(rec["value_ly"], rec["weight_ly"], mean_ly)
+        row.price_value, row.price_value_ly = rec["same_value"], rec["same_value_ly"]
     if user is not None and not get_access(user).sees_all:
-        return ProductStats(period, [r for r in rows.values() if r.enterprises])
-    return ProductStats(period, list(rows.values()))
+        return ProductStats(period, [r for r in rows.values() if r.enterprises], basis)
+    return ProductStats(period, list(rows.values()), basis)
 
 
 # ---------------------------------------------------------------- guidance plans
