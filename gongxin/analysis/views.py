@@ -95,8 +95,37 @@ def overview(request):
         "fallers": stats.enterprise_changes(period, user, fallers=True),
         "is_town_view": not access.sees_all,
         "charts": _charts(period, series, town_rows, industry_rows),
+        "tier_members": _tier_members(period, user),
+        **_main_rows(period, user),
     }
     return render(request, "analysis/overview.html", ctx)
+
+
+MAIN_INDICATORS = (("output_value", "工业总产值", "万元"), ("sales_value", "工业销售产值", "万元"),
+                   ("export_value", "其中：出口交货值", "万元"), ("electricity", "企业用电量", "万千瓦时"))
+
+
+def _main_rows(period, user):
+    """The four indicators with 同比, 环比 and 两年平均, and 产销率 with its change (overview card)."""
+    whole = stats.county(period, user)
+    mom, two_year = stats.month_on_month(period, user), stats.two_year_average(period, user)
+    rows = []
+    for code, name, unit in MAIN_INDICATORS:
+        f = whole.indicators[code]
+        shown = (round_half_up(f.month), round_half_up(f.ytd)) if unit == "万千瓦时" else \
+            (qian_to_wan(f.month), qian_to_wan(f.ytd))
+        rows.append({"name": name, "unit": unit, "figures": f, "month": shown[0], "ytd": shown[1],
+                     "mom": mom[code], "two_year": two_year[code]["ytd"]})
+    sell_through = {"month": stats.sell_through_pct(whole, "month"), "ytd": stats.sell_through_pct(whole, "ytd"),
+                    "change_text": phrasing.pp_change(stats.sell_through_change_pp(whole))}
+    return {"main_rows": rows, "sell_through": sell_through}
+
+
+def _tier_members(period, user):
+    """Each tier's members on the year's list (reported or not) and how many of them reported."""
+    by_tier = stats.coverage(period, user, "tier")
+    return [{"name": name, "members": by_tier[code].expected, "reported": by_tier[code].reported}
+            for code, name in stats.TIER_NAMES.items() if code in by_tier]
 
 
 def _charts(period, series, town_rows, industry_rows):
