@@ -7,7 +7,7 @@ PORT ?= 8000
 VENDOR := gongxin/static/vendor
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-fast lint format migrations-check migrate demo bench clean browser-deps
+.PHONY: setup run dev test test-fast lint format migrations-check migrate demo bench clean browser-deps
 
 setup: $(STAMP) $(VENDOR)/.copied
 	@mkdir -p var
@@ -34,9 +34,16 @@ migrate: setup
 demo: migrate
 	$(BIN)/gongxin load_demo --if-empty
 
+# Serves for real: gunicorn + whitenoise, DEBUG off (DEBUG=true make run to ask for it). Plain
+# HTTP on this machine, so cookies are not marked Secure unless SECURE_COOKIES=true (behind TLS).
 run: demo
-	DEBUG=$${DEBUG:-1} $(BIN)/gongxin collectstatic --noinput --verbosity 0
-	$(BIN)/gongxin runserver $(HOST):$(PORT)
+	$(BIN)/gongxin collectstatic --noinput --verbosity 0
+	SECURE_COOKIES=$${SECURE_COOKIES:-false} $(BIN)/gunicorn -c python:gongxin.gunicorn_conf \
+	  -b $(HOST):$(PORT) gongxin.wsgi
+
+# The autoreloading development server with DEBUG on.
+dev: demo
+	DEBUG=$${DEBUG:-true} $(BIN)/gongxin runserver $(HOST):$(PORT)
 
 # Debian packages the browser/document tests drive: headless Chromium (Playwright cannot download
 # its own browser), LibreOffice (renders the Word brief) and poppler (PDF → PNG/text).

@@ -47,12 +47,12 @@ def setup_database():
 
 
 def once():
-    from gongxin.analysis import brief, brief_docx
+    from gongxin.briefs import brief, word
 
     start = time.perf_counter()
     b = brief.build(PERIOD)
     b.text()
-    brief_docx.render(b)
+    word.render(b)
     return time.perf_counter() - start
 
 

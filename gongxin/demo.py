@@ -10,7 +10,6 @@ from django.db import connection, transaction
 
 from gongxin.alerts import demo as alerts_demo
 from gongxin.analysis import demo as analysis_demo
-from gongxin.analysis import demo_warnings
 from gongxin.emergencies import demo as emergencies_demo
 from gongxin.permits import demo as permits_demo
 from gongxin.prevention import demo as prevention_demo
@@ -26,8 +25,7 @@ BUILDERS = [
     reporting_demo,
     projects_demo,
     analysis_demo,  # after projects: town investment targets come from its figures
-    demo_warnings,
-    alerts_demo,
+    alerts_demo,  # after analysis and projects: the scan reads their figures
     emergencies_demo,  # the 2022 event: everything below is recorded under it
     reserves_demo,
     prevention_demo,

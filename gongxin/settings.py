@@ -39,19 +39,29 @@ def envbool(name, default):
 
 
 def envint(name, default):
-    value = envstr(name, str(default))
+    value = envstr(name, str(default)) or str(default)  # `NAME=` in .env means the default
     try:
         return int(value)
     except ValueError as e:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from e
 
 
-DEBUG = envbool("DEBUG", "true")
-SECRET_KEY = envstr("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEBUG = envbool("DEBUG", "false")
+
+
+def _generated_secret_key(path):
+    """A key made once for this installation and kept in var/ (mode 0600), when SECRET_KEY is unset."""
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = envstr("SECRET_KEY") or _generated_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -204,9 +214,22 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Logs go to stdout; LOG_FORMAT=json gives one JSON object per line for a log collector.
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# gunicorn (gongxin/gunicorn_conf.py reads these): worker processes × threads each.
+WEB_WORKERS = envint("WEB_WORKERS", (os.cpu_count() or 1) * 2 + 1)
+WEB_THREADS = envint("WEB_THREADS", 4)

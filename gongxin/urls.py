@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gongxin import health
 from gongxin.accounts import views as accounts_views
 
 admin.site.site_header = "工信运行监测平台 · 系统管理"
@@ -9,12 +10,15 @@ admin.site.site_title = "工信运行监测平台"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/audit/", accounts_views.audit_list, name="audit_list"),
     path("enterprises/", include("gongxin.registry.urls")),
     path("returns/", include("gongxin.reporting.urls")),
     path("analysis/", include("gongxin.analysis.urls")),
+    path("analysis/", include("gongxin.alerts.urls")),  # /analysis/warnings/…: the URLs predate the app
+    path("analysis/", include("gongxin.briefs.urls")),  # /analysis/brief/…
     path("projects/", include("gongxin.projects.urls")),
     path("notices/", include("gongxin.notices.urls")),
     path("emergencies/", include("gongxin.emergencies.urls")),

@@ -10,7 +10,7 @@ projects app has figures at build time.
 
 from decimal import Decimal
 
-from gongxin.lib.numbers import round_half_up
+from gongxin.lib.numeric import round_half_up
 from gongxin.registry.models import Industry, Region
 
 from . import stats

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from gongxin.lib.export import Exporter
-from gongxin.lib.numbers import round_half_up
+from gongxin.lib.numeric import round_half_up
 
 from . import stats
 from .imports import PLAN_HEADERS, PPI_HEADERS, PRODUCT_HEADERS

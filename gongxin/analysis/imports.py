@@ -10,7 +10,7 @@ from django.db.models import F
 
 from gongxin.accounts.audit import log_action
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
-from gongxin.lib.numbers import to_decimal
+from gongxin.lib.numeric import to_decimal
 from gongxin.lib.periods import PeriodError, parse_period
 from gongxin.lib.uscc import normalize
 from gongxin.registry.models import Enterprise, Industry, Region

@@ -99,4 +99,3 @@ class TownPlan(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.town}"
-from .models_warnings import Warning, WarningFollowUp, WarningRule  # noqa: E402,F401

@@ -39,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from gongxin.accounts.scoping import enterprise_q, get_access, region_q
-from gongxin.lib.numbers import ZERO, growth_pct, pct, round_half_up, to_decimal
+from gongxin.lib.numeric import ZERO, growth_pct, pct, round_half_up, to_decimal
 from gongxin.lib.periods import (
     months_in_period,
     parse_span,

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -16,5 +16,4 @@ urlpatterns = [
     path("ppi/", views.ppi, name="analysis_ppi"),
     path("ppi/official/", views.official_save, name="analysis_official"),
     path("ppi/import/", views.ppi_import, name="analysis_ppi_import"),
-    path("", include("gongxin.analysis.urls_brief")),
 ]

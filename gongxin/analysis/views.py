@@ -20,7 +20,7 @@ from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
 from gongxin.lib import phrasing
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numbers import qian_to_wan, round_half_up, to_decimal
+from gongxin.lib.numeric import qian_to_wan, round_half_up, to_decimal
 from gongxin.lib.periods import current_period, label, period_or_404, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region

@@ -102,7 +102,7 @@ def quarter_end(period):
 
 def time_progress_pct(period):
     """Months elapsed ÷ 12, as a Decimal percentage (one decimal, half-up)."""
-    from .numbers import pct
+    from .numeric import pct
 
     return pct(split(period)[1], 12)
 

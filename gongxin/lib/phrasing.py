@@ -7,7 +7,7 @@ One module so that the brief, the dashboards and the exports say a figure the sa
 
 from decimal import Decimal
 
-from .numbers import fmt_growth, pct, round_half_up
+from .numeric import fmt_growth, pct, round_half_up
 
 UNIT_ENTERPRISE, UNIT_PRODUCT, UNIT_COUNT = "家", "种", "个"
 

@@ -11,7 +11,7 @@ from django.db.models import F, Sum
 from gongxin.accounts.audit import changes, log_action, snapshot
 from gongxin.lib import periods
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
-from gongxin.lib.numbers import to_decimal
+from gongxin.lib.numeric import to_decimal
 
 from .models import (
     LIFECYCLE,

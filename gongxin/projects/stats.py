@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from gongxin.lib import periods
-from gongxin.lib.numbers import growth_pct, round_half_up
+from gongxin.lib.numeric import growth_pct, round_half_up
 from gongxin.registry.models import Region
 
 from .models import LIFECYCLE, Disbursement, FundApplication, Programme, Project, ProjectInvestment, Stage

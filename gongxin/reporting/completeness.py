@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from gongxin.lib import periods as P
-from gongxin.lib.numbers import pct
+from gongxin.lib.numeric import pct
 from gongxin.registry.models import Enterprise, ListYear
 
 from .models import Notice, Return

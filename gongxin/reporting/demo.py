@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from gongxin.lib.numbers import growth_pct, pct, qian_to_yi
+from gongxin.lib.numeric import growth_pct, pct, qian_to_yi
 
 from .models import Form, MonitoredProduct, Product, ProductLine, ReportingPeriod, Return, ReturnValue
 from .reminders import remind

@@ -18,7 +18,7 @@ from django.utils import timezone
 from gongxin.accounts.audit import log_action
 from gongxin.lib import periods as P
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
-from gongxin.lib.numbers import to_decimal
+from gongxin.lib.numeric import to_decimal
 from gongxin.registry.models import Enterprise
 
 from .models import Form, Return, ReturnValue, ValueChange

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gongxin.lib import periods as P
-from gongxin.lib.numbers import fmt_growth, growth_pct, pct
+from gongxin.lib.numeric import fmt_growth, growth_pct, pct
 
 from .models import Form, Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValidationRule
 

@@ -13,7 +13,7 @@ from gongxin.accounts.models import AuditEntry
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import periods as P
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numbers import pct, to_decimal
+from gongxin.lib.numeric import pct, to_decimal
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
 

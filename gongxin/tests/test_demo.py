@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from gongxin.lib.numbers import growth_pct, qian_to_yi
+from gongxin.lib.numeric import growth_pct, qian_to_yi
 from gongxin.registry.models import Enterprise
 from gongxin.reporting.models import MonitoredProduct, Return, ReturnValue
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from gongxin.lib.numbers import fmt_decimal, fmt_growth, fmt_pct, qian_to_wan, qian_to_yi
+from gongxin.lib.numeric import fmt_decimal, fmt_growth, fmt_pct, qian_to_wan, qian_to_yi
 
 register = template.Library()
 

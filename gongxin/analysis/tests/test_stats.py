@@ -7,7 +7,7 @@ import pytest
 from gongxin.accounts.models import Role
 from gongxin.analysis import stats
 from gongxin.analysis.models import AddedValueRate, OfficialAddedValue, PriceIndex, TownPlan
-from gongxin.lib.numbers import fmt_growth, growth_pct, pct
+from gongxin.lib.numeric import fmt_growth, growth_pct, pct
 from gongxin.registry.models import EnterpriseGroup
 from gongxin.testing import division, make_enterprise, make_user, town
 

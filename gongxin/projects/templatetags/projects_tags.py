@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from gongxin.lib.numbers import TWO_DP, fmt_decimal, fmt_growth, round_half_up
+from gongxin.lib.numeric import TWO_DP, fmt_decimal, fmt_growth, round_half_up
 
 from ..stats import wan_to_yi
 

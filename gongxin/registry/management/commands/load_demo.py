@@ -16,9 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="DEBUG关闭时也执行（生产环境慎用）")
 
     def handle(self, *args, reset=False, if_empty=False, force=False, **options):
-        if not settings.DEBUG and not force:
+        has_data = Enterprise.objects.exists()
+        # An empty database with --if-empty is a new installation (`make run`): the demo is welcome.
+        # With data, DEBUG off means a real bureau's database: never mix demo data into it.
+        if not settings.DEBUG and not force and (has_data or not if_empty):
+            if has_data and if_empty:
+                self.stdout.write("已有数据，跳过演示数据载入。")
+                return
             raise CommandError("DEBUG 已关闭：演示数据不应载入生产库。确需载入请加 --force。")
-        if Enterprise.objects.exists():
+        if has_data:
             if if_empty:
                 self.stdout.write("已有数据，跳过演示数据载入。")
                 return
@@ -35,7 +41,7 @@ class Command(BaseCommand):
 # Reference data loaded by migrations (and edited by the bureau): kept by --reset.
 DEMO_APPS = ("projects", "analysis", "alerts", "reporting", "notices", "emergencies", "reserves", "prevention",
              "resumption", "permits", "services", "api")
-KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "analysis.warningrule"}
+KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "alerts.warningrule"}
 
 
 def _reset():

@@ -1,0 +1,24 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gongxin.alerts.scan import scan
+from gongxin.lib.commands import period_arg
+
+
+class Command(BaseCommand):
+    help = "按预警规则扫描某报告期：新增预警、更新已有预警、解除不再满足条件的预警（可重复运行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="报告期 YYYY-MM")
+        parser.add_argument("--today", help="按此日期判断是否逾期未报（YYYY-MM-DD，默认今天）")
+
+    def handle(self, *args, period, today, **options):
+        try:
+            day = dt.date.fromisoformat(today) if today else None
+        except ValueError as e:
+            raise CommandError(f"日期“{today}”格式应为YYYY-MM-DD") from e
+        # The period just ended, before anyone filed, is scanned too (逾期未报).
+        counts = scan(period_arg(period, require_reporting=False), today=day)
+        self.stdout.write(f"{period}：新增{counts['created']}条，更新{counts['updated']}条，"
+                          f"解除{counts['cleared']}条，待跟进{counts['open']}条")

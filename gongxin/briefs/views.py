@@ -1,0 +1,117 @@
+"""The brief: its page, the .docx, the meeting-pack workbook and the charts (under /analysis/brief/)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+from gongxin.accounts.scoping import get_access
+from gongxin.analysis import stats
+from gongxin.lib.export import XLSX_CONTENT_TYPE, Exporter, render_many
+from gongxin.lib.periods import PeriodError, period_or_404
+
+from . import brief as brief_data
+from . import charts as brief_charts
+from . import word as docx
+
+
+def _require_reader(request):
+    """Bureau, leaders and town officers read the brief; nobody else."""
+    access = get_access(request.user)
+    if not (access.sees_all or access.is_town_officer):
+        raise PermissionDenied("只有工信局、局领导和镇街工作人员可以查看运行分析材料")
+    return access
+
+
+def _period(request):
+    raw = request.GET.get("period", "").strip()
+    if not raw:
+        return stats.latest_period()
+    return period_or_404(raw, quarters=True)
+
+
+def _build(request):
+    _require_reader(request)
+    period = _period(request)
+    if period is None:
+        return None
+    return brief_data.build(period, request.user)
+
+
+def _bad_period(error):
+    return HttpResponseBadRequest(f"报告期有误：{error}", content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def brief_page(request):
+    try:
+        brief = _build(request)
+    except PeriodError as e:
+        return _bad_period(e)
+    return render(request, "briefs/brief.html", {
+        "page_title": brief.title if brief else "运行分析材料", "brief": brief,
+        "sections": [_section_view(i, s) for i, s in enumerate(brief.sections)] if brief else [],
+    })
+
+
+def _section_view(index, section):
+    return {"number": brief_data.CN_NUMBERS[index], "section": section,
+            "tables": [{"table": t, "rows": list(zip(t.display_rows(), t.links or [None] * len(t.rows), strict=True)),
+                        "numeric": [c.kind in docx.NUMERIC for c in t.columns]} for t in section.tables]}
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def brief_docx(request):
+    try:
+        brief = _build(request)
+    except PeriodError as e:
+        return _bad_period(e)
+    if brief is None:
+        raise Http404("暂无报表数据")
+    return _download(docx.render(brief), docx.DOCX_CONTENT_TYPE, f"{brief.title}.docx")
+
+
+class TableExporter(Exporter):
+    """One table of the brief as one sheet of the meeting pack."""
+
+    def __init__(self, table, index):
+        self.identifier = table.key
+        self.name = f"{index}.{table.title}"[:31]
+        self.headers = table.headers
+        self.table = table
+
+    def rows(self):
+        return self.table.rows
+
+
+@login_required
+def brief_pack(request):
+    try:
+        brief = _build(request)
+    except PeriodError as e:
+        return _bad_period(e)
+    if brief is None:
+        raise Http404("暂无报表数据")
+    exporters = [TableExporter(t, i) for i, t in enumerate(brief.tables, start=1)]
+    return _download(render_many(exporters), XLSX_CONTENT_TYPE, f"{brief.title}（会议资料表格）.xlsx")
+
+
+@login_required
+def brief_chart(request, name):
+    try:
+        brief = _build(request)
+    except PeriodError as e:
+        return _bad_period(e)
+    chart = brief.charts.get(name) if brief else None
+    if chart is None:
+        raise Http404("没有这个图表")
+    response = HttpResponse(brief_charts.render(chart), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
