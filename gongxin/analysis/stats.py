@@ -653,6 +653,18 @@ def coverage(period, user=None, by="county"):
             for r in qs.values(key).annotate(**counts).order_by()}
 
 
+def uncounted_previous_ytd(period, user=None):
+    """(previous period, Σ of its 1-本月 output) of the listed enterprises not counted in `period` —
+    how much of last month's total the missing returns held; None for the year's first period."""
+    previous = previous_in_year(period)
+    if previous is None:
+        return None
+    counted_now = counted_values(period, ("output_value",), user).values("enterprise_id")
+    total = (counted_values(previous, ("output_value",), user).filter(on_list(year_of(period)))
+             .exclude(enterprise_id__in=counted_now).aggregate(t=Sum("ytd"))["t"])
+    return previous, total or ZERO
+
+
 def tier_members(period, user=None):
     """{tier code: enterprises on the year's list in the tier}, reported or not (the tier's size)."""
     return {code: c.expected for code, c in coverage(period, user, "tier").items()}
