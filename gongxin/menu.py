@@ -55,7 +55,10 @@ MENU = [
         # permits
     )),
     Group("企业服务", (
-        # services
+        Entry("企业诉求", "/services/demands/", lambda a: bool(a.roles)),
+        Entry("办理情况", "/services/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("调研走访", "/services/visits/", lambda a: bool(a.roles)),
+        Entry("惠企政策", "/services/policies/", lambda a: bool(a.roles)),
     )),
     Group("系统管理", (
         # accounts: people and roles

@@ -1,0 +1,28 @@
+"""Chinese labels of the audit actions the services module logs."""
+
+AUDIT_LABELS = {
+    "services.raise": "提出企业诉求",
+    "services.assign": "交办诉求",
+    "services.object": "对交办提出异议",
+    "services.note": "记录诉求办理进展",
+    "services.answer": "协办答复",
+    "services.pause": "暂停诉求计时",
+    "services.resume": "恢复诉求计时",
+    "services.extension_ask": "申请诉求延期",
+    "services.extension_approve": "批准诉求延期",
+    "services.extension_refuse": "不予诉求延期",
+    "services.resolve": "办结诉求",
+    "services.confirm": "企业确认诉求办结",
+    "services.reject": "企业不认可办理结果",
+    "services.revisit": "诉求回访",
+    "services.reopen": "重新办理诉求",
+    "services.escalate": "超期诉求升级督办",
+    "services.reveal": "查看匿名诉求企业",
+    "services.visit": "登记走访",
+    "services.policy_create": "新增惠企政策",
+    "services.policy_update": "修改惠企政策",
+    "services.benefit": "登记政策兑现",
+    "services.calendar_set": "设置工作日历",
+    "services.calendar_delete": "删除工作日历调整",
+    "services.calendar_import": "导入工作日历",
+}

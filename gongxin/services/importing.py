@@ -1,0 +1,74 @@
+"""Import a year's working-day calendar (an intranet cannot fetch updates): 日期, 类型, 名称.
+
+类型 is 休息 (a 法定节假日 on a weekday) or 上班 (a 调休 working day on a weekend). All-or-nothing:
+any bad row and nothing is written; importing the same file twice changes nothing.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+
+from gongxin.accounts.audit import log_action
+from gongxin.lib.excel import ImportReport, RowError
+
+from .models import WorkdayOverride
+
+HEADERS = ("日期", "类型", "名称")
+KINDS = {"休息": False, "上班": True}
+
+
+def _date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def import_calendar(rows, user=None):
+    report = ImportReport()
+    rows = list(rows)
+    if not rows or [str(c or "").strip() for c in rows[0][:3]] != list(HEADERS):
+        report.errors.append(RowError(1, "表头", f"表头应为：{'、'.join(HEADERS)}"))
+        return report
+    parsed, seen = [], set()
+    for number, row in enumerate(rows[1:], start=2):
+        row = list(row) + [None] * 3
+        if all(c in (None, "") for c in row[:3]):
+            continue
+        try:
+            day = _date(row[0])
+        except (TypeError, ValueError):
+            report.errors.append(RowError(number, "日期", f"“{row[0]}”不是日期（YYYY-MM-DD）"))
+            continue
+        if not 2000 <= day.year <= 2100:
+            report.errors.append(RowError(number, "日期", "年份应在2000至2100之间"))
+            continue
+        kind = str(row[1] or "").strip()
+        if kind not in KINDS:
+            report.errors.append(RowError(number, "类型", "类型应为“休息”或“上班”"))
+            continue
+        if KINDS[kind] == (day.weekday() < 5):
+            report.errors.append(RowError(number, "类型", f"{day}是{'工作日' if day.weekday() < 5 else '周末'}，无需设为{kind}"))
+            continue
+        if day in seen:
+            report.errors.append(RowError(number, "日期", f"{day}重复"))
+            continue
+        seen.add(day)
+        parsed.append((day, KINDS[kind], str(row[2] or "").strip()[:30]))
+    if report.errors:
+        return report
+    existing = {o.date: o for o in WorkdayOverride.objects.filter(date__in=seen)}
+    with transaction.atomic():
+        for day, is_working, name in parsed:
+            old = existing.get(day)
+            if old and (old.is_working, old.name) == (is_working, name):
+                report.unchanged += 1
+                continue
+            row, created = WorkdayOverride.objects.update_or_create(date=day, defaults={"is_working": is_working,
+                                                                                         "name": name})
+            report.created += created
+            report.updated += not created
+        if report.created or report.updated:
+            log_action(user, "services.calendar_import", row, {"created": report.created, "updated": report.updated})
+    return report
