@@ -5,8 +5,11 @@ warning rules (alerts/scan.py); this module only phrases them. The HTML page, th
 meeting-pack workbook all render the same `Brief`.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import timezone
 
 from gongxin.accounts.scoping import get_access
 from gongxin.alerts.models import Level
@@ -426,7 +429,10 @@ def projects_section(period, user, ctx):
 
 
 def warnings_section(period, user, ctx):
-    findings = evaluate(period, user)
+    # Evaluated as on the day after the period's deadline (or today, if earlier): a brief rebuilt
+    # later says what it said then, not how many days late a return is by now.
+    as_on = min(timezone.localdate(), P.deadline(period) + dt.timedelta(days=1))
+    findings = evaluate(period, user, today=as_on)
     names = dict(Region.objects.filter(pk__in={f.town_id for f in findings}).values_list("pk", "name"))
     firms = {e.pk: e for e in Enterprise.objects.filter(pk__in={f.enterprise_id for f in findings if f.enterprise_id})}
     levels = dict(Level.choices)
