@@ -202,3 +202,16 @@ def test_zero_base_more_than_double_and_exactly_flat():
     data = json.loads(run("indicators", "--period", "2022-03", "--by", "town"))
     assert {r["name"]: r["indicators"]["output_value"]["ytd_growth_pct"] for r in data["rows"]} == {
         "荆河街道": None, "龙泉街道": "120.0", "北辛街道": "0.0"}
+
+
+def test_a_town_officer_sees_the_coverage_of_their_town():
+    from gongxin.accounts.models import Role
+    from gongxin.testing import make_user
+
+    a, b = make_enterprise(), make_enterprise()
+    other = make_enterprise(town_name="龙泉街道")
+    make_return(a, "2022-04", values=output(10, 40, 8, 30))
+    make_return(other, "2022-04", values=output(10, 40, 8, 30))
+    officer = make_user("jh", Role.TOWN_OFFICER, region="荆河街道")
+    assert stats.coverage("2022-04", officer).as_json() == {"expected": 2, "reported": 1, "counted": 1}
+    assert b.pk  # 荆河街道's enterprise without a return is the one missing
