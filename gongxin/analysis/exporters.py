@@ -11,7 +11,7 @@ from .imports import PLAN_HEADERS, PPI_HEADERS, PRODUCT_HEADERS
 CENTS = Decimal("0.01")
 GROUP_HEADERS = ("代码", "名称", "企业数", "本月（千元）", "1-本月（千元）", "上年同月（千元）", "上年1-同月（千元）",
                  "本月增速（%）", "累计增速（%）", "累计增减额（千元）", "累计占比（%）", "累计贡献率（%）",
-                 "拉动（百分点）")
+                 "拉动（百分点）", "应报（名录企业数）", "已报送", "计入")
 
 
 class _PeriodExporter(Exporter):
@@ -31,10 +31,15 @@ class GroupingExporter(_PeriodExporter):
     def rows(self):
         whole = stats.county(self.period, self.user, ("output_value",))
         rows = stats.totals(self.period, self.by, self.user, ("output_value",))
+        coverage = stats.coverage(self.period, self.user, self.by)
+        if self.by == "county":
+            coverage = {rows[0].key: coverage}
         for row, share, contribution, pull in stats.with_structure(rows, whole):
             f = row.output
+            c = coverage.get(row.key, stats.Coverage(counted=row.enterprises))
             yield [row.code, row.name, row.enterprises, f.month, f.ytd, f.month_ly, f.ytd_ly,
-                   f.month_growth_pct, f.ytd_growth_pct, f.ytd_change, share, contribution, pull]
+                   f.month_growth_pct, f.ytd_growth_pct, f.ytd_change, share, contribution, pull,
+                   c.expected, c.reported, c.counted]
 
 
 class CountyExporter(_PeriodExporter):
