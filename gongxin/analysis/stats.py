@@ -484,11 +484,11 @@ def two_year_average_pct(this, last):
     return round_half_up((product.sqrt() - 1) * 100)
 
 
-def two_year_average(period, user=None, indicators=INDICATORS):
+def two_year_average(period, user=None, indicators=INDICATORS, whole=None):
     """{indicator: {"month": pct, "ytd": pct}} of the whole: this year's comparable growth combined
     with last year's (last year's list and returns, as counted then) — for years after a disrupted
-    base year."""
-    this = county(period, user, indicators).indicators
+    base year. `whole` is `county(period, user)` when the caller has it already."""
+    this = (whole or county(period, user, indicators)).indicators
     last = county(same_period_last_year(period), user, indicators).indicators
     out = {}
     for code in indicators:
@@ -663,6 +663,11 @@ def uncounted_previous_ytd(period, user=None):
     total = (counted_values(previous, ("output_value",), user).filter(on_list(year_of(period)))
              .exclude(enterprise_id__in=counted_now).aggregate(t=Sum("ytd"))["t"])
     return previous, total or ZERO
+
+
+def total_coverage(by_group):
+    """The whole's Coverage from a grouping that partitions it (tiers: every listed enterprise is in one)."""
+    return Coverage(*(sum(getattr(c, k) for c in by_group.values()) for k in ("expected", "reported", "counted")))
 
 
 def tier_members(period, user=None):

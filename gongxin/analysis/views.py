@@ -69,7 +69,8 @@ def overview(request):
     period = _period(request)
     user = request.user
     dashboard = stats.dashboard_totals(period, user)
-    coverage = stats.coverage(period, user)
+    tier_coverage = stats.coverage(period, user, "tier")
+    coverage = stats.total_coverage(tier_coverage)  # every listed enterprise is in one tier
     whole, towns, industries = dashboard["county"], dashboard["town"], dashboard["industry"]
     plan_rows = {r.code: r for r in stats.plans(period, "output", user)}
     series = stats.series(period, user)
@@ -95,7 +96,7 @@ def overview(request):
         "fallers": stats.enterprise_changes(period, user, fallers=True),
         "is_town_view": not access.sees_all,
         "charts": _charts(period, series, town_rows, industry_rows),
-        "tier_members": _tier_members(period, user),
+        "tier_members": _tier_members(tier_coverage),
         **_main_rows(period, user),
     }
     return render(request, "analysis/overview.html", ctx)
@@ -108,7 +109,7 @@ MAIN_INDICATORS = (("output_value", "工业总产值", "万元"), ("sales_value"
 def _main_rows(period, user):
     """The four indicators with 同比, 环比 and 两年平均, and 产销率 with its change (overview card)."""
     whole = stats.county(period, user)
-    mom, two_year = stats.month_on_month(period, user), stats.two_year_average(period, user)
+    mom, two_year = stats.month_on_month(period, user), stats.two_year_average(period, user, whole=whole)
     rows = []
     for code, name, unit in MAIN_INDICATORS:
         f = whole.indicators[code]
@@ -121,9 +122,8 @@ def _main_rows(period, user):
     return {"main_rows": rows, "sell_through": sell_through}
 
 
-def _tier_members(period, user):
+def _tier_members(by_tier):
     """Each tier's members on the year's list (reported or not) and how many of them reported."""
-    by_tier = stats.coverage(period, user, "tier")
     return [{"name": name, "members": by_tier[code].expected, "reported": by_tier[code].reported}
             for code, name in stats.TIER_NAMES.items() if code in by_tier]
 

@@ -317,7 +317,7 @@ def _members_text(members, reported):
 
 def key_enterprises(period, user, ctx):
     tiers = {r.code: r for r in stats.totals(period, "tier", user, ("output_value",))}
-    members = stats.coverage(period, user, "tier")
+    members = ctx["tier_coverage"]
     whole = ctx["whole"].output
     over5, mid = tiers[stats.OVER_500M], tiers[stats.FROM_100M]
     under = tiers[stats.UNDER_100M]
@@ -495,12 +495,14 @@ SECTIONS = [overview, towns, industries, key_enterprises, key_products, projects
 def build(period, user=None):
     """The brief of `period` within `user`'s scope (None: the whole county)."""
     whole = stats.county(period, user)
-    coverage = stats.coverage(period, user)
+    tier_coverage = stats.coverage(period, user, "tier")
+    coverage = stats.total_coverage(tier_coverage)  # every listed enterprise is in one tier
     ctx = {"whole": whole, "scope": scope_word(user), "products": stats.products(period, user),
            "series": stats.series(period, user), "investment": _investment(period, user),
            "coverage": coverage, "added_value": stats.added_value(period, user),
            "coverage_note": coverage_sentence(period, coverage, user),
-           "month_on_month": stats.month_on_month(period, user), "two_year_average": stats.two_year_average(period, user)}
+           "month_on_month": stats.month_on_month(period, user), "tier_coverage": tier_coverage,
+           "two_year_average": stats.two_year_average(period, user, whole=whole)}
     return Brief(period, ctx["scope"], span_label(period), [section(period, user, ctx) for section in SECTIONS])
 
 

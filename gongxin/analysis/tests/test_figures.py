@@ -215,3 +215,11 @@ def test_a_town_officer_sees_the_coverage_of_their_town():
     officer = make_user("jh", Role.TOWN_OFFICER, region="荆河街道")
     assert stats.coverage("2022-04", officer).as_json() == {"expected": 2, "reported": 1, "counted": 1}
     assert b.pk  # 荆河街道's enterprise without a return is the one missing
+
+
+def test_the_tiers_partition_the_list_so_their_coverage_sums_to_the_whole():
+    big, small, new = make_enterprise(), make_enterprise(), make_enterprise(years=(2022,))
+    make_return(big, "2021-12", values=output(1, 200_000, 1, 1))
+    make_return(big, "2022-03", values=output(1, 10, 1, 8))
+    make_return(new, "2022-03", "draft", values=output(1, 10, 1, 8))
+    assert small.pk and stats.total_coverage(stats.coverage("2022-03", by="tier")) == stats.coverage("2022-03")
