@@ -1,4 +1,9 @@
+import os
+
 import pytest
+
+# The replica tests need the real primary + standby of .ci/replica and their own database setup.
+collect_ignore = [] if os.environ.get("GONGXIN_REPLICA_TEST") else ["gongxin/tests/replica"]
 
 
 @pytest.fixture(autouse=True)

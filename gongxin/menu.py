@@ -63,7 +63,7 @@ MENU = [
     Group("系统管理", (
         # accounts: people and roles
         Entry("操作日志", "/accounts/audit/", lambda a: a.is_admin),
-        # api: clients
+        Entry("接口客户端", "/accounts/api-clients/", lambda a: a.is_admin),
     )),
 ]
 

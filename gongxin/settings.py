@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "gongxin.lib",
     "gongxin.accounts",
@@ -106,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "gongxin.replica.RememberWritesMiddleware",
 ]
 
 ROOT_URLCONF = "gongxin.urls"
@@ -143,6 +147,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT costs ~100 ms per analysis query at province scale and gains nothing here.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL streaming replica for read-only analysis (dashboards, exports, brief, API figures):
+# `gongxin/replica.py` routes there, except for a user who has just written (read-your-writes).
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+REPLICA_READ_YOUR_WRITES_SECONDS = envint("REPLICA_READ_YOUR_WRITES_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {})}
+    # Tests create their database on the primary only; the standby receives it by streaming.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gongxin.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -233,3 +247,28 @@ LOGGING = {
 # gunicorn (gongxin/gunicorn_conf.py reads these): worker processes × threads each.
 WEB_WORKERS = envint("WEB_WORKERS", (os.cpu_count() or 1) * 2 + 1)
 WEB_THREADS = envint("WEB_THREADS", 4)
+
+# The open API (/api/v1/): Django REST framework, OpenAPI 3 by drf-spectacular (ReDoc served locally).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "工信运行监测平台开放接口",
+    "DESCRIPTION": "县工信局平台的版本化接口：名录、报表、指标、项目、变更流。令牌由系统管理员在“接口客户端”页面创建。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "gongxin.api.schema.document_errors"],
+}
+# Disclosure control for clients without micro-data rights (统计法 第二十五条).
+API_MIN_ENTERPRISES = envint("API_MIN_ENTERPRISES", 3)
+API_DOMINANCE_PCT = envint("API_DOMINANCE_PCT", 85)
+# Bulk imports of more rows than this run as a background job (202 + a job to poll).
+API_ASYNC_ROWS = envint("API_ASYNC_ROWS", 5000)
+# The shared key two bureaus sign exchange packages with (`gongxin exchange_export/import`).
+EXCHANGE_KEY = envstr("EXCHANGE_KEY") or SECRET_KEY

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/audit/", accounts_views.audit_list, name="audit_list"),
+    path("accounts/api-clients/", include("gongxin.api.page_urls")),
     path("enterprises/", include("gongxin.registry.urls")),
     path("returns/", include("gongxin.reporting.urls")),
     path("analysis/", include("gongxin.analysis.urls")),
@@ -30,3 +31,6 @@ urlpatterns = [
     path("api/v1/", include("gongxin.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "gongxin.errors.not_found"
+handler500 = "gongxin.errors.server_error"

@@ -24,6 +24,7 @@ from gongxin.lib.numeric import qian_to_wan, round_half_up, to_decimal
 from gongxin.lib.periods import current_period, label, period_or_404, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
+from gongxin.replica import analysis_reads
 from gongxin.reporting.models import Return
 
 from . import imports, stats
@@ -64,6 +65,7 @@ def _num(value):
 
 
 @login_required
+@analysis_reads
 def overview(request):
     access = require_analysis(request.user)
     period = _period(request)
@@ -155,6 +157,7 @@ def _charts(period, series, town_rows, industry_rows):
 
 
 @login_required
+@analysis_reads
 def export(request, identifier):
     require_analysis(request.user)
     exporter_class = PERIOD_EXPORTERS.get(identifier)
@@ -188,6 +191,7 @@ def enterprise(request, uscc):
 
 
 @login_required
+@analysis_reads
 def products(request):
     require_analysis(request.user)
     period = _period(request)
@@ -224,6 +228,7 @@ def _import_page(request, importer, title, help_text, template_url):
 
 
 @login_required
+@analysis_reads
 def plans(request):
     access = require_analysis(request.user)
     period = _period(request)

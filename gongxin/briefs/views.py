@@ -10,6 +10,7 @@ from gongxin.accounts.scoping import get_access
 from gongxin.analysis import stats
 from gongxin.lib.export import XLSX_CONTENT_TYPE, Exporter, render_many
 from gongxin.lib.periods import PeriodError, period_or_404
+from gongxin.replica import analysis_reads
 
 from . import brief as brief_data
 from . import charts as brief_charts
@@ -44,6 +45,7 @@ def _bad_period(error):
 
 
 @login_required
+@analysis_reads
 def brief_page(request):
     try:
         brief = _build(request)
@@ -68,6 +70,7 @@ def _download(content, content_type, filename):
 
 
 @login_required
+@analysis_reads
 def brief_docx(request):
     try:
         brief = _build(request)
@@ -92,6 +95,7 @@ class TableExporter(Exporter):
 
 
 @login_required
+@analysis_reads
 def brief_pack(request):
     try:
         brief = _build(request)

@@ -338,3 +338,20 @@ def reopen_period(user, form, period, reason, expected_version=None):
     row.save(update_fields=["closed_at", "closed_by", "note", "version"])
     log_action(user, "reopen_period", row, {"form": form.code, "period": period, "reason": reason})
     return row
+
+
+@transaction.atomic
+def delete_draft(user, ret, expected_version=None):
+    """Discard a draft that was never submitted. Its figures stay in the audit entry (nothing is
+    lost), and the changes feed reports the deletion as a tombstone with the return's key."""
+    _require(can_fill(user, ret.enterprise), "您无权删除该企业的报表")
+    ret = _locked(ret, expected_version)
+    _require_state(ret, (S.DRAFT,), "删除")
+    if ret.submitted_at is not None:
+        raise DomainError("该报表曾经报送，不能删除；请修改后重新报送。")
+    values = {f"{v.indicator.code}.{c}": str(getattr(v, c)) for v in ret.values.select_related("indicator")
+              for c in COLUMNS if getattr(v, c) is not None}
+    key = {"uscc": ret.enterprise.uscc, "form": ret.form.code, "period": ret.period}
+    log_action(user, "returns.delete", ret, {"key": key, "values": values})
+    ret.delete()
+    return key

@@ -399,6 +399,10 @@ def return_transition(request, uscc, form_code, period, action):
         elif action == "reopen":
             services.reopen_return(request.user, ret, reason, expected_version=version)
             messages.success(request, "已重新开放，报表退回企业修改")
+        elif action == "delete":
+            services.delete_draft(request.user, ret, expected_version=version)
+            messages.success(request, "草稿已删除")
+            return redirect("/returns/")
         else:
             raise Http404
     except services.DomainError as e:

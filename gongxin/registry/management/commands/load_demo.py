@@ -41,7 +41,8 @@ class Command(BaseCommand):
 # Reference data loaded by migrations (and edited by the bureau): kept by --reset.
 DEMO_APPS = ("projects", "analysis", "alerts", "reporting", "notices", "emergencies", "reserves", "prevention",
              "resumption", "permits", "services", "api")
-KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "alerts.warningrule"}
+KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "alerts.warningrule",
+                 "analysis.addedvaluerate", "services.tier", "services.department", "services.workdayoverride"}
 
 
 def _reset():
