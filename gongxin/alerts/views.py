@@ -17,6 +17,7 @@ from .models import EarlyWarning, Level, WarningRule
 from .services import WarningError, can_follow_up, follow_up, update_rule
 
 WARNING_FILTERS = ("period", "level", "town", "kind", "status")
+ALL_PERIODS = "all"  # ?period=all lists every period's warnings
 
 
 def _require_reader(request):
@@ -37,7 +38,7 @@ def _get_warning_for_user(request, warning_id):
 def warning_list(request):
     access = _require_reader(request)
     f = {k: request.GET.get(k, "").strip() for k in WARNING_FILTERS}
-    if f["period"]:
+    if f["period"] and f["period"] != ALL_PERIODS:
         f["period"] = period_or_404(f["period"], require_reporting=False)
     visible = EarlyWarning.objects.for_user(request.user)
     periods = visible.periods()
