@@ -36,6 +36,7 @@ MENU = [
     )),
     Group("监测分析", (
         Entry("运行分析", "/analysis/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("运行驾驶舱", "/analysis/cockpit/", lambda a: a.sees_all or a.is_town_officer),
         Entry("重点产品", "/analysis/products/", lambda a: a.sees_all or a.is_town_officer),
         Entry("指导计划", "/analysis/plans/", lambda a: a.sees_all or a.is_town_officer),
         Entry("价格指数与增加值", "/analysis/ppi/", lambda a: a.sees_all),
@@ -48,10 +49,18 @@ MENU = [
         Entry("扶持资金", "/projects/funds/", lambda a: a.sees_all),
     )),
     Group("应急保障", (
-        # emergencies
+        Entry("应急事件", "/emergencies/", _anyone),
         # reserves
-        # prevention
-        # resumption
+        Entry("防控督导", "/prevention/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("政策文件转发", "/prevention/notices/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("封闭生产", "/prevention/closed-loop/", _anyone),
+        Entry("督导检查与整改", "/prevention/findings/", _anyone),
+        Entry("核酸检测", "/prevention/testing/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
+        Entry("复工复产", "/resumption/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("复工申请", "/resumption/applications/", _anyone),
+        Entry("复工核查提示", "/resumption/flags/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("复工条件", "/resumption/conditions/", lambda a: a.sees_all),
+        Entry("导入日用电", "/resumption/grid/import/", lambda a: a.is_bureau),
         # permits
     )),
     Group("企业服务", (

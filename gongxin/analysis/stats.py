@@ -1132,3 +1132,20 @@ def latest_period():
         .values_list("period", flat=True)
         .first()
     )
+
+
+# ---------------------------------------------------------------- rolling trend (the cockpit)
+
+
+def rolling_series(period, user=None, months=24):
+    """The whole's 产值 for each reported period of the `months` up to `period`, oldest first:
+    [{"period", "figures": Figures}] — this year's and the same enterprises' last-year values side
+    by side, so both lines of the trend come from one comparable basis per period."""
+    from gongxin.lib import periods as P
+
+    out, current = [], period
+    for _ in range(months):
+        if P.is_reported(current):
+            out.append({"period": current, "figures": county(current, user, ("output_value",)).output})
+        current = P.shift(current, -1)
+    return list(reversed(out))

@@ -488,8 +488,16 @@ def revised_since_deadline(period, user=None):
     return changes.values("ret__enterprise_id").distinct().count()
 
 
+def resumption_section(period, user, ctx):
+    """复工复产 while an emergency event is active in the period (resumption/stats.py phrases it); else none."""
+    from gongxin.resumption import stats as rstats
+
+    text = rstats.brief_paragraph(period, user)
+    return Section("resumption", "复工复产", [text]) if text else None
+
+
 SECTIONS = [overview, towns, industries, key_enterprises, key_products, projects_section, warnings_section,
-            reporting_section]
+            resumption_section, reporting_section]
 
 
 def build(period, user=None):
@@ -503,7 +511,8 @@ def build(period, user=None):
            "coverage_note": coverage_sentence(period, coverage, user),
            "month_on_month": stats.month_on_month(period, user), "tier_coverage": tier_coverage,
            "two_year_average": stats.two_year_average(period, user, whole=whole)}
-    return Brief(period, ctx["scope"], span_label(period), [section(period, user, ctx) for section in SECTIONS])
+    sections = [section(period, user, ctx) for section in SECTIONS]
+    return Brief(period, ctx["scope"], span_label(period), [s for s in sections if s is not None])
 
 
 def _investment(period, user):

@@ -1,0 +1,40 @@
+"""Scheduled work, in one plain list: what runs, when, and the command it runs.
+
+`gongxin scheduler` runs them (one process beside gunicorn); `gongxin scheduler --list` shows them
+and `gongxin scheduler --run NAME` runs one now. Every job is an idempotent management command —
+running it twice, or after a missed slot, does no harm — and each run is logged (JSON on stdout).
+docs/operations.md gives the same schedule as cron lines for sites that prefer cron or systemd.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    command: str
+    at: str  # "HH:MM" daily, or ":MM" every hour at that minute
+    args: tuple = field(default_factory=tuple)  # a callable returning args, or a tuple
+    note: str = ""
+
+    def arguments(self):
+        return self.args() if callable(self.args) else list(self.args)
+
+
+def _open_period():
+    """The period enterprises are filing now (last month; December's while January is merged)."""
+    from gongxin.lib import periods as P
+
+    period = P.current_period()
+    return period if P.is_reported(period) else P.shift(period, -1)
+
+
+JOBS = [
+    Job("remind", "remind", "09:00", lambda: ["--period", _open_period()], "催报：本期未报送企业的站内通知（每日一次）"),
+    Job("warnings", "warnings_scan", "02:00", lambda: ["--period", _open_period()], "重新评估本期预警规则"),
+    Job("escalate", "services_escalate", ":15", (), "超期企业诉求升级督办"),
+]
+
+
+def by_name():
+    return {job.name: job for job in JOBS}
