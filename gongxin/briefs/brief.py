@@ -17,7 +17,7 @@ from gongxin.alerts.scan import evaluate
 from gongxin.analysis import stats
 from gongxin.lib import periods as P
 from gongxin.lib import phrasing
-from gongxin.lib.numeric import pct, qian_to_wan, qian_to_yi, round_half_up
+from gongxin.lib.numeric import pct, qian_to_wan, qian_to_yi, round_half_up, wan_to_yi
 from gongxin.lib.periods import label, split, time_progress_pct, ytd_label
 from gongxin.projects import stats as pstats
 from gongxin.projects.models import FundApplication, Project, Stage
@@ -184,7 +184,7 @@ def overview(period, user, ctx):
                  f"累计完成{yi(whole.ytd)}亿元，{yoy(whole.ytd_growth_pct)}")
     parts = [first, added_value_phrase(av)]
     if inv is not None:
-        parts.append(f"工业技改投资1至{month}月累计完成{cell_text(pstats.wan_to_yi(inv['ytd']))}亿元，"
+        parts.append(f"工业技改投资1至{month}月累计完成{cell_text(wan_to_yi(inv['ytd']))}亿元，"
                      f"{yoy(inv['ytd_growth_pct'])}")
     if prod.total:
         parts.append(products_phrase(prod))
@@ -391,9 +391,9 @@ def projects_section(period, user, ctx):
     overdue = list((scoped if scoped is not None else Project.objects.all()).key(year).overdue(ref)
                    .select_related("enterprise", "town").order_by("code"))
     stages = [s for s in summary["by_stage"] if s["count"]]
-    text = (f"1至{month}月，{ctx['scope']}工业技改投资累计完成{cell_text(pstats.wan_to_yi(inv['ytd']))}亿元，"
+    text = (f"1至{month}月，{ctx['scope']}工业技改投资累计完成{cell_text(wan_to_yi(inv['ytd']))}亿元，"
             f"{yoy(inv['ytd_growth_pct'])}。截至{month}月底，{year}年确定重点技改项目{summary['count']}个，总投资"
-            f"{cell_text(pstats.wan_to_yi(summary['total_investment']))}亿元")
+            f"{cell_text(wan_to_yi(summary['total_investment']))}亿元")
     if stages:
         text += "，其中" + "、".join(f"{s['label']}{s['count']}个" for s in stages)
     text += "。"

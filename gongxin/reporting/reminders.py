@@ -27,7 +27,7 @@ def remind(form, period, actor="催报命令"):
     with transaction.atomic():
         Notice.objects.bulk_create(notices, ignore_conflicts=True)
         if notices:
-            log_action(None, "remind", form, {"period": period, "count": len(notices)}, actor=actor)
+            log_action(None, "returns.remind", form, {"period": period, "count": len(notices)}, actor=actor)
     sent = _email(form, period, [n for n in notices]) if settings.EMAIL_HOST else 0
     return len(notices), sent
 
