@@ -210,17 +210,17 @@ def save_rate(division, year, rate_pct, user=None):
     current = AddedValueRate.objects.filter(division=division, year=year).first()
     if rate_pct is None:
         if current is not None:
-            log_action(user, "delete", current, {"rate_pct": str(current.rate_pct)})
+            log_action(user, "analysis.delete", current, {"rate_pct": str(current.rate_pct)})
             current.delete()
         return None
     if current is None:
         current = AddedValueRate.objects.create(division=division, year=year, rate_pct=rate_pct)
-        log_action(user, "create", current, {"rate_pct": str(rate_pct)})
+        log_action(user, "analysis.create", current, {"rate_pct": str(rate_pct)})
     elif current.rate_pct != rate_pct:
         data = {"rate_pct": [str(current.rate_pct), str(rate_pct)]}
         current.rate_pct, current.note = rate_pct, ""
         current.save()
-        log_action(user, "update", current, data)
+        log_action(user, "analysis.update", current, data)
     return current
 
 
