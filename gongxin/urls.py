@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/audit/", accounts_views.audit_list, name="audit_list"),
     path("accounts/api-clients/", include("gongxin.api.page_urls")),
+    path("accounts/", include("gongxin.accounts.urls")),
+    path("guide/", accounts_views.guide, name="guide"),
     path("enterprises/", include("gongxin.registry.urls")),
     path("returns/", include("gongxin.reporting.urls")),
     path("analysis/", include("gongxin.analysis.urls")),

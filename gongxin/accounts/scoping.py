@@ -103,6 +103,11 @@ class Access:
         """Checks vehicles at a 卡口 (bureau staff and town officers; no separate inspector role)."""
         return self.is_bureau or self.is_town_officer
 
+    @property
+    def manages_users(self):
+        """Creates users, grants and revokes roles, resets passwords (用户与授权): bureau admins."""
+        return self.is_admin
+
 
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset())
 

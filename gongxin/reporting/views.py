@@ -19,7 +19,7 @@ from gongxin.registry.models import Enterprise, Region
 
 from . import services
 from .completeness import completeness as completeness_tally
-from .completeness import period_counts
+from .completeness import latest_period, owed_returns, period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
 from .models import Form, Indicator, Notice, Product, ProductLine, ReportingPeriod, Return, ReturnValue
@@ -51,9 +51,7 @@ def _get_return_context(request, uscc, form_code, period):
     return enterprise, form, period, ret
 
 
-def _latest_period(form):
-    latest = Return.objects.filter(form=form).order_by("-period").values_list("period", flat=True).first()
-    return latest or P.current_period()
+_latest_period = latest_period  # the lists' default period (reporting/completeness.py)
 
 
 def _return_url(ret):
@@ -94,31 +92,18 @@ def return_list(request):
     return render(request, "reporting/return_list.html", ctx)
 
 
-def owed_periods(enterprise, form, today=None):
-    """Periods of the enterprise's list years, up to the current one, without a counted return."""
-    current = P.current_period(today)
-    done = set(Return.objects.filter(enterprise=enterprise, form=form, status__in=Return.COUNTED)
-               .values_list("period", flat=True))
-    closed = set(form.periods.filter(closed_at__isnull=False).values_list("period", flat=True))
-    owed = []
-    for year in enterprise.years_on_list:
-        for period in P.periods_of_year(year, form.merge_jan_feb):
-            if period <= current and period not in done and period not in closed:
-                owed.append(period)
-    return owed
-
-
 def _my_returns(request, access):
     enterprises = Enterprise.objects.filter(pk__in=access.enterprise_ids).order_by("uscc")
-    forms = list(Form.objects.filter(is_active=True))
-    owed = sorted(((e, form, p, P.label(p, form.merge_jan_feb)) for e in enterprises for form in forms
-                   if form.code == "output" for p in owed_periods(e, form)), key=lambda o: o[2])
+    owed = [(o.enterprise, o.form, o.period, o.label) for o in owed_returns(enterprises)]
     returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
                .order_by("-period", "form__order"))
+    status = request.GET.get("status", "")
+    if status in S.values:
+        returns = returns.filter(status=status)
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
     notices = Notice.objects.filter(enterprise__in=enterprises).select_related("form")[:10]
     ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[-12:], "owed_count": len(owed),
-           "notices": notices}
+           "notices": notices, "status": status if status in S.values else "", "status_label": dict(S.choices).get(status)}
     return render(request, "reporting/my_returns.html", ctx)
 
 
