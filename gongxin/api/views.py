@@ -65,12 +65,13 @@ class ApiView(APIView):
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
-def _period(value):
-    """A period the system knows, or 404 (as pages answer for a period that does not exist)."""
+def _period(value, **options):
+    """A period the system knows, or 404 with lib.periods' message (as pages answer): malformed,
+    a merged January, a month not yet ended, a month without returns or a reporting period."""
     try:
-        return P.parse_period(value or "")
+        return P.check_period(value or "", **options)
     except P.PeriodError as e:
-        raise ApiError(f"报告期应为 YYYY-MM：{value!r}", 404) from e
+        raise ApiError(str(e), 404) from e
 
 
 class ApiError(Exception):
@@ -193,7 +194,7 @@ class ReturnList(ListView):
         qs = Return.objects.for_user(request.user).select_related("enterprise", "form")
         if request.query_params.get("period"):
             try:
-                qs = qs.filter(period=_period(request.query_params["period"]))
+                qs = qs.filter(period=_period(request.query_params["period"], require_reporting=False))
             except ApiError as e:
                 return _error(e)
         if request.query_params.get("form"):
@@ -206,9 +207,8 @@ class ReturnList(ListView):
 def _return_target(request, uscc, form_code, period):
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), uscc=uscc.upper())
     form = get_object_or_404(Form, code=form_code, is_active=True)
-    period = _period(period)
-    if not P.is_reported(period, form.merge_jan_feb):
-        raise ApiError("1月不单独报送，请报送1-2月（报告期 YYYY-02）", 404)
+    # Entry: a period nobody has filed yet is still open; the month must have ended.
+    period = _period(period, merge_jan_feb=form.merge_jan_feb, require_reporting=False)
     ret = Return.objects.filter(enterprise=enterprise, form=form, period=period).select_related(
         "enterprise", "form").first()
     return enterprise, form, period, ret
@@ -423,7 +423,7 @@ class InvestmentView(ApiView):
         from gongxin.projects.stats import investment_rows
 
         try:
-            period = _period(request.query_params.get("period"))
+            period = _period(request.query_params.get("period"), merge_jan_feb=False, require_reporting=False)
         except ApiError as e:
             return _error(e)
         projects = None if _sees_all(request.user) else Project.objects.for_user(request.user)

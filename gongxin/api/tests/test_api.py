@@ -48,6 +48,9 @@ def test_a_town_built_from_two_enterprises_is_suppressed_without_micro_data(coun
     rows = {r["name"]: r for r in api(token).get("/api/v1/figures/?period=2022-03&by=town").json()["rows"]}
     assert rows["荆河街道"]["suppressed"] == "n<3"
     assert rows["荆河街道"]["indicators"]["output_value"]["ytd"] is None and rows["荆河街道"]["enterprises"] is None
+    # Issue 11's per-row additions are withheld with the figures (they describe the same few enterprises).
+    assert set(rows["荆河街道"]["coverage"].values()) == {None}
+    assert set(rows["荆河街道"]["sell_through"].values()) == {None}
     # The other town would give the first away as total − others: suppressed too.
     assert rows["龙泉街道"]["suppressed"] in ("n<3", "secondary")
     county_total = api(token).get("/api/v1/figures/?period=2022-03&by=county").json()["rows"][0]
