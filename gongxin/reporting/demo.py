@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from gongxin.lib import periods as P
 from gongxin.lib.numeric import growth_pct, pct, qian_to_yi
 
 from .models import Form, MonitoredProduct, Product, ProductLine, ReportingPeriod, Return, ReturnValue
@@ -120,6 +121,11 @@ def _close_future_periods():
         ReportingPeriod.objects.bulk_create([
             ReportingPeriod(form=f, period=f"2022-{m:02d}", closed_at=timezone.now(),
                             note="演示数据截至2022年4月") for m in range(5, 13)])
+    # The demo county's 财务 form started in 2022: its 2021 periods were never open, nothing is owed.
+    finance = Form.objects.get(code="finance")
+    ReportingPeriod.objects.bulk_create([
+        ReportingPeriod(form=finance, period=p, closed_at=timezone.now(), note="财务表自2022年起报送")
+        for p in P.periods_of_year(2021, finance.merge_jan_feb)])
 
 
 # ---------------------------------------------------------------- drawing

@@ -64,3 +64,21 @@ def test_demo_2022_04_is_incomplete_with_returns_sent_back(demo):
 
 def test_demo_monitors_71_products(demo):
     assert MonitoredProduct.objects.filter(year=2022).count() == 71
+
+
+def test_demo_rebuilds_over_itself_with_reset(demo):
+    """Every module's records go, in whatever order their references allow, and come back the same."""
+    from gongxin.registry.models import Region
+
+    before = Enterprise.objects.count()
+    call_command("load_demo", "--reset")
+    assert Enterprise.objects.count() == before
+    assert Region.objects.towns().count() == 21  # reference data stays
+
+
+def test_demo_enterprise_owes_no_finance_return_before_the_form_existed(demo):
+    from gongxin.reporting.completeness import owed_returns
+
+    e = Enterprise.objects.order_by("uscc").filter(town__name="荆河街道").first()
+    owed = owed_returns([e])
+    assert not [o for o in owed if o.form.code == "finance" and o.period.startswith("2021")]

@@ -49,10 +49,22 @@ def _reset():
     """Delete demo-scope data; regions, industries and the migrations' reference data stay."""
     from django.apps import apps
 
-    for model in reversed(apps.get_models()):
-        label = model._meta.label_lower
-        if model._meta.app_label in DEMO_APPS and label not in KEEP_ON_RESET:
-            model.objects.all().delete()
+    from django.db.models import ProtectedError
+
+    pending = [m for m in reversed(apps.get_models())
+               if m._meta.app_label in DEMO_APPS and m._meta.label_lower not in KEEP_ON_RESET]
+    # Models refer to each other across apps (a ledger row protects the pick it shipped): delete what
+    # can go, then retry the protected ones, until nothing is left or no pass makes progress.
+    while pending:
+        blocked = []
+        for model in pending:
+            try:
+                model.objects.all().delete()
+            except ProtectedError:
+                blocked.append(model)
+        if len(blocked) == len(pending):
+            raise CommandError("演示数据无法清空：" + "、".join(m._meta.verbose_name for m in blocked))
+        pending = blocked
     from gongxin.accounts.models import AuditEntry, Membership
     from gongxin.registry.models import EnterpriseGroup
 
