@@ -48,7 +48,6 @@ KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationr
 def _reset():
     """Delete demo-scope data; regions, industries and the migrations' reference data stay."""
     from django.apps import apps
-
     from django.db.models import ProtectedError
 
     pending = [m for m in reversed(apps.get_models())
