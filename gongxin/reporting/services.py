@@ -16,6 +16,7 @@ from gongxin.accounts.scoping import get_access
 from gongxin.lib import periods as P
 
 from .models import Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValueChange
+from .notify import notify_transition
 from .validation import COLUMNS, PRODUCT_COLUMNS, validate_return
 
 S = Return.Status
@@ -228,6 +229,7 @@ def approve_return(user, ret, expected_version=None):
     ret.status, ret.approved_at = S.APPROVED, timezone.now()
     _bump(ret, "status", "approved_at")
     log_action(user, "approve", ret, {})
+    notify_transition(ret, "approved", user)
     return ret
 
 
@@ -241,6 +243,7 @@ def return_to_enterprise(user, ret, reason, expected_version=None):
     ret.status, ret.return_reason, ret.approved_at = S.RETURNED, reason.strip(), None
     _bump(ret, "status", "return_reason", "approved_at")
     log_action(user, "return", ret, {"reason": ret.return_reason})
+    notify_transition(ret, "returned", user, ret.return_reason)
     return ret
 
 
@@ -252,6 +255,7 @@ def accept_return(user, ret, expected_version=None):
     ret.status, ret.accepted_at = S.ACCEPTED, timezone.now()
     _bump(ret, "status", "accepted_at")
     log_action(user, "accept", ret, {})
+    notify_transition(ret, "accepted", user)
     return ret
 
 
@@ -266,6 +270,7 @@ def reopen_return(user, ret, reason, expected_version=None):
     ret.status, ret.return_reason, ret.accepted_at, ret.approved_at = S.RETURNED, reason.strip(), None, None
     _bump(ret, "status", "return_reason", "accepted_at", "approved_at")
     log_action(user, "reopen", ret, {"reason": ret.return_reason})
+    notify_transition(ret, "returned", user, ret.return_reason)
     return ret
 
 

@@ -15,6 +15,9 @@ from gongxin.lib import periods as P
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.numeric import pct, to_decimal
 from gongxin.lib.uploads import run_import
+from gongxin.notices.models import Notice as AppNotice
+from gongxin.notices.models import NoticeRead
+from gongxin.notices.services import mark_read
 from gongxin.registry.models import Enterprise, Region
 
 from . import services
@@ -22,7 +25,8 @@ from .completeness import completeness as completeness_tally
 from .completeness import period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
-from .models import Form, Indicator, Notice, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .models import Form, Indicator, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .routine_views import can_remind
 from .validation import (
     COLUMNS,
     Finding,
@@ -124,7 +128,10 @@ def _my_returns(request, access):
     returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
                .order_by("-period", "form__order"))
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
-    notices = Notice.objects.filter(enterprise__in=enterprises).select_related("form")[:10]
+    notices = list(AppNotice.objects.for_user(request.user)[:10])
+    read = set(NoticeRead.objects.filter(user=request.user, notice__in=notices).values_list("notice_id", flat=True))
+    for n in notices:
+        n.is_read = n.pk in read
     ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[-12:], "owed_count": len(owed),
            "notices": notices}
     return render(request, "reporting/my_returns.html", ctx)
@@ -443,6 +450,7 @@ def completeness(request):
            "period": period, "total": total, "towns": towns, "forms": Form.objects.filter(is_active=True),
            "deadline": P.deadline(period, form.deadline_day),
            "closed": form.periods.filter(period=period, closed_at__isnull=False).exists(),
+           "can_remind": can_remind(request.user),
            "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)]}
     return render(request, "reporting/completeness.html", ctx)
 
@@ -575,11 +583,6 @@ def import_template(request):
 @login_required
 @require_POST
 def notice_read(request, pk):
-    access = get_access(request.user)
-    notice = get_object_or_404(Notice, pk=pk, enterprise_id__in=access.enterprise_ids)
-    if notice.read_at is None:
-        from django.utils import timezone
-
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
+    notice = get_object_or_404(AppNotice.objects.for_user(request.user), pk=pk)
+    mark_read(notice, request.user)
     return redirect("/returns/")
