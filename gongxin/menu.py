@@ -49,9 +49,13 @@ MENU = [
         Entry("扶持资金", "/projects/funds/", lambda a: a.sees_all),
     )),
     Group("应急保障", (
-        # emergencies
+        Entry("应急事件", "/emergencies/", _anyone),
         # reserves
-        # prevention
+        Entry("防控督导", "/prevention/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("政策文件转发", "/prevention/notices/", lambda a: a.sees_all or a.is_town_officer),
+        Entry("封闭生产", "/prevention/closed-loop/", _anyone),
+        Entry("督导检查与整改", "/prevention/findings/", _anyone),
+        Entry("核酸检测", "/prevention/testing/", lambda a: a.sees_all or a.is_town_officer or a.is_enterprise),
         Entry("复工复产", "/resumption/", lambda a: a.sees_all or a.is_town_officer),
         Entry("复工申请", "/resumption/applications/", _anyone),
         Entry("复工核查提示", "/resumption/flags/", lambda a: a.sees_all or a.is_town_officer),

@@ -1,1 +1,35 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="prevention_dashboard"),
+    path("summary/", views.summary, name="prevention_summary"),
+    path("notices/", views.notice_list, name="prevention_notices"),
+    path("notices/new/", views.notice_create, name="prevention_notice_create"),
+    path("notices/<int:pk>/", views.notice_detail, name="prevention_notice_detail"),
+    path("notices/<int:pk>/read/", views.notice_confirm, name="prevention_notice_confirm"),
+    path("notices/<int:pk>/remind/", views.notice_remind, name="prevention_notice_remind"),
+    path("notices/<int:pk>/files/<int:att_id>/", views.notice_attachment, name="prevention_notice_attachment"),
+    path("closed-loop/", views.registration_list, name="prevention_registrations"),
+    path("closed-loop/new/", views.registration_create, name="prevention_registration_create"),
+    path("closed-loop/<int:pk>/", views.registration_detail, name="prevention_registration_detail"),
+    path("closed-loop/<int:pk>/edit/", views.registration_edit, name="prevention_registration_edit"),
+    path("closed-loop/<int:pk>/report/", views.registration_report, name="prevention_registration_report"),
+    path("closed-loop/<int:pk>/<slug:action>/", views.registration_action, name="prevention_registration_action"),
+    path("inspections/", views.inspection_list, name="prevention_inspections"),
+    path("inspections/new/", views.inspection_create, name="prevention_inspection_create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="prevention_inspection_detail"),
+    path("findings/", views.finding_list, name="prevention_findings"),
+    path("findings/<int:pk>/", views.finding_detail, name="prevention_finding_detail"),
+    path("findings/<int:pk>/rectify/", views.finding_rectify, name="prevention_finding_rectify"),
+    path("findings/<int:pk>/<slug:action>/", views.finding_review, name="prevention_finding_review"),
+    path("evidence/<int:pk>/", views.evidence_download, name="prevention_evidence"),
+    path("testing/", views.testing, name="prevention_testing"),
+    path("testing/new/", views.round_create, name="prevention_round_create"),
+    path("testing/regimes/new/", views.regime_create, name="prevention_regime_create"),
+    path("testing/workers/", views.worker_list, name="prevention_workers"),
+    path("testing/workers/export/", views.worker_export, name="prevention_workers_export"),
+    path("testing/workers/<int:pk>/unmask/", views.worker_unmask, name="prevention_worker_unmask"),
+    path("checklist/", views.checklist, name="prevention_checklist"),
+]

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from gongxin.emergencies.models import Event
+from gongxin.prevention import services
+
+
+class Command(BaseCommand):
+    help = ("清除已关闭应急事件中重点人群（新入职人员等）的姓名、身份证号；保留人数、入职日期和检测记录。"
+            "可重复运行（已清除的不再处理），每次清除记入操作日志。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--event", required=True, help="事件代码")
+
+    def handle(self, *args, event, **options):
+        try:
+            ev = Event.objects.get(code=event)
+        except Event.DoesNotExist as e:
+            raise CommandError(f"没有代码为“{event}”的应急事件") from e
+        try:
+            purged = services.purge_personal_data(ev)
+        except services.DomainError as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(self.style.SUCCESS(f"已清除 {purged} 名人员的姓名和身份证号" if purged else "没有需要清除的个人信息"))
