@@ -8,8 +8,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongxin.accounts.models import Role
-from gongxin.reporting.completeness import completeness
 from gongxin.notices.models import Notice
+from gongxin.reporting.completeness import completeness
 from gongxin.reporting.models import Return
 from gongxin.testing import make_enterprise, make_user, personas
 

@@ -7,7 +7,7 @@ from gongxin.notices.models import Notice, NoticeRead
 from gongxin.reporting.models import Return
 from gongxin.testing import make_enterprise, personas
 
-from .helpers import make_return, output_form
+from .helpers import make_return
 
 pytestmark = pytest.mark.django_db
 S = Return.Status
