@@ -8,6 +8,8 @@ from gongxin.lib import periods as P
 from gongxin.notices.models import Notice
 from gongxin.notices.services import send
 
+from .events import return_changed_later
+
 TRANSITION_NOTICES = {
     "returned": (Notice.Kind.RETURNED, "已被退回，请修改后重新报送"),
     "approved": (Notice.Kind.APPROVED, "已通过镇街审核"),
@@ -25,5 +27,6 @@ def notify_transition(ret, transition, user=None, reason=""):
     subject = f"{P.label(ret.period, ret.form.merge_jan_feb)}{ret.form.name}表"
     title = f"{subject}{what}" + (f"：{reason}" if reason else "")
     body = f"退回原因：{reason}" if reason else ""
+    return_changed_later(ret)
     return send(kind, title, to_enterprise=ret.enterprise, body=body, url=return_url(ret), sender=user,
                 source=f"reporting.return:{ret.pk}", key=f"return:{ret.pk}:{transition}:v{ret.version}")

@@ -15,6 +15,7 @@ from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.lib import periods as P
 
+from .events import return_changed_later
 from .models import Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValueChange
 from .notify import notify_transition
 from .validation import COLUMNS, PRODUCT_COLUMNS, validate_return
@@ -218,6 +219,7 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
     _bump(ret, "status", "submitted_at", "explanation")
     log_action(user, "submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
                                      "explanation": ret.explanation if warnings else ""})
+    return_changed_later(ret)
     return ret
 
 
