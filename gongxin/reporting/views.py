@@ -26,6 +26,7 @@ from .completeness import period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
 from .models import Form, Indicator, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .review import review_rows, unexplained, warnings_by_return
 from .routine_views import can_remind
 from .validation import (
     COLUMNS,
@@ -94,7 +95,15 @@ def return_list(request):
     if f["q"]:
         qs = qs.filter(enterprise__in=Enterprise.objects.search(f["q"]))
     qs = qs.select_related("enterprise__town", "form").order_by("enterprise__town__code", "enterprise__uscc")
+    f["flag"] = request.GET.get("flag", "") if request.GET.get("flag") == "warnings" else ""
+    if f["flag"]:
+        flagged = warnings_by_return(qs)
+        qs = [r for r in qs if flagged[r.pk]]
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    flags = flagged if f["flag"] else warnings_by_return(page.object_list)
+    for r in page.object_list:
+        r.warnings = flags[r.pk]
+        r.unexplained = unexplained(r, r.warnings)
     ctx = {
         "page_title": "月度报表", "page": page, "form": form, "forms": forms, "period": period, "filters": f,
         "period_label": P.label(period, form.merge_jan_feb),
@@ -158,13 +167,22 @@ def bulk_action(request):
         messages.warning(request, "请先勾选要处理的报表")
         return redirect(back)
     label = "审核通过" if action == "approve" else "受理"
-    if request.POST.get("confirm") != "yes":
-        ctx = {"page_title": f"批量{label}确认", "returns": returns, "action": action, "label": label, "back": back}
+    flags = warnings_by_return(returns)
+    skipped = [r for r in returns if unexplained(r, flags[r.pk])]
+    returns = [r for r in returns if r not in skipped]
+    for r in skipped:
+        r.warnings = flags[r.pk]
+    if request.POST.get("confirm") != "yes" or not returns:
+        ctx = {"page_title": f"批量{label}确认", "returns": returns, "action": action, "label": label, "back": back,
+               "skipped": skipped}
         return render(request, "reporting/bulk_confirm.html", ctx)
     versions = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
     done, refused = services.bulk_transition(request.user, action, [(r, versions.get(r.pk)) for r in returns])
     if done:
         messages.success(request, f"已{label}{len(done)}份报表")
+    if skipped:
+        messages.warning(request, f"已跳过{len(skipped)}份存在预警但企业未说明原因的报表：" +
+                         "、".join(r.enterprise.name for r in skipped) + "；请逐份审核或退回企业说明。")
     for ret, message in refused:
         messages.error(request, f"{ret.enterprise.name}：{message}")
     return redirect(back)
@@ -347,6 +365,8 @@ def return_page(request, uscc, form_code, period):
         "can_reopen": access.is_admin and status == S.ACCEPTED,
         "base_url": f"/returns/{enterprise.uscc}/{form.code}/{period}/",
     }
+    if can_review and ret is not None and ret.status != S.DRAFT:
+        ctx["review"], ctx["review_general"] = review_rows(ret)
     return render(request, "reporting/return_page.html", ctx, status=400 if error else 200)
 
 
