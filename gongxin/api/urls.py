@@ -21,4 +21,7 @@ urlpatterns = [
     path("projects/", views.ProjectList.as_view()),
     path("investment/", views.InvestmentView.as_view()),
     path("changes/", views.ChangesView.as_view()),
+    path("resumption/", views.ResumptionView.as_view()),
+    path("prevention/", views.PreventionView.as_view()),
+    path("demands/", views.DemandsView.as_view()),
 ]

@@ -493,3 +493,92 @@ class JobDetail(ApiView):
         from .models import ImportJob
 
         return Response(job_json(get_object_or_404(ImportJob, pk=pk, client=client_of(request))))
+
+
+# ---------------------------------------------------------------- the emergency and service modules
+# The same JSON as their `gongxin` commands. These figures are county-wide: clients that see the
+# whole county (bureau, leaders) read them; a town or enterprise client gets 403.
+
+
+class CountyWideView(ApiView):
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if not _sees_all(request.user):
+            self.permission_denied(request, message="该资源为全县汇总，仅限工信局及领导客户端")
+
+
+def _date(value, name="date"):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError as e:
+        raise ApiError(f"{name} 应为 YYYY-MM-DD：{value!r}") from e
+
+
+DATE = {"type": "string", "format": "date"}
+
+
+class ResumptionView(CountyWideView):
+    resource = "resumption"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="复工复产（与 gongxin resumption 相同）",
+                   parameters=[OpenApiParameter("date", DATE, required=True), OpenApiParameter("event", str),
+                               OpenApiParameter("by", str, enum=["county", "town", "industry", "tier"])])
+    def get(self, request):
+        from gongxin.resumption import stats as resumption
+
+        by = request.query_params.get("by", "county")
+        if by not in resumption.GROUPINGS:
+            return _error(ApiError(f"by 应为 {'、'.join(resumption.GROUPINGS)} 之一"))
+        try:
+            day = _date(request.query_params.get("date"))
+        except ApiError as e:
+            return _error(e)
+        event = resumption.event_for(request.query_params.get("event"), day)
+        if event is None:
+            raise Http404("没有该应急事件")
+        return Response(resumption.report(event, day, by))
+
+
+class PreventionView(CountyWideView):
+    resource = "prevention"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="企业防控督导（与 gongxin prevention 相同）",
+                   parameters=[OpenApiParameter("event", str, required=True), OpenApiParameter("date", DATE)])
+    def get(self, request):
+        from gongxin.emergencies.models import Event
+        from gongxin.prevention import stats as prevention
+
+        event = Event.objects.filter(code=request.query_params.get("event", "")[:30]).first()
+        if event is None:
+            raise Http404("没有该应急事件")
+        try:
+            day = _date(request.query_params["date"]) if request.query_params.get("date") else \
+                prevention.default_day(event)
+        except ApiError as e:
+            return _error(e)
+        return Response(prevention.summary(event, day))
+
+
+class DemandsView(CountyWideView):
+    resource = "demands"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="企业诉求办理情况（与 gongxin demands 相同）",
+                   parameters=[OpenApiParameter("from", DATE, required=True), OpenApiParameter("to", DATE, required=True),
+                               OpenApiParameter("by", str, enum=["category", "town", "department"])])
+    def get(self, request):
+        from gongxin.services import stats as services_stats
+
+        by = request.query_params.get("by", "category")
+        if by not in services_stats.BY:
+            return _error(ApiError(f"by 应为 {'、'.join(services_stats.BY)} 之一"))
+        try:
+            start, end = _date(request.query_params.get("from"), "from"), _date(request.query_params.get("to"), "to")
+        except ApiError as e:
+            return _error(e)
+        if end < start:
+            return _error(ApiError("to 早于 from"))
+        rows = services_stats.demand_rows(start, end, by)
+        return Response({"from": start.isoformat(), "to": end.isoformat(), "rows": json.loads(json.dumps(
+            rows, default=str))})

@@ -232,3 +232,22 @@ def test_admin_creates_a_client_and_sees_the_token_once(client):
     assert raw.startswith("gx_")
     assert api(raw).get("/api/v1/regions/").status_code == 200
     assert raw not in str(list(ApiToken.objects.values()))  # only the digest is stored
+
+
+def test_module_figures_are_their_commands(county):
+    from gongxin.emergencies.demo import build as build_event
+
+    build_event({})
+    _, token = make_client("city-modules", Role.BUREAU_STAFF)
+    out = StringIO()
+    call_command("resumption", "--date", "2022-04-13", "--format", "json", stdout=out)
+    assert api(token).get("/api/v1/resumption/?date=2022-04-13").json() == json.loads(out.getvalue())
+    out = StringIO()
+    call_command("prevention", "--event", "2022-covid", "--date", "2022-04-13", "--format", "json", stdout=out)
+    assert api(token).get("/api/v1/prevention/?event=2022-covid&date=2022-04-13").json() == json.loads(out.getvalue())
+    out = StringIO()
+    call_command("demands", "--from", "2022-01-01", "--to", "2022-12-31", "--format", "json", stdout=out)
+    assert api(token).get("/api/v1/demands/?from=2022-01-01&to=2022-12-31").json() == json.loads(out.getvalue())
+    _, town_token = make_client("town-modules", Role.TOWN_OFFICER, region=town("荆河街道"))
+    assert api(town_token).get("/api/v1/resumption/?date=2022-04-13").status_code == 403
+    assert api(token).get("/api/v1/resumption/?date=2022-13-01").status_code == 400
