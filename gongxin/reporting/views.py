@@ -23,6 +23,7 @@ from gongxin.registry.models import Enterprise, Region
 from . import services
 from .completeness import completeness as completeness_tally
 from .completeness import period_counts
+from .due import due_returns, owed_periods  # noqa: F401  (owed_periods: moved, kept importable)
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
 from .models import Form, Indicator, Product, ProductLine, ReportingPeriod, Return, ReturnValue
@@ -115,25 +116,9 @@ def return_list(request):
     return render(request, "reporting/return_list.html", ctx)
 
 
-def owed_periods(enterprise, form, today=None):
-    """Periods of the enterprise's list years, up to the current one, without a counted return."""
-    current = P.current_period(today)
-    done = set(Return.objects.filter(enterprise=enterprise, form=form, status__in=Return.COUNTED)
-               .values_list("period", flat=True))
-    closed = set(form.periods.filter(closed_at__isnull=False).values_list("period", flat=True))
-    owed = []
-    for year in enterprise.years_on_list:
-        for period in P.periods_of_year(year, form.merge_jan_feb):
-            if period <= current and period not in done and period not in closed:
-                owed.append(period)
-    return owed
-
-
 def _my_returns(request, access):
     enterprises = Enterprise.objects.filter(pk__in=access.enterprise_ids).order_by("uscc")
-    forms = list(Form.objects.filter(is_active=True))
-    owed = sorted(((e, form, p, P.label(p, form.merge_jan_feb)) for e in enterprises for form in forms
-                   if form.code == "output" for p in owed_periods(e, form)), key=lambda o: o[2])
+    owed = [(d.enterprise, d.form, d.period, d.label, d.deadline) for d in due_returns(enterprises)]
     returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
                .order_by("-period", "form__order"))
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
