@@ -3,11 +3,12 @@ sortable by output, growth or contribution, and exportable. Figures from stats.e
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.periods import label, ytd_label
 from gongxin.replica import analysis_reads
+from gongxin.reporting.models import Product
 
 from . import stats
 from .exporters import DrillExporter
@@ -42,3 +43,16 @@ def enterprises(request):
         "sorts": [(key, name, f"{base}&sort={key}" + ("&dir=asc" if key == sort and descending else ""))
                   for key, name in SORT_LABELS.items()],
     })
+
+
+@login_required
+@analysis_reads
+def product_enterprises(request, code):
+    """The enterprises that make one key product, with their quantities and prices."""
+    require_analysis(request.user)
+    period = _period(request)
+    product = get_object_or_404(Product, code=code)
+    return render(request, "analysis/product_enterprises.html", {
+        "page_title": f"{product.name} · 生产企业（{label(period)}）", "period": period, "product": product,
+        "period_label": label(period), "ytd_label": ytd_label(period),
+        "makers": stats.product_makers(period, product, request.user)})

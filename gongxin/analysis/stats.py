@@ -910,3 +910,36 @@ def missing_in_group(period, by, code, user=None):
     counted = counted_returns(period, user).values("enterprise_id")
     return (visible.on_list(year_of(period)).filter(**{lookup: code}).exclude(pk__in=counted)
             .select_related("town").order_by("uscc"))
+
+
+@dataclass
+class ProductMaker:
+    """One enterprise's line of a product for a period: quantities (the product's unit) and prices (元)."""
+
+    uscc: str
+    name: str
+    town: str
+    qty_month: Decimal | None
+    qty_ytd: Decimal | None
+    qty_ytd_ly: Decimal | None
+    price: Decimal | None
+    price_ly: Decimal | None
+
+    @property
+    def ytd_growth_pct(self):
+        return growth_pct(self.qty_ytd, self.qty_ytd_ly)
+
+    @property
+    def price_growth_pct(self):
+        return growth_pct(self.price, self.price_ly)
+
+
+def product_makers(period, product, user=None):
+    """The enterprises making `product` in `period` (counted 产值 returns of listed enterprises), by 1-本月 quantity."""
+    lines = (ProductLine.objects.filter(on_list(year_of(period)), scope_q(user), period=period, product=product,
+                                        ret__form_id=output_form_id(), ret__period=period,
+                                        ret__status__in=Return.COUNTED)
+             .values_list("enterprise__uscc", "enterprise__name", "enterprise__town__name", "qty_month", "qty_ytd",
+                          "qty_ytd_ly", "price", "price_ly"))
+    makers = [ProductMaker(*line) for line in lines]
+    return sorted(makers, key=lambda m: (-(m.qty_ytd or ZERO), m.uscc))

@@ -85,3 +85,25 @@ def test_town_officer_dashboard_lists_every_enterprise_of_the_town(client, data)
     assert 'data-testid="town-enterprises"' in html and fast.name in html and slow.name in html
     client.force_login(p["analyst"])
     assert 'data-testid="town-enterprises"' not in client.get("/analysis/?period=2022-03").content.decode()
+
+
+@pytest.mark.parametrize("who, status", [("analyst", 200), ("town", 200), ("leader", 200), ("reporter", 403),
+                                         ("nobody", 403)])
+def test_product_links_to_the_enterprises_that_make_it(client, who, status):
+    from .helpers import make_product
+
+    maker = make_enterprise("荆河原煤有限公司")
+    away = make_enterprise("龙泉原煤有限公司", town_name="龙泉街道")
+    make_product("P1", "原煤", "万吨")
+    make_return(maker, "2022-03", "accepted", output(100, 300, 80, 240), lines={"P1": (1, 3, 1, 2, 10, 8)})
+    make_return(away, "2022-03", "accepted", output(100, 300, 80, 240), lines={"P1": (2, 5, 1, 4, 11, 9)})
+    p = personas(maker)
+    client.force_login(p[who])
+    response = client.get("/analysis/products/P1/enterprises/?period=2022-03")
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert maker.name in html and "增长50.0%" in html and "增长25.0%" in html  # 3 vs 2; price 10 vs 8
+        assert (away.name in html) == (who != "town")
+        assert "/analysis/products/P1/enterprises/?period=2022-03" in client.get(
+            "/analysis/products/?period=2022-03").content.decode()
