@@ -26,6 +26,7 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 	cp node_modules/@tabler/core/dist/css/tabler.min.css $(VENDOR)/
 	cp node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp node_modules/tweetnacl/nacl-fast.min.js node_modules/jsqr/dist/jsQR.js $(VENDOR)/
 	touch $@
 
 migrate: setup

@@ -266,3 +266,15 @@ API_DOMINANCE_PCT = envint("API_DOMINANCE_PCT", 85)
 API_ASYNC_ROWS = envint("API_ASYNC_ROWS", 5000)
 # The shared key two bureaus sign exchange packages with (`gongxin exchange_export/import`).
 EXCHANGE_KEY = envstr("EXCHANGE_KEY") or SECRET_KEY
+
+# Vehicle permits (接驳证明): the Ed25519 key that signs permit QR codes (permits/signing.py).
+# PERMIT_SIGNING_KEY is the 32-byte private key, base64url. Unset, a key is generated once into
+# var/permit-signing.key (mode 0600; like SECRET_KEY above): right for one machine and the demo; set it
+# explicitly when several servers sign. PERMIT_KEY_ID names the current key; PERMIT_OLD_PUBLIC_KEYS
+# ("k0:<base64url public key>,…") keeps tokens signed before a rotation valid.
+PERMIT_SIGNING_KEY = envstr("PERMIT_SIGNING_KEY")
+PERMIT_KEY_ID = envstr("PERMIT_KEY_ID", "k1")
+PERMIT_OLD_PUBLIC_KEYS = dict(
+    item.split(":", 1) for item in envstr("PERMIT_OLD_PUBLIC_KEYS").split(",") if ":" in item
+)
+PERMIT_DEV_KEY_FILE = VAR_DIR / "permit-signing.key"

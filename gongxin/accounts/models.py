@@ -69,7 +69,7 @@ class AuditEntry(models.Model):
     def action_label(self):
         from .audit import action_label
 
-        return action_label(self.action)
+        return action_label(self.action, self.object_type)
 
     @property
     def object_type_label(self):

@@ -58,6 +58,51 @@ class Access:
                 return role
         return None
 
+    @property
+    def reads_analysis(self):
+        """Bureau, leaders and town officers read the monitoring pages: dashboards, completeness, warnings, briefs."""
+        return self.sees_all or self.is_town_officer
+
+    @property
+    def reviews_returns(self):
+        """Bureau staff and town officers review returns (approve, send back; the bureau also accepts)."""
+        return self.is_bureau or self.is_town_officer
+
+    @property
+    def files_returns(self):
+        """An enterprise reporter with no wider role: their own enterprises' returns and nothing else."""
+        return self.is_enterprise and not self.reads_analysis
+
+    @property
+    def handles_returns(self):
+        """Fills, reviews or accepts returns (everyone but leaders and users with no role)."""
+        return self.reviews_returns or self.is_enterprise
+
+    @property
+    def manages_projects(self):
+        """Bureau staff and town officers run projects: create, edit, move stages."""
+        return self.is_bureau or self.is_town_officer
+
+    @property
+    def follows_up_warnings(self):
+        """Bureau staff and town officers (for their towns) follow up warnings."""
+        return self.is_bureau or self.is_town_officer
+
+    @property
+    def sees_register(self):
+        """Sees the register of enterprises (all, or a town's) rather than only their own enterprise."""
+        return self.sees_all or self.is_town_officer
+
+    @property
+    def manages_registry(self):
+        """Bureau staff add, edit and import enterprises."""
+        return self.is_bureau
+
+    @property
+    def staffs_checkpoint(self):
+        """Checks vehicles at a 卡口 (bureau staff and town officers; no separate inspector role)."""
+        return self.is_bureau or self.is_town_officer
+
 
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset())
 

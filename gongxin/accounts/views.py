@@ -6,7 +6,7 @@ from django.shortcuts import render
 from gongxin import panels
 from gongxin.registry.models import Enterprise, ListYear, Region
 
-from .audit import action_label, object_type_label
+from .audit import action_choices, action_q, object_type_label
 from .models import AuditEntry
 from .scoping import get_access, region_q, require_admin
 
@@ -24,7 +24,7 @@ def home(request):
         "entrants": enterprises.entrants(year).count() if year else 0,
         "leavers": enterprises.leavers(year).count() if year else 0,
         "towns": Region.objects.towns().filter(region_q(request.user)),
-        "my_enterprises": enterprises[:5] if access.is_enterprise and not access.sees_all else [],
+        "my_enterprises": enterprises[:5] if access.files_returns else [],
         "work_sections": _sections(panels.work_items(request)),
     }
     return render(request, "accounts/home.html", ctx)
@@ -46,7 +46,7 @@ def audit_list(request):
     if filters["actor"]:
         entries = entries.filter(actor__icontains=filters["actor"])
     if filters["action"]:
-        entries = entries.filter(action=filters["action"])
+        entries = entries.filter(action_q(filters["action"]))
     if filters["object_type"]:
         entries = entries.filter(object_type=filters["object_type"])
     if filters["q"]:
@@ -60,8 +60,7 @@ def audit_list(request):
         "page_title": "操作日志",
         "page": page,
         "filters": filters,
-        "actions": [(a, action_label(a)) for a in
-                    AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()],
+        "actions": action_choices(),
         "object_types": [(t, object_type_label(t)) for t in
                          AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()],
     }

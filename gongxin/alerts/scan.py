@@ -200,7 +200,7 @@ def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
         if w is None:
             w = EarlyWarning.objects.create(rule=f.rule, period=period, enterprise_id=f.enterprise_id, town_id=f.town_id,
                                        level=f.level, reason=f.reason, value=f.value)
-            log_action(None, "create", w, {"level": w.level, "reason": w.reason}, actor=actor)
+            log_action(None, "alerts.raise", w, {"level": w.level, "reason": w.reason}, actor=actor)
             counts["created"] += 1
             continue
         status = w.status
@@ -213,14 +213,14 @@ def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
             for k, v in new.items():
                 setattr(w, k, v)
             w.save()
-            log_action(None, "update", w, diff, actor=actor)
+            log_action(None, "alerts.rescan", w, diff, actor=actor)
             counts["updated"] += 1
     for key, w in existing.items():
         if key not in findings and w.status != EarlyWarning.Status.CLEARED:
             old = w.status
             w.status = EarlyWarning.Status.CLEARED
             w.save(update_fields=["status", "scanned_at"])
-            log_action(None, "update", w, {"status": [old, w.status]}, actor=actor)
+            log_action(None, "alerts.clear", w, {"status": [old, w.status]}, actor=actor)
             counts["cleared"] += 1
     counts["open"] = EarlyWarning.objects.filter(period=period, status=EarlyWarning.Status.OPEN).count()
     return counts

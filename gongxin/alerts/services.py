@@ -15,7 +15,7 @@ class WarningError(Exception):
 
 def can_follow_up(user, warning):
     access = get_access(user)
-    return access.is_bureau or (access.is_town_officer and warning.town_id in access.region_ids)
+    return access.follows_up_warnings and (access.is_bureau or warning.town_id in access.region_ids)
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ def follow_up(warning, user, note):
         warning.status = EarlyWarning.Status.FOLLOWED_UP
         warning.save(update_fields=["status", "scanned_at"])
         data["status"] = [EarlyWarning.Status.OPEN, EarlyWarning.Status.FOLLOWED_UP]
-    log_action(user, "update", warning, data)
+    log_action(user, "alerts.follow_up", warning, data)
     return entry
 
 
@@ -58,5 +58,5 @@ def update_rule(rule, user, data, version):
         setattr(current, k, data[k])
     current.version += 1
     current.save()
-    log_action(user, "update", current, diff)
+    log_action(user, "alerts.rule_update", current, diff)
     return current

@@ -23,7 +23,7 @@ WARNING_FILTERS = ("period", "level", "town", "kind", "status")
 def _require_reader(request):
     """Bureau, leaders and town officers read the warnings; nobody else."""
     access = get_access(request.user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("只有工信局、局领导和镇街工作人员可以查看运行预警")
     return access
 
@@ -52,7 +52,7 @@ def warning_list(request):
         "levels": Level.choices, "kinds": WarningRule.Kind.choices, "statuses": EarlyWarning.Status.choices,
         "towns": Region.objects.towns().filter(region_q(request.user)).order_by("code"),
         "level_counts": [(value, name, counts[value]) for value, name in Level.choices],
-        "can_follow": access.is_bureau or access.is_town_officer, "period_label": _label(f["period"]),
+        "can_follow": access.follows_up_warnings, "period_label": _label(f["period"]),
         "can_rescan": access.is_bureau and not access.read_only,
     })
 
@@ -92,7 +92,7 @@ def warning_follow_up(request, warning_id):
 @login_required
 def warning_rules(request):
     access = get_access(request.user)
-    if not (access.is_bureau or access.is_leader):
+    if not access.sees_all:
         raise PermissionDenied("只有工信局工作人员可以查看预警规则")
     return render(request, "alerts/rules.html", {
         "page_title": "预警规则", "rules": WarningRule.objects.all(), "can_edit": access.is_admin})

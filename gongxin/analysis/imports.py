@@ -118,7 +118,7 @@ def _write_product_lines(parsed, report, user, actor):
                 ret = Return.objects.create(enterprise=enterprise, form=form, period=period,
                                             status=Return.Status.ACCEPTED, source=Return.Source.IMPORT,
                                             source_note="重点产品产量导入")
-                log_action(user, "create", ret, {"source": "import", "products": True}, actor=actor)
+                log_action(user, "analysis.products_import", ret, {"source": ret.source, "products": True}, actor=actor)
             returns[(enterprise.pk, period)] = ret
             ret.changed_products = {}
         line = ProductLine.objects.filter(ret=ret, product=product).first()
@@ -143,7 +143,7 @@ def _write_product_lines(parsed, report, user, actor):
     for ret in returns.values():
         if ret.changed_products:
             Return.objects.filter(pk=ret.pk).update(version=F("version") + 1)
-            log_action(user, "import", ret, {"products": ret.changed_products}, actor=actor)
+            log_action(user, "analysis.products_import", ret, {"products": ret.changed_products}, actor=actor)
 
 
 # ---------------------------------------------------------------- PPI table
@@ -186,7 +186,7 @@ def save_ppi(division, period, month_index, ytd_index, user=None, actor=None, re
     if ppi is None:
         ppi = PriceIndex.objects.create(division=division, period=period, month_index=month_index,
                                         ytd_index=ytd_index)
-        log_action(user, "create", ppi, {"month_index": str(month_index), "ytd_index": str(ytd_index)}, actor=actor)
+        log_action(user, "analysis.create", ppi, {"month_index": str(month_index), "ytd_index": str(ytd_index)}, actor=actor)
         if report:
             report.created += 1
         return ppi
@@ -197,7 +197,7 @@ def save_ppi(division, period, month_index, ytd_index, user=None, actor=None, re
     data = {"month_index": [str(ppi.month_index), str(month_index)], "ytd_index": [str(ppi.ytd_index), str(ytd_index)]}
     ppi.month_index, ppi.ytd_index = month_index, ytd_index
     ppi.save()
-    log_action(user, "update", ppi, data, actor=actor)
+    log_action(user, "analysis.update", ppi, data, actor=actor)
     if report:
         report.updated += 1
     return ppi
@@ -249,7 +249,7 @@ def save_plan(year, town, output_target, investment_target, user=None, actor=Non
     if plan is None:
         plan = TownPlan.objects.create(year=year, town=town, output_target=output_target,
                                        investment_target=investment_target)
-        log_action(user, "create", plan, {"output_target": str(output_target),
+        log_action(user, "analysis.create", plan, {"output_target": str(output_target),
                                           "investment_target": str(investment_target)}, actor=actor)
         if report:
             report.created += 1
@@ -268,7 +268,7 @@ def save_plan(year, town, output_target, investment_target, user=None, actor=Non
         setattr(plan, k, v)
     plan.version += 1
     plan.save()
-    log_action(user, "update", plan, data, actor=actor)
+    log_action(user, "analysis.update", plan, data, actor=actor)
     if report:
         report.updated += 1
     return plan

@@ -9,7 +9,7 @@ from . import stats
 
 def enterprise_panel(request, enterprise):
     access = get_access(request.user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         return ""
     latest = enterprise.returns.filter(form__code=stats.OUTPUT_FORM).order_by("-period").values_list(
         "period", flat=True).first()

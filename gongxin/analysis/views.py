@@ -34,7 +34,7 @@ from .models import OfficialAddedValue, PriceIndex, TownPlan
 def require_analysis(user):
     """Bureau, leaders and town officers read the analysis; enterprise users do not."""
     access = get_access(user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("运行分析仅对工信局、镇街和领导开放")
     return access
 
@@ -327,7 +327,7 @@ def ppi(request):
                     month, ytd = parsed[(d.pk, "month_index")], parsed[(d.pk, "ytd_index")]
                     if month is None and ytd is None:
                         if d.pk in found:
-                            log_action(request.user, "delete", found[d.pk])
+                            log_action(request.user, "analysis.delete", found[d.pk])
                             found[d.pk].delete()
                         continue
                     imports.save_ppi(d, period, month, ytd, user=request.user)
@@ -359,14 +359,14 @@ def official_save(request):
         current = OfficialAddedValue.objects.filter(period=period).first()
         if ytd is None:
             if current:
-                log_action(request.user, "delete", current, {"ytd_growth_pct": str(current.ytd_growth_pct)})
+                log_action(request.user, "analysis.delete", current, {"ytd_growth_pct": str(current.ytd_growth_pct)})
                 current.delete()
                 messages.success(request, "已删除官方数，页面改为显示估算数")
             return redirect(f"/analysis/ppi/?period={period}")
         obj, created = OfficialAddedValue.objects.update_or_create(period=period, defaults={
             "ytd_growth_pct": round_half_up(ytd), "month_growth_pct": round_half_up(month),
             "note": request.POST.get("note", "")[:200], "updated_by": request.user})
-        log_action(request.user, "create" if created else "update", obj,
+        log_action(request.user, "analysis.create" if created else "analysis.update", obj,
                    {"ytd_growth_pct": str(obj.ytd_growth_pct), "month_growth_pct": str(obj.month_growth_pct)})
     messages.success(request, f"{label(period)}规上工业增加值官方数已保存")
     return redirect(f"/analysis/ppi/?period={period}")

@@ -115,7 +115,7 @@ def client_action(request, pk, action):
         active = action == "activate"
         if client.is_active != active:
             ApiClient.objects.filter(pk=client.pk).update(is_active=active, version=client.version + 1)
-            log_action(request.user, f"api.client_{action}", client, {"is_active": [client.is_active, active]})
+            log_action(request.user, "api.client_activate" if active else "api.client_deactivate", client, {"is_active": [client.is_active, active]})
         messages.success(request, "已启用。" if active else "已停用，所有令牌立即失效。")
     else:
         messages.error(request, "没有这个操作。")

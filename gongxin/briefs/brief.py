@@ -12,7 +12,7 @@ from gongxin.accounts.scoping import get_access
 from gongxin.alerts.models import Level
 from gongxin.alerts.scan import evaluate
 from gongxin.analysis import stats
-from gongxin.lib.numeric import fmt_growth, pct, qian_to_wan, qian_to_yi, round_half_up
+from gongxin.lib.numeric import fmt_growth, pct, qian_to_wan, qian_to_yi, round_half_up, wan_to_yi
 from gongxin.lib.periods import label, split, time_progress_pct, ytd_label
 from gongxin.projects import stats as pstats
 from gongxin.registry.models import Enterprise, Region
@@ -161,7 +161,7 @@ def overview(period, user, ctx):
                  f"累计完成{yi(whole.ytd)}亿元，{yoy(whole.ytd_growth_pct)}")
     parts = [first, f"规上工业增加值{yoy(av.ytd_pct)}"]
     if inv is not None:
-        parts.append(f"工业技改投资1至{month}月累计完成{cell_text(pstats.wan_to_yi(inv['ytd']))}亿元，"
+        parts.append(f"工业技改投资1至{month}月累计完成{cell_text(wan_to_yi(inv['ytd']))}亿元，"
                      f"{yoy(inv['ytd_growth_pct'])}")
     if prod.total:
         parts.append(f"{prod.total}种重点监测工业产品中，{prod.output_up}种产品产量同比增长，{prod.price_up}个产品价格"
@@ -328,9 +328,9 @@ def projects_section(period, user, ctx):
     overdue = list((scoped if scoped is not None else Project.objects.all()).key(year).overdue(ref)
                    .select_related("enterprise", "town").order_by("code"))
     stages = [s for s in summary["by_stage"] if s["count"]]
-    text = (f"1至{month}月，{ctx['scope']}工业技改投资累计完成{cell_text(pstats.wan_to_yi(inv['ytd']))}亿元，"
+    text = (f"1至{month}月，{ctx['scope']}工业技改投资累计完成{cell_text(wan_to_yi(inv['ytd']))}亿元，"
             f"{yoy(inv['ytd_growth_pct'])}。{year}年确定重点技改项目{summary['count']}个，总投资"
-            f"{cell_text(pstats.wan_to_yi(summary['total_investment']))}亿元")
+            f"{cell_text(wan_to_yi(summary['total_investment']))}亿元")
     if stages:
         text += "，其中" + "、".join(f"{s['label']}{s['count']}个" for s in stages)
     text += "。"

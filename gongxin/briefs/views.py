@@ -20,7 +20,7 @@ from . import word as docx
 def _require_reader(request):
     """Bureau, leaders and town officers read the brief; nobody else."""
     access = get_access(request.user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("只有工信局、局领导和镇街工作人员可以查看运行分析材料")
     return access
 

@@ -84,6 +84,13 @@ def qian_to_wan(amount_qian, places=ONE_DP):
     return round_half_up(Decimal(amount_qian) / Decimal(10), places)
 
 
+def wan_to_yi(amount_wan, places=ONE_DP):
+    """万元 → 亿元 (1亿 = 10,000万元), one decimal unless told, half-up (192,000万元 → 19.2)."""
+    if amount_wan is None:
+        return None
+    return round_half_up(Decimal(amount_wan) / Decimal(10000), places)
+
+
 def fmt_decimal(value, places=None):
     """A decimal for display with thousands separators; None → "—"."""
     if value is None:

@@ -317,24 +317,24 @@ def _transition(user, reg, expected_version, allowed, new, verb, label, reason):
     reg.version += 1
     reg.save()
     _history(reg, old, new, user, reason)
-    log_action(user, f"prevention.{verb}", reg, {"status": [old, new], "reason": reason[:300]})
+    log_action(user, verb, reg, {"status": [old, new], "reason": reason[:300]})
     return reg
 
 
 @transaction.atomic
 def return_registration(user, reg, expected_version, reason):
-    return _transition(user, reg, expected_version, (RS.PENDING,), RS.RETURNED, "return_reg", "退回", reason)
+    return _transition(user, reg, expected_version, (RS.PENDING,), RS.RETURNED, "prevention.return_reg", "退回", reason)
 
 
 @transaction.atomic
 def suspend_registration(user, reg, expected_version, reason):
-    return _transition(user, reg, expected_version, (RS.APPROVED,), RS.SUSPENDED, "suspend", "暂停", reason)
+    return _transition(user, reg, expected_version, (RS.APPROVED,), RS.SUSPENDED, "prevention.suspend", "暂停", reason)
 
 
 @transaction.atomic
 def revoke_registration(user, reg, expected_version, reason):
     return _transition(user, reg, expected_version, (RS.PENDING, RS.APPROVED, RS.SUSPENDED, RS.RETURNED),
-                       RS.REVOKED, "revoke", "撤销", reason)
+                       RS.REVOKED, "prevention.revoke", "撤销", reason)
 
 
 @transaction.atomic

@@ -77,7 +77,7 @@ def save_project(user, project, *, programmes=None, officers=None, expected_vers
         StageChange.objects.create(project=project, from_stage="", to_stage=project.stage,
                                    date=project.stage_since, note="项目入库", user=_user(user),
                                    actor=_actor(user))
-        log_action(user, "create", project, {"code": project.code, "stage": project.stage})
+        log_action(user, "projects.create", project, {"code": project.code, "stage": project.stage})
         data = None
     else:
         before = snapshot(Project.objects.get(pk=project.pk), PROJECT_FIELDS)
@@ -93,7 +93,7 @@ def save_project(user, project, *, programmes=None, officers=None, expected_vers
     if officers is not None:
         project.officers.set(officers)
     if data:
-        log_action(user, "update", project, data)
+        log_action(user, "projects.update", project, data)
     return project
 
 
@@ -128,8 +128,8 @@ def _move(user, project, to_stage, date, note="", expected_version=None, **field
     project.save(update_fields=["stage", "stage_since", "version", "updated_at", *fields])
     StageChange.objects.create(project=project, from_stage=from_stage, to_stage=to_stage, date=date, note=note,
                                user=_user(user), actor=_actor(user))
-    log_action(user, "stage", project, {"from": from_stage, "to": to_stage, "date": date.isoformat(),
-                                        "note": note})
+    log_action(user, "projects.stage", project, {"stage": [from_stage, to_stage], "date": date.isoformat(),
+                                                 "note": note})
     return project
 
 
@@ -238,7 +238,7 @@ def _write_investment(user, project, period, month, ytd, *, source="entry", acto
         InvestmentChange.objects.bulk_create([
             InvestmentChange(investment=record, field="month", old=None, new=month, **who),
             InvestmentChange(investment=record, field="ytd", old=None, new=ytd, **who)])
-        log_action(user, "investment", project, {"period": period, "month": str(month), "ytd": str(ytd)},
+        log_action(user, "projects.investment", project, {"period": period, "month": str(month), "ytd": str(ytd)},
                    actor=actor)
         return "created"
     diff = [(f, getattr(record, f), v) for f, v in (("month", month), ("ytd", ytd)) if getattr(record, f) != v]
@@ -249,7 +249,7 @@ def _write_investment(user, project, period, month, ytd, *, source="entry", acto
     record.save(update_fields=["month", "ytd", "updated_at"])
     InvestmentChange.objects.bulk_create([InvestmentChange(investment=record, field=f, old=old, new=new, **who)
                                           for f, old, new in diff])
-    log_action(user, "investment", project,
+    log_action(user, "projects.investment", project,
                {"period": period} | {f: [str(old), str(new)] for f, old, new in diff}, actor=actor)
     return "updated"
 
@@ -306,7 +306,7 @@ def import_investment(rows, user=None, actor=None, dry_run=False, projects=None)
                                         source="import", actor=actor)
             setattr(report, outcome, getattr(report, outcome) + 1)
         if report.created or report.updated:
-            log_action(user, "import", Project(pk=0, code="", name="项目完成投资导入"),
+            log_action(user, "projects.import", Project(pk=0, code="", name="项目完成投资导入"),
                        {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
                        actor=actor)
     return report
@@ -397,7 +397,7 @@ def add_document(user, project, upload, *, title="", kind=ProjectDocument.Kind.O
                           content_type=content_type, uploaded_by=_user(user))
     doc.file.save(Path(upload.name).name, upload, save=False)
     doc.save()
-    log_action(user, "document", project, {"title": doc.title, "kind": kind, "number": doc.number,
+    log_action(user, "projects.document", project, {"title": doc.title, "kind": doc.get_kind_display(), "number": doc.number,
                                            "size": doc.size})
     return doc
 
@@ -408,6 +408,7 @@ FUND_FLOW = {
     "review": (FundApplication.Status.APPLIED, FundApplication.Status.REVIEWED, "reviewed_on"),
     "approve": (FundApplication.Status.REVIEWED, FundApplication.Status.APPROVED, "approved_on"),
 }
+FUND_ACTIONS = {"review": "projects.fund_review", "approve": "projects.fund_approve"}
 
 
 @transaction.atomic
@@ -424,7 +425,7 @@ def apply_for_funds(user, fund, enterprise, requested, applied_on, *, project=No
         raise ProjectError(f"该项目已申报“{fund}”，不能重复申报")
     app = FundApplication.objects.create(fund=fund, enterprise=enterprise, project=project, requested=requested,
                                          applied_on=applied_on, note=note)
-    log_action(user, "create", app, {"fund": fund.name, "requested": str(requested)})
+    log_action(user, "projects.fund_apply", app, {"fund": fund.name, "requested": str(requested)})
     return app
 
 
@@ -441,14 +442,14 @@ def _save_master(user, obj, fields, expected_version):
         raise ProjectError(f"{obj.year}年已有“{obj.name}”")
     if obj.pk is None:
         obj.save()
-        log_action(user, "create", obj, {f: _plain(getattr(obj, f)) for f in fields})
+        log_action(user, "projects.create", obj, {f: _plain(getattr(obj, f)) for f in fields})
         return obj
     before = snapshot(model.objects.get(pk=obj.pk), fields)
     _bump_version(model, obj, expected_version)
     obj.save(update_fields=fields)
     data = {k: [_plain(a), _plain(b)] for k, (a, b) in changes(obj, before, fields).items()}
     if data:
-        log_action(user, "update", obj, data)
+        log_action(user, "projects.update", obj, data)
     return obj
 
 
@@ -503,7 +504,7 @@ def reject_application(user, app, date, reason, *, expected_version=None):
     _bump_version(FundApplication, app, expected_version)
     app.status, app.note = FundApplication.Status.REJECTED, reason.strip()
     app.save(update_fields=["status", "note"])
-    log_action(user, "fund_reject", app, {"date": date.isoformat(), "reason": app.note})
+    log_action(user, "projects.fund_reject", app, {"date": date.isoformat(), "reason": app.note})
     return app
 
 
@@ -520,7 +521,7 @@ def _fund_step(user, app, step, date, *, expected_version=None, **fields):
     for name, value in fields.items():
         setattr(app, name, value)
     app.save(update_fields=["status", date_field, *fields])
-    log_action(user, f"fund_{step}", app, {"date": date.isoformat()} | {k: str(v) for k, v in fields.items()})
+    log_action(user, FUND_ACTIONS[step], app, {"date": date.isoformat()} | {k: str(v) for k, v in fields.items()})
     return app
 
 
@@ -542,5 +543,5 @@ def disburse(user, app, date, amount, *, voucher=""):
         app.status = FundApplication.Status.DISBURSED
         app.save(update_fields=["status"])
     FundApplication.objects.filter(pk=app.pk).update(version=F("version") + 1)
-    log_action(user, "fund_disburse", app, {"date": date.isoformat(), "amount": str(amount), "voucher": voucher})
+    log_action(user, "projects.fund_disburse", app, {"date": date.isoformat(), "amount": str(amount), "voucher": voucher})
     return payment

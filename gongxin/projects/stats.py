@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from gongxin.lib import periods
-from gongxin.lib.numeric import growth_pct, round_half_up
+from gongxin.lib.numeric import growth_pct
 from gongxin.registry.models import Region
 
 from .models import LIFECYCLE, Disbursement, FundApplication, Programme, Project, ProjectInvestment, Stage
@@ -26,11 +26,6 @@ GROUPS = {
 
 def _money(value):
     return ZERO if value is None else Decimal(value).quantize(ZERO)
-
-
-def wan_to_yi(amount):
-    """万元 → 亿元, one decimal, half-up (192,000万元 → 19.2)."""
-    return None if amount is None else round_half_up(Decimal(amount) / 10000)
 
 
 def latest_period(today=None):

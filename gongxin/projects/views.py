@@ -14,6 +14,7 @@ from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import periods
 from gongxin.lib.export import xlsx_response
+from gongxin.lib.numeric import wan_to_yi
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Industry, Region
 
@@ -54,8 +55,7 @@ def _scope(user):
 
 def require_manager(user):
     """Bureau staff and town officers run projects (create, edit, move stages); others read."""
-    access = get_access(user)
-    if not (access.is_bureau or access.is_town_officer):
+    if not get_access(user).manages_projects:
         raise PermissionDenied("仅工信局或镇街工作人员可以执行此操作")
 
 
@@ -128,8 +128,7 @@ def project_list(request):
 
 
 def _can_manage(user):
-    access = get_access(user)
-    return access.is_bureau or access.is_town_officer
+    return get_access(user).manages_projects
 
 
 @login_required
@@ -338,7 +337,7 @@ def dashboard(request):
         "key": key,
         "stage_chart": {"labels": [s["label"] for s in key["by_stage"]],
                         "counts": [s["count"] for s in key["by_stage"]],
-                        "totals": [str(stats.wan_to_yi(s["total_investment"])) for s in key["by_stage"]]},
+                        "totals": [str(wan_to_yi(s["total_investment"])) for s in key["by_stage"]]},
         "overdue": overdue,
         "programmes": stats.programme_rows(year, scope),
         "funds": stats.fund_summary(year, applications),

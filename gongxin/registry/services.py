@@ -50,7 +50,7 @@ def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_
     creating = enterprise.pk is None
     if creating:
         enterprise.save()
-        log_action(user, "create", enterprise, {"uscc": enterprise.uscc}, actor=actor)
+        log_action(user, "registry.create", enterprise, {"uscc": enterprise.uscc}, actor=actor)
         before_years, before_groups, data = [], [], {}
     else:
         current = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -73,9 +73,9 @@ def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_
         if names != before_groups:
             data["groups"] = [before_groups, names]
         if data:
-            log_action(user, "update", enterprise, data, actor=actor)
+            log_action(user, "registry.update", enterprise, data, actor=actor)
     if enterprise.uscc_override and (creating or "uscc_override" in data or "uscc" in data):
-        log_action(user, "uscc_override", enterprise,
+        log_action(user, "registry.uscc_override", enterprise,
                    {"uscc": enterprise.uscc, "reason": enterprise.uscc_override_reason}, actor=actor)
     return enterprise
 
@@ -241,7 +241,7 @@ def _write_import(parsed, existing, groups, report, user, actor):
                         groups=None if group_names is None else [groups[n] for n in group_names],
                         actor=actor)
         report.updated += 1
-    log_action(user, "import", Enterprise(pk=0, name="企业名录导入"),
+    log_action(user, "registry.import", Enterprise(pk=0, name="企业名录导入"),
                {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
                actor=actor)
     return report

@@ -33,7 +33,7 @@ def _filtered_enterprises(request):
     g = request.GET
     f = {k: g.get(k, "").strip() for k in ("q", "town", "industry", "group", "status", "year", "sort")}
     access = get_access(request.user)
-    if not f["year"] and not (access.sees_all or access.is_town_officer):
+    if not f["year"] and not access.sees_register:
         f["year"] = "all"  # a reporter sees its own enterprise even in a year it is off the list
     qs = Enterprise.objects.for_user(request.user)
     qs = qs.search(f["q"])
@@ -63,10 +63,10 @@ def enterprise_list(request):
     qs, filters = _filtered_enterprises(request)
     page = Paginator(qs.select_related("town", "industry"), 50).get_page(request.GET.get("page"))
     ctx = {
-        "page_title": "规上工业企业名录" if access.sees_all or access.is_town_officer else "本企业",
+        "page_title": "规上工业企业名录" if access.sees_register else "本企业",
         "page": page,
         # A reporter with a single enterprise has nothing to search.
-        "show_filters": access.sees_all or access.is_town_officer or len(access.enterprise_ids) > 1,
+        "show_filters": access.sees_register or len(access.enterprise_ids) > 1,
         "filters": filters,
         "towns": Region.objects.towns().filter(region_q(request.user)),
         "industries": Industry.objects.filter(parent__isnull=True),

@@ -147,7 +147,7 @@ def import_returns(rows, *, user=None, actor=None, filename="", dry_run=False):
         return report
     with transaction.atomic():
         _write(parsed, form, existing, file_periods, report, user, actor, filename)
-        log_action(user, "import", form, {"file": filename, "created": report.created, "updated": report.updated,
+        log_action(user, "returns.import", form, {"file": filename, "created": report.created, "updated": report.updated,
                                           "unchanged": report.unchanged, "warnings": len(report.warnings)},
                    actor=actor)
         changed_later(form.code, {(None, p) for p in file_periods})

@@ -171,7 +171,7 @@ def _get_or_create(ret, user):
             ret.save()
     except IntegrityError as e:
         raise ConflictError("该报表刚刚已由他人创建。您填写的内容未保存，已保留在页面上；请刷新后再操作。") from e
-    log_action(user, "create", ret, {"period": ret.period, "form": ret.form.code})
+    log_action(user, "returns.create", ret, {"period": ret.period, "form": ret.form.code})
     return ret, True
 
 
@@ -195,7 +195,7 @@ def save_draft(user, ret, values, *, notes=None, explanation=None, products=None
     """Save figures without submitting; the return stays in (or, when new, starts as) its state."""
     ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, reason, "修改")
     _bump(ret, "explanation")
-    log_action(user, "save", ret, {"changed": len(changes), "status": ret.status})
+    log_action(user, "returns.save", ret, {"changed": len(changes), "status": ret.status})
     return ret
 
 
@@ -217,7 +217,7 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
         raise ValidationFailed(findings, "报表存在预警，请在“预警说明”中写明原因后再报送")
     ret.status, ret.submitted_at = S.SUBMITTED, timezone.now()
     _bump(ret, "status", "submitted_at", "explanation")
-    log_action(user, "submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
+    log_action(user, "returns.submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
                                      "explanation": ret.explanation if warnings else ""})
     return_changed_later(ret)
     return ret
@@ -230,7 +230,7 @@ def approve_return(user, ret, expected_version=None):
     _require_state(ret, (S.SUBMITTED,), "审核通过")
     ret.status, ret.approved_at = S.APPROVED, timezone.now()
     _bump(ret, "status", "approved_at")
-    log_action(user, "approve", ret, {})
+    log_action(user, "returns.approve", ret, {})
     notify_transition(ret, "approved", user)
     return ret
 
@@ -244,7 +244,7 @@ def return_to_enterprise(user, ret, reason, expected_version=None):
     _require_state(ret, (S.SUBMITTED, S.APPROVED), "退回")
     ret.status, ret.return_reason, ret.approved_at = S.RETURNED, reason.strip(), None
     _bump(ret, "status", "return_reason", "approved_at")
-    log_action(user, "return", ret, {"reason": ret.return_reason})
+    log_action(user, "returns.return", ret, {"reason": ret.return_reason})
     notify_transition(ret, "returned", user, ret.return_reason)
     return ret
 
@@ -256,7 +256,7 @@ def accept_return(user, ret, expected_version=None):
     _require_state(ret, (S.SUBMITTED, S.APPROVED), "受理")
     ret.status, ret.accepted_at = S.ACCEPTED, timezone.now()
     _bump(ret, "status", "accepted_at")
-    log_action(user, "accept", ret, {})
+    log_action(user, "returns.accept", ret, {})
     notify_transition(ret, "accepted", user)
     return ret
 
@@ -271,7 +271,7 @@ def reopen_return(user, ret, reason, expected_version=None):
     _require_state(ret, (S.ACCEPTED,), "重新开放")
     ret.status, ret.return_reason, ret.accepted_at, ret.approved_at = S.RETURNED, reason.strip(), None, None
     _bump(ret, "status", "return_reason", "accepted_at", "approved_at")
-    log_action(user, "reopen", ret, {"reason": ret.return_reason})
+    log_action(user, "returns.reopen", ret, {"reason": ret.return_reason})
     notify_transition(ret, "returned", user, ret.return_reason)
     return ret
 
@@ -329,7 +329,7 @@ def close_period(user, form, period, reason, expected_version=None):
         raise DomainError(f"{P.label(period, form.merge_jan_feb)}已于{timezone.localtime(row.closed_at):%Y-%m-%d}关闭")
     row.closed_at, row.closed_by, row.note, row.version = timezone.now(), user, reason, row.version + 1
     row.save(update_fields=["closed_at", "closed_by", "note", "version"])
-    log_action(user, "close_period", row, {"form": form.code, "period": period, "reason": reason})
+    log_action(user, "returns.close_period", row, {"form": form.code, "period": period, "reason": reason})
     return row
 
 
@@ -343,7 +343,7 @@ def reopen_period(user, form, period, reason, expected_version=None):
         raise DomainError(f"{P.label(period, form.merge_jan_feb)}未关闭，无需重新开放")
     row.closed_at, row.closed_by, row.note, row.version = None, None, reason, row.version + 1
     row.save(update_fields=["closed_at", "closed_by", "note", "version"])
-    log_action(user, "reopen_period", row, {"form": form.code, "period": period, "reason": reason})
+    log_action(user, "returns.reopen_period", row, {"form": form.code, "period": period, "reason": reason})
     return row
 
 

@@ -41,8 +41,6 @@ from .validation import (
 )
 
 S = Return.Status
-ACTION_LABELS = {"create": "创建报表", "save": "保存草稿", "submit": "报送", "approve": "镇街审核通过",
-                 "return": "退回企业", "accept": "工信局受理", "reopen": "重新开放", "import": "导入"}
 
 
 # ---------------------------------------------------------------- fetching with scope
@@ -78,7 +76,7 @@ def _return_url(ret):
 @login_required
 def return_list(request):
     access = get_access(request.user)
-    if access.is_enterprise and not (access.sees_all or access.is_town_officer):
+    if access.files_returns:
         return _my_returns(request, access)
     forms = Form.objects.filter(is_active=True)
     form = forms.filter(code=request.GET.get("form") or "output").first() or forms.first()
@@ -110,7 +108,7 @@ def return_list(request):
         "period_label": P.label(period, form.merge_jan_feb),
         "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)],
         "towns": Region.objects.towns().filter(region_q(request.user)), "statuses": S.choices,
-        "can_approve": access.is_bureau or access.is_town_officer, "can_accept": access.is_bureau,
+        "can_approve": access.reviews_returns, "can_accept": access.is_bureau,
         "access": access,
     }
     return render(request, "reporting/return_list.html", ctx)
@@ -139,8 +137,7 @@ def bulk_action(request):
     if action not in services.TRANSITIONS:
         raise Http404
     access = get_access(request.user)
-    if access.read_only or (action == "accept" and not access.is_bureau) or access.is_enterprise and not (
-            access.is_bureau or access.is_town_officer):
+    if not access.reviews_returns or (action == "accept" and not access.is_bureau):
         raise PermissionDenied("您无权执行批量操作")
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     returns = list(Return.objects.for_user(request.user).filter(pk__in=ids)
@@ -277,7 +274,7 @@ def _history(ret):
     for a in entries_for(ret):
         data = a.data or {}
         why = data.get("reason") or data.get("explanation") or (f"文件：{data['file']}" if data.get("file") else "")
-        items.append({"at": a.at, "who": a.actor, "what": ACTION_LABELS.get(a.action, a.action), "why": why,
+        items.append({"at": a.at, "who": a.actor, "what": a.action_label, "why": why,
                       "workflow": True})
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
@@ -442,7 +439,7 @@ def _form_and_period(request):
 
 def _require_reviewer(user):
     access = get_access(user)
-    if not (access.sees_all or access.is_town_officer):
+    if not access.reads_analysis:
         raise PermissionDenied("仅工信局、镇街和领导可以查看报送进度")
 
 
@@ -463,9 +460,6 @@ def completeness(request):
 # ---------------------------------------------------------------- periods (open / closed)
 
 PERIOD_WINDOW = 15  # months shown on the periods page
-PERIOD_ACTIONS = {"close_period": "关闭", "reopen_period": "重新开放"}
-
-
 def _require_period_viewer(user):
     """Bureau staff manage periods, leaders read; town officers and enterprises may not."""
     if not get_access(user).sees_all:
@@ -511,7 +505,7 @@ def _period_rows(form, to, today):
                      "version": row.version if row else 0, "state": _period_state(form, period, row, today),
                      "deadline": P.deadline(period, form.deadline_day), "expected": expected, "counted": counted,
                      "counted_pct": pct(counted, expected),
-                     "last": entry and {"action": PERIOD_ACTIONS.get(entry.action, entry.action), "who": entry.actor,
+                     "last": entry and {"action": entry.action_label, "who": entry.actor,
                                         "at": entry.at, "reason": (entry.data or {}).get("reason", "")}})
     return rows
 

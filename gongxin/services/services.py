@@ -93,7 +93,7 @@ def _actor(user):
 def _save(demand, user, action, changed, data=None, fields=()):
     demand.version += 1
     demand.save(update_fields=[*fields, "version"])
-    log_action(user, f"services.{action}", demand, {**changed, **(data or {})})
+    log_action(user, action, demand, {**changed, **(data or {})})
 
 
 # ---------------------------------------------------------------- 接: raise
@@ -161,7 +161,7 @@ def assign(demand, user, lead, assists=(), note="", version=None, at=None):
     names = "、".join(d.name for d in assists)
     _step(demand, K.ASSIGNED, user, f"主办：{lead.name}" + (f"；协办：{names}" if names else "") +
           (f"。{note}" if note else ""), at=at)
-    _save(demand, user, "assign", {"status": [S.NEW.label, S.ASSIGNED.label]},
+    _save(demand, user, "services.assign", {"status": [S.NEW.label, S.ASSIGNED.label]},
           {"lead": lead.name, "assists": [d.name for d in assists]},
           ("status", "lead", "assigned_at", "due_at", "objection_until"))
     _notify_department(lead, demand, f"交办诉求：{demand.title}（主办）")
@@ -207,7 +207,7 @@ def object_to_assignment(demand, user, reason, version=None, at=None):
     demand.assignments.filter(active=True).update(active=False)
     demand.status, demand.lead, demand.objection_until = S.NEW, None, None
     _step(demand, K.OBJECTED, user, reason, at=at)
-    _save(demand, user, "object", {"status": [S.ASSIGNED.label, S.NEW.label]}, {"reason": reason},
+    _save(demand, user, "services.object", {"status": [S.ASSIGNED.label, S.NEW.label]}, {"reason": reason},
           ("status", "lead", "objection_until"))
     return demand
 
@@ -223,7 +223,7 @@ def add_note(demand, user, note, version=None):
     if not note.strip():
         raise DomainError("请填写办理进展。")
     _step(demand, K.NOTE, user, note)
-    _save(demand, user, "note", {}, {"note": note})
+    _save(demand, user, "services.note", {}, {"note": note})
     return demand
 
 
@@ -240,7 +240,7 @@ def answer_assist(demand, user, answer, version=None, at=None):
     mine.answered_at, mine.answer = at or timezone.now(), answer
     mine.save(update_fields=["answered_at", "answer"])
     _step(demand, K.ANSWERED, user, f"{mine.department.name}：{answer}", at=mine.answered_at)
-    _save(demand, user, "answer", {}, {"department": mine.department.name})
+    _save(demand, user, "services.answer", {}, {"department": mine.department.name})
     return demand
 
 
@@ -254,7 +254,7 @@ def pause(demand, user, reason, version=None, at=None):
         raise DomainError("请填写暂停原因（需企业补充的材料）。")
     demand.status, demand.paused_since = S.PAUSED, at or timezone.now()
     _step(demand, K.PAUSED, user, reason, at=demand.paused_since)
-    _save(demand, user, "pause", {"status": [S.ASSIGNED.label, S.PAUSED.label]}, {"reason": reason},
+    _save(demand, user, "services.pause", {"status": [S.ASSIGNED.label, S.PAUSED.label]}, {"reason": reason},
           ("status", "paused_since"))
     send("task", f"请补充诉求材料：{demand.title}", to_enterprise=demand.enterprise, body=reason,
          url=f"/services/demands/{demand.pk}/", source=f"services.demand:{demand.pk}",
@@ -275,7 +275,7 @@ def resume(demand, user, note="", version=None, at=None):
     demand.due_at = cal.add(demand.due_at, paused) if paused else demand.due_at
     demand.status, demand.paused_since = S.ASSIGNED, None
     _step(demand, K.RESUMED, user, note or "企业已补充材料，恢复计时", at=at)
-    _save(demand, user, "resume", {"status": [S.PAUSED.label, S.ASSIGNED.label]}, {"paused_seconds": paused},
+    _save(demand, user, "services.resume", {"status": [S.PAUSED.label, S.ASSIGNED.label]}, {"paused_seconds": paused},
           ("status", "paused_since", "paused_seconds", "due_at"))
     return demand
 
@@ -297,7 +297,7 @@ def request_extension(demand, user, days, reason, version=None, at=None):
     if demand.status == S.ASSIGNED and cal.working_seconds(at, demand.due_at) < DAY:
         raise DomainError("延期须在办结时限前至少1个工作日提出。")
     _step(demand, K.EXTENSION_ASKED, user, reason, at=at, extension_days=int(days))
-    _save(demand, user, "extension_ask", {}, {"days": int(days), "reason": reason})
+    _save(demand, user, "services.extension_ask", {}, {"days": int(days), "reason": reason})
     return demand
 
 
@@ -319,11 +319,11 @@ def decide_extension(demand, user, approve, note="", version=None):
         demand.extension_days += asked.extension_days
         demand.due_at = cal.add_days(demand.due_at, asked.extension_days)
         _step(demand, K.EXTENSION_APPROVED, user, note or f"批准延期{asked.extension_days}个工作日")
-        _save(demand, user, "extension_approve", {}, {"days": asked.extension_days},
+        _save(demand, user, "services.extension_approve", {}, {"days": asked.extension_days},
               ("extension_days", "due_at"))
     else:
         _step(demand, K.EXTENSION_REFUSED, user, note or "不予延期")
-        _save(demand, user, "extension_refuse", {}, {"note": note})
+        _save(demand, user, "services.extension_refuse", {}, {"note": note})
     return demand
 
 
@@ -336,7 +336,7 @@ def resolve(demand, user, resolution, version=None, at=None):
         raise DomainError("请填写办理结果。")
     demand.status, demand.resolved_at, demand.resolution = S.RESOLVED, at or timezone.now(), resolution
     _step(demand, K.RESOLVED, user, resolution, at=demand.resolved_at)
-    _save(demand, user, "resolve", {"status": [S.ASSIGNED.label, S.RESOLVED.label]}, {},
+    _save(demand, user, "services.resolve", {"status": [S.ASSIGNED.label, S.RESOLVED.label]}, {},
           ("status", "resolved_at", "resolution"))
     send("task", f"诉求已办结，请确认并评价：{demand.title}", to_enterprise=demand.enterprise, body=resolution,
          url=f"/services/demands/{demand.pk}/", source=f"services.demand:{demand.pk}",
@@ -359,7 +359,7 @@ def confirm(demand, user, rating, note="", version=None, at=None):
     demand.status, demand.rating, demand.rating_note = S.CLOSED, rating, note[:300]
     demand.closed_at = at or timezone.now()
     _step(demand, K.CONFIRMED, user, f"评分{rating}分" + (f"：{note}" if note else ""), at=demand.closed_at)
-    _save(demand, user, "confirm", {"status": [S.RESOLVED.label, S.CLOSED.label]}, {"rating": rating},
+    _save(demand, user, "services.confirm", {"status": [S.RESOLVED.label, S.CLOSED.label]}, {"rating": rating},
           ("status", "rating", "rating_note", "closed_at"))
     return demand
 
@@ -374,7 +374,7 @@ def reject(demand, user, reason, version=None):
         raise DomainError("请说明不认可的原因。")
     demand.status, demand.resolved_at = S.ASSIGNED, None
     _step(demand, K.REJECTED, user, reason)
-    _save(demand, user, "reject", {"status": [S.RESOLVED.label, S.ASSIGNED.label]}, {"reason": reason},
+    _save(demand, user, "services.reject", {"status": [S.RESOLVED.label, S.ASSIGNED.label]}, {"reason": reason},
           ("status", "resolved_at"))
     return demand
 
@@ -387,7 +387,7 @@ def revisit(demand, user, note, version=None):
     if not note.strip():
         raise DomainError("请填写回访情况。")
     _step(demand, K.REVISITED, user, note)
-    _save(demand, user, "revisit", {}, {"note": note})
+    _save(demand, user, "services.revisit", {}, {"note": note})
     return demand
 
 
@@ -400,7 +400,7 @@ def reopen(demand, user, reason, version=None):
         raise DomainError("请填写重新办理的原因。")
     demand.status, demand.closed_at, demand.resolved_at, demand.rating = S.ASSIGNED, None, None, None
     _step(demand, K.REOPENED, user, reason)
-    _save(demand, user, "reopen", {"status": [S.CLOSED.label, S.ASSIGNED.label]}, {"reason": reason},
+    _save(demand, user, "services.reopen", {"status": [S.CLOSED.label, S.ASSIGNED.label]}, {"reason": reason},
           ("status", "closed_at", "resolved_at", "rating"))
     return demand
 
@@ -420,7 +420,7 @@ def escalate_overdue(now=None, user=None):
             locked.escalated_at = now
             _step(locked, K.ESCALATED, user, f"超过办结时限（{timezone.localtime(locked.due_at):%Y-%m-%d %H:%M}），"
                   "升级至局领导督办", at=now)
-            _save(locked, user, "escalate", {}, {"due_at": locked.due_at}, ("escalated_at",))
+            _save(locked, user, "services.escalate", {}, {"due_at": locked.due_at}, ("escalated_at",))
             send("alert", f"超期诉求升级督办：{locked.title}", to_role="leader", url=f"/services/demands/{locked.pk}/",
                  source=f"services.demand:{locked.pk}", key=f"services.escalate:{locked.pk}")
             count += 1

@@ -50,7 +50,7 @@ def test_import_attaches_lines_and_creates_missing_return(tmp_path, setup):
     created = Return.objects.get(enterprise=b, period="2022-03")
     assert (created.status, created.source) == ("accepted", "import")
     assert created.product_lines.get().price_ly is None
-    assert AuditEntry.objects.filter(action="import").count() == 2
+    assert AuditEntry.objects.filter(action="analysis.products_import").count() == 3
 
     count = (ProductLine.objects.count(), Return.objects.count(), AuditEntry.objects.count())
     out = io.StringIO()

@@ -79,7 +79,7 @@ def test_application_lands_applied_for_the_projects_enterprise_and_is_audited(wo
     assert (app.status, app.enterprise, app.requested, app.note) == (
         FundApplication.Status.APPLIED, projects["own"].enterprise, Decimal("1234.50"), "智能产线")
     assert app.applied_on == dt.date.today()
-    assert list(entries_for(app).values_list("action", "user__username")) == [("create", "reporter1")]
+    assert list(entries_for(app).values_list("action", "user__username")) == [("projects.fund_apply", "reporter1")]
     # and it goes on through the existing transitions
     analyst = people["analyst"]
     app = services.review_application(analyst, app, dt.date.today())

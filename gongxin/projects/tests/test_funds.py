@@ -33,7 +33,8 @@ def test_application_goes_applied_reviewed_approved_disbursed(app):
     assert (a.status, a.approved) == (FundApplication.Status.DISBURSED, Decimal("800.00"))
     assert sum(d.amount for d in a.disbursements.all()) == Decimal("800.00")
     actions = list(entries_for(a).order_by("id").values_list("action", flat=True))
-    assert actions == ["create", "fund_review", "fund_approve", "fund_disburse", "fund_disburse"]
+    assert actions == ["projects.fund_apply", "projects.fund_review", "projects.fund_approve", "projects.fund_disburse",
+                       "projects.fund_disburse"]
 
 
 def test_out_of_order_steps_are_refused(app):

@@ -49,7 +49,7 @@ def test_idea_to_operating_is_refused_with_a_chinese_message(analyst, project):
     with pytest.raises(services.ProjectError, match="不能从“谋划”直接变更为“投产”，下一阶段应为“签约”"):
         services.advance_project(analyst, project, Stage.OPERATING, DAY)
     assert project.stage_changes.count() == 0
-    assert not entries_for(project).filter(action="stage").exists()
+    assert not entries_for(project).filter(action="projects.stage").exists()
 
 
 def test_full_lifecycle_leaves_timeline_and_audit_entries(analyst, project):
@@ -58,8 +58,8 @@ def test_full_lifecycle_leaves_timeline_and_audit_entries(analyst, project):
         project = services.advance_project(analyst, project, stage, day, record_number="2021-370481-07")
     timeline = list(project.stage_changes.values_list("from_stage", "to_stage", "date"))
     assert timeline == [(a, b, d) for a, b, d in zip(LIFECYCLE[:-1], LIFECYCLE[1:], dates, strict=True)]
-    audit = list(entries_for(project).filter(action="stage").order_by("id").values_list("data", flat=True))
-    assert [(e["from"], e["to"], e["date"]) for e in audit] == [
+    audit = list(entries_for(project).filter(action="projects.stage").order_by("id").values_list("data", flat=True))
+    assert [(*e["stage"], e["date"]) for e in audit] == [
         (a, b, d.isoformat()) for a, b, d in zip(LIFECYCLE[:-1], LIFECYCLE[1:], dates, strict=True)]
     assert project.record_number == "2021-370481-07"
     assert project.stage_changes.filter(user=analyst).count() == 6
@@ -110,7 +110,7 @@ def test_terminate_needs_reason_and_is_final(analyst, project):
                  lambda: services.resume_project(analyst, ended, DAY)):
         with pytest.raises(services.ProjectError):
             call()
-    assert entries_for(ended).filter(action="stage").count() == 1
+    assert entries_for(ended).filter(action="projects.stage").count() == 1
 
 
 def test_operating_project_cannot_be_paused_or_terminated(analyst, project):
@@ -133,4 +133,4 @@ def test_new_project_takes_town_and_industry_from_enterprise(analyst):
     p = services.save_project(analyst, Project(code="N1", name="新项目", enterprise=e, total_investment=100))
     assert (p.town.name, p.industry.code) == ("龙泉街道", "26")
     assert p.stage_changes.get().to_stage == Stage.IDEA
-    assert entries_for(p).filter(action="create").exists()
+    assert entries_for(p).filter(action="projects.create").exists()

@@ -82,7 +82,7 @@ def test_create_and_edit_are_audited(people):
     g.refresh_from_db()
     assert (g.year, g.version) == (2023, 2)
     log = list(entries_for(g).order_by("id").values_list("action", "data"))
-    assert log[0][0] == "create" and log[1] == ("update", {"year": ["2022", "2023"]})
+    assert log[0][0] == "projects.create" and log[1] == ("projects.update", {"year": ["2022", "2023"]})
 
 
 def test_stale_edit_is_refused_and_keeps_the_other_change(people):

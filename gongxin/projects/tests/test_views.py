@@ -134,7 +134,7 @@ def test_investment_correction_keeps_history(world):
     c.post("/projects/JG-OWN/investment/", {"period": "2022-03", "month": "12", "ytd": "12"})
     change = InvestmentChange.objects.get(investment__project=projects["own"], field="ytd", old__isnull=False)
     assert (change.old, change.new, change.user) == (Decimal("10.00"), Decimal("12.00"), people["reporter"])
-    assert entries_for(projects["own"]).filter(action="investment").exists()
+    assert entries_for(projects["own"]).filter(action="projects.investment").exists()
 
 
 def test_investment_below_previous_ytd_is_refused(world):
@@ -184,7 +184,7 @@ def test_edit_is_audited(world):
             "industry": p.industry.pk, "type": "green", "total_investment": "2000", "equipment_investment": "0",
             "is_key": "on", "key_year": "2022", "version": p.version}
     assert c.post("/projects/JG-OWN/edit/", data).status_code == 302
-    entry = entries_for(p).get(action="update")
+    entry = entries_for(p).get(action="projects.update")
     assert entry.data["name"] == [p.name, "改名后的项目"]
     # A second save with the stale version is refused.
     r = c.post("/projects/JG-OWN/edit/", data | {"name": "再改"})

@@ -41,7 +41,7 @@ def test_create_with_a_valid_code_writes_the_enterprise_and_its_audit_entry(clie
     assert response["Location"] == f"/enterprises/{code}/"
     e = Enterprise.objects.get(uscc=code)
     assert (e.name, e.town.name, e.division.code, e.years_on_list) == ("滕州新建机械有限公司", "荆河街道", "34", [2022])
-    entry = AuditEntry.objects.get(action="create", object_id=str(e.pk))
+    entry = AuditEntry.objects.get(action="registry.create", object_id=str(e.pk))
     assert (entry.user, entry.actor, entry.data) == (analyst, "analyst1", {"uscc": code})
 
 
@@ -80,7 +80,7 @@ def test_admin_can_override_with_a_reason_and_it_is_recorded(client, admin):
     assert response.status_code == 302
     e = Enterprise.objects.get(uscc=BAD_CODE)
     assert e.uscc_override and e.uscc_override_reason == "营业执照原件如此，已核实"
-    entry = AuditEntry.objects.get(action="uscc_override")
+    entry = AuditEntry.objects.get(action="registry.uscc_override")
     assert (entry.user, entry.object_id) == (admin, str(e.pk))
     assert entry.data == {"uscc": BAD_CODE, "reason": "营业执照原件如此，已核实"}
     assert "代码未通过校验" in client.get(f"/enterprises/{BAD_CODE}/").content.decode()
@@ -90,7 +90,7 @@ def test_override_is_dropped_when_the_code_checks(client, admin):
     client.post("/enterprises/new/", form_data(uscc_override="on", uscc_override_reason="误勾选"))
     e = Enterprise.objects.get()
     assert not e.uscc_override
-    assert not AuditEntry.objects.filter(action="uscc_override").exists()
+    assert not AuditEntry.objects.filter(action="registry.uscc_override").exists()
 
 
 def test_staff_can_edit_other_fields_of_an_overridden_enterprise(client, analyst):
@@ -109,7 +109,7 @@ def test_update_audits_exactly_the_changed_fields(client, analyst):
                      groups=[group.pk], version=e.version, former_names="滕州旧名机械有限公司\r\n  \r\n")
     response = client.post(f"/enterprises/{e.uscc}/edit/", data)
     assert response.status_code == 302
-    entry = AuditEntry.objects.get(action="update")
+    entry = AuditEntry.objects.get(action="registry.update")
     assert entry.data == {
         "name": ["滕州旧名机械有限公司", "滕州新名机械有限公司"],
         "former_names": ["", "滕州旧名机械有限公司"],
@@ -124,7 +124,7 @@ def test_update_audits_exactly_the_changed_fields(client, analyst):
 def test_saving_without_changes_writes_no_update_entry(client, analyst):
     e = make_enterprise(address="荆河路1号", years=(2022,))
     client.post(f"/enterprises/{e.uscc}/edit/", form_data(uscc=e.uscc, name=e.name, version=e.version))
-    assert not AuditEntry.objects.filter(action="update").exists()
+    assert not AuditEntry.objects.filter(action="registry.update").exists()
 
 
 def test_second_edit_from_the_same_version_is_refused_and_the_first_is_kept(client, analyst):
@@ -139,7 +139,7 @@ def test_second_edit_from_the_same_version_is_refused_and_the_first_is_kept(clie
     assert "该企业信息已被他人修改，请刷新后重新编辑。" in second.content.decode()
     e.refresh_from_db()
     assert (e.name, e.version) == ("第一位编辑的名称", loaded + 1)
-    assert AuditEntry.objects.filter(action="update").count() == 1
+    assert AuditEntry.objects.filter(action="registry.update").count() == 1
 
 
 def test_edit_form_shows_the_current_version_and_years(client, analyst):

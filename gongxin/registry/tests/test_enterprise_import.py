@@ -102,21 +102,21 @@ def test_good_file_creates_enterprises_with_all_fields(client, analyst):
         "active", [2021, 2022], ["防疫物资生产企业"])
     b = Enterprise.objects.get(uscc=CODE_B)
     assert (b.industry.code, b.status, b.years_on_list) == ("26", "suspended", [2022])
-    assert AuditEntry.objects.filter(action="create").count() == 2
-    assert AuditEntry.objects.filter(action="import", actor="analyst1").count() == 1
+    assert AuditEntry.objects.filter(action="registry.create").count() == 2
+    assert AuditEntry.objects.filter(action="registry.import", actor="analyst1").count() == 1
 
 
 def test_reimporting_the_same_file_changes_nothing(client, analyst):
     data = workbook(good_rows())
     upload(client, data)
     versions = dict(Enterprise.objects.values_list("uscc", "version"))
-    updates = AuditEntry.objects.filter(action="update").count()
+    updates = AuditEntry.objects.filter(action="registry.update").count()
     response = upload(client, data)
     report = response.context["report"]
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     assert "未变化2条" in response.content.decode()
     assert dict(Enterprise.objects.values_list("uscc", "version")) == versions
-    assert AuditEntry.objects.filter(action="update").count() == updates
+    assert AuditEntry.objects.filter(action="registry.update").count() == updates
 
 
 def test_changed_row_updates_bumps_the_version_and_is_audited(client, analyst):
@@ -127,7 +127,7 @@ def test_changed_row_updates_bumps_the_version_and_is_audited(client, analyst):
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     b = Enterprise.objects.get(uscc=CODE_B)
     assert (b.name, b.version) == ("滕州乙新材料有限公司", 2)
-    entry = AuditEntry.objects.get(action="update")
+    entry = AuditEntry.objects.get(action="registry.update")
     assert entry.data == {"name": ["滕州乙化工有限公司", "滕州乙新材料有限公司"]}
 
 
@@ -170,7 +170,7 @@ def test_export_then_import_changes_nothing(client, analyst):
     report = upload(client, exported).context["report"]
     assert (report.errors, report.created, report.updated, report.unchanged) == ([], 0, 0, 2)
     assert dict(Enterprise.objects.values_list("uscc", "version")) == versions
-    assert not AuditEntry.objects.filter(action="update").exists()
+    assert not AuditEntry.objects.filter(action="registry.update").exists()
 
 
 def test_template_has_the_headers_an_example_and_drop_downs(client, analyst):
@@ -190,7 +190,7 @@ def test_command_imports_and_reports(tmp_path, capsys):
     call_command("import_enterprises", str(path))
     assert "导入成功：新增2条，更新0条，未变化0条。" in capsys.readouterr().out
     assert Enterprise.objects.count() == 2
-    assert AuditEntry.objects.filter(action="create", actor="命令行导入").count() == 2
+    assert AuditEntry.objects.filter(action="registry.create", actor="命令行导入").count() == 2
     call_command("import_enterprises", str(path))
     assert "未变化2条" in capsys.readouterr().out
 

@@ -94,9 +94,9 @@ def test_close_and_reopen_need_a_reason_and_are_audited(client, cast):
     reopened = row()
     assert reopened.closed_at is None and reopened.version == 2
     log = [(a.action, a.data["reason"]) for a in entries_for(reopened).order_by("id")]
-    assert log == [("close_period", "统计局已反馈终审数据"), ("reopen_period", "企业申请补报")]
+    assert log == [("returns.close_period", "统计局已反馈终审数据"), ("returns.reopen_period", "企业申请补报")]
     html = client.get("/returns/periods/?to=2022-04").content.decode()
-    assert "重新开放 · analyst1" in html and "企业申请补报" in html
+    assert "重新开放报告期 · analyst1" in html and "企业申请补报" in html
 
 
 def test_stale_version_is_refused_and_changes_nothing(client, cast):

@@ -148,7 +148,8 @@ def test_must_show_workflow_from_entry_to_acceptance(client, cast):
     assert ValueChange.objects.filter(ret=ret, field="export_value.ytd", old=0, new=300).exists()
     actions = list(AuditEntry.objects.filter(object_type="reporting.return").order_by("id")
                    .values_list("action", flat=True))
-    assert actions == ["create", "submit", "return", "submit", "approve", "accept"]
+    assert actions == ["returns.create", "returns.submit", "returns.return", "returns.submit", "returns.approve",
+                       "returns.accept"]
 
 
 @pytest.mark.parametrize("who,action,status", [

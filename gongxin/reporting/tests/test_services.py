@@ -82,7 +82,8 @@ def test_full_workflow_with_history(cast):
     assert ret.status == S.ACCEPTED
     actions = list(AuditEntry.objects.filter(object_type="reporting.return", object_id=str(ret.pk))
                    .order_by("id").values_list("action", flat=True))
-    assert actions == ["create", "submit", "return", "submit", "approve", "accept"]
+    assert actions == ["returns.create", "returns.submit", "returns.return", "returns.submit", "returns.approve",
+                       "returns.accept"]
     assert ValueChange.objects.filter(ret=ret, field="electricity.ytd").values_list("old", "new").last() == (30, 31)
 
 

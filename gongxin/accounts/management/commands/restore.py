@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     call_command("flush", interactive=False, verbosity=0)
                     call_command("loaddata", str(fixture), verbosity=0)
-                    AuditEntry.objects.create(actor="恢复备份命令", action="restore", object_type="database",
+                    AuditEntry.objects.create(actor="恢复备份命令", action="accounts.restore", object_type="database",
                                               object_id="0", object_repr=path.name[:200])
             except Exception as e:  # loaddata wraps database and format errors in its own types
                 raise CommandError(f"恢复失败，数据库未改动：{e}") from e
