@@ -199,6 +199,8 @@ def _lot(material, batch, expires_on=None, produced_on=None, owner=Lot.Owner.GOV
 
 IN_REASONS = (R.PROCUREMENT, R.DONATION, R.TRANSFER_IN, R.CALLOFF)
 OUT_REASONS = (R.TRANSFER_OUT, R.ROTATION, R.WRITE_OFF)
+ISSUE_ACTIONS = {"transfer_out": "reserves.transfer_out", "rotation": "reserves.rotation",
+                 "write_off": "reserves.write_off"}
 
 
 @transaction.atomic
@@ -230,7 +232,7 @@ def issue(user, *, balance, qty, day, reason, note, event=None, form_token=None)
     locked = _lock_balance(balance.warehouse, balance.lot)
     movement = post_movement(user, warehouse=balance.warehouse, lot=balance.lot, reason=reason, delta=-qty,
                              day=day, note=note.strip(), event=event, locked=locked, form_token=form_token)
-    log_action(user, f"reserves.{reason}", movement, {"quantity": [None, -qty], "reason": note.strip(),
+    log_action(user, ISSUE_ACTIONS[reason], movement, {"quantity": [None, -qty], "reason": note.strip(),
                                                       "business_date": str(day)})
     return movement
 
