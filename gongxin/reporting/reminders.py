@@ -48,7 +48,7 @@ def remind(form, period, actor="催报命令", user=None, today=None):
     created = []
     with transaction.atomic():
         for e in missing:
-            notice, new = send(Notice.Kind.REMIND, message, to_enterprise=e, body=message,
+            notice, new = send(Notice.Kind.REMIND, message, to_enterprise=e,
                                url=f"/returns/{e.uscc}/{form.code}/{period}/", sender=user,
                                source=remind_source(form, period), key=remind_key(e.pk, form, period, day))
             if new:
