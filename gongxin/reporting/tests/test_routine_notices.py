@@ -3,11 +3,13 @@
 import datetime as dt
 import importlib
 import io
+import threading
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from gongxin.accounts.models import AuditEntry
 from gongxin.notices.models import Notice
@@ -111,3 +113,51 @@ def test_old_reminders_move_into_the_notices_app(cast):
     notice = Notice.objects.get(kind="remind")
     assert notice.enterprise == jh[1] and notice.source == "reporting.remind:output:2022-04"
     assert remind(output_form(), "2022-04", today=notice.created_at.date())[0] == 2  # jh[2] and lq, not jh[1] again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL's concurrent writers")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_concurrent_reminders_send_one_notice_per_enterprise(cast):
+    jh, lq, p = cast
+    day = dt.date(2022, 5, 12)
+    errors = []
+
+    def press():
+        try:
+            remind(output_form(), "2022-04", user=p["analyst"], today=day)
+        except Exception as e:  # noqa: BLE001 — any failure is the test's failure
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(Notice.objects.filter(kind="remind").values_list("enterprise_id", flat=True)) == sorted(
+        [jh[1].pk, jh[2].pk, lq.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL's concurrent writers")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_concurrent_send_backs_notify_once(cast):
+    jh, _, p = cast
+    ret = Return.objects.get(enterprise=jh[0])
+    version = ret.version
+
+    def send_back():
+        try:
+            services.return_to_enterprise(p["town"], Return.objects.get(pk=ret.pk), "请核实", expected_version=version)
+        except services.DomainError:
+            pass
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_back) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Notice.objects.filter(enterprise=jh[0], kind="returned").count() == 1
