@@ -47,10 +47,12 @@ dev: demo
 	DEBUG=$${DEBUG:-true} $(BIN)/gongxin runserver $(HOST):$(PORT)
 
 # Debian packages the browser/document tests drive: headless Chromium (Playwright cannot download
-# its own browser), LibreOffice (renders the Word brief) and poppler (PDF → PNG/text).
-TEST_DEBS := chromium libreoffice-writer-nogui poppler-utils
+# its own browser), LibreOffice (renders the Word brief), poppler (PDF → PNG/text) and a CJK font
+# (Chinese text in screenshots and layout checks renders at its real width).
+TEST_DEBS := chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk
 browser-deps:
-	@if ! (test -x /usr/bin/chromium && test -x /usr/bin/soffice && test -x /usr/bin/pdftoppm); then \
+	@if ! (test -x /usr/bin/chromium && test -x /usr/bin/soffice && test -x /usr/bin/pdftoppm \
+	       && test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc); then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null; fi; \
 	fi

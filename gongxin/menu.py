@@ -76,7 +76,9 @@ MENU = [
         Entry("惠企政策", "/services/policies/", lambda a: bool(a.roles)),
     )),
     Group("系统管理", (
-        # accounts: people and roles
+        Entry("用户与授权", "/accounts/users/", lambda a: a.manages_users),
+        Entry("修改密码", "/accounts/password/", lambda a: True),
+        Entry("使用手册", "/guide/", lambda a: True),
         Entry("操作日志", "/accounts/audit/", lambda a: a.is_admin),
         Entry("接口客户端", "/accounts/api-clients/", lambda a: a.is_admin),
     )),

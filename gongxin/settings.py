@@ -66,7 +66,7 @@ ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost").split
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gongxin.accounts.apps.GongxinAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -106,10 +106,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongxin.accounts.middleware.SessionActivityMiddleware",
+    "gongxin.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "gongxin.replica.RememberWritesMiddleware",
+    "gongxin.lib.middleware.HardeningMiddleware",
 ]
 
 ROOT_URLCONF = "gongxin.urls"
@@ -126,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongxin.accounts.context_processors.access",
+                "gongxin.lib.middleware.data_anomalies",
             ],
         },
     },
@@ -140,6 +144,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, except that a stored decimal beyond its column's precision reads as
+    # 数据异常 (None, logged) instead of breaking the page (lib/sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "gongxin.lib.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
@@ -167,9 +174,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Every password a person chooses (修改密码, forced change) passes these four.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gongxin.accounts.passwords.MinimumLengthValidator",
+     "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -181,6 +192,14 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Password spraying: one address failing this many times across all user names is locked out too
+# (0 turns it off). Counted by accounts/lockout.py over axes' records.
+AXES_IP_FAILURE_LIMIT = envint("AXES_IP_FAILURE_LIMIT", 20)
+AXES_HANDLER = "gongxin.accounts.lockout.LockoutHandler"
+
+# A session ends after this many minutes without a request (accounts/middleware.py renews it).
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 120)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -216,11 +235,40 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.locmem.EmailBackend"
 )
 
+# Imports: a workbook's first sheet is refused before loading when its declared dimensions or its
+# cell count exceed these (a 1.6 KB file can declare XFD1048576 and ask for ~512 GB).
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 5_000_000)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind an HTTPS reverse proxy: SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto makes Django trust the
+# proxy's header "X-Forwarded-Proto: https" (set it only when the proxy always sets or strips it).
+_PROXY_HEADER = envstr("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https") if _PROXY_HEADER else None
+)
+# HTTPS: SECURE_SSL_REDIRECT=true makes Django redirect plain HTTP (set it in production unless the
+# proxy redirects; off by default so that `make run` and the tests work on plain HTTP). HSTS — the
+# seconds browsers remember to use HTTPS only (0 = off) — is sent on HTTPS responses whenever cookies
+# are secure (the default when DEBUG is off; `make run` on plain HTTP sets SECURE_COOKIES=false).
+_HTTPS = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true" if _HTTPS else "false")
+# Content-Security-Policy sent with every page (lib/middleware.py): scripts and styles from the site
+# itself only; no inline scripts or event handlers (style attributes are allowed).
+CONTENT_SECURITY_POLICY = envstr(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 
 # Logs go to stdout; LOG_FORMAT=json gives one JSON object per line for a log collector.
 LOG_FORMAT = envstr("LOG_FORMAT", "json")

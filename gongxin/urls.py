@@ -5,9 +5,6 @@ from django.urls import include, path
 from gongxin import health
 from gongxin.accounts import views as accounts_views
 
-admin.site.site_header = "工信运行监测平台 · 系统管理"
-admin.site.site_title = "工信运行监测平台"
-
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -15,6 +12,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/audit/", accounts_views.audit_list, name="audit_list"),
     path("accounts/api-clients/", include("gongxin.api.page_urls")),
+    path("accounts/", include("gongxin.accounts.urls")),
+    path("guide/", accounts_views.guide, name="guide"),
     path("enterprises/", include("gongxin.registry.urls")),
     path("returns/", include("gongxin.reporting.urls")),
     path("analysis/", include("gongxin.analysis.urls")),

@@ -10,6 +10,7 @@ from gongxin.alerts import audit_labels as alerts_labels
 from gongxin.analysis import audit_labels as analysis_labels
 from gongxin.api import audit_labels as api_labels
 from gongxin.emergencies import audit_labels as emergencies_labels
+from gongxin.lib import audit_labels as lib_labels
 from gongxin.notices import audit_labels as notices_labels
 from gongxin.permits import audit_labels as permits_labels
 from gongxin.prevention import audit_labels as prevention_labels
@@ -28,7 +29,7 @@ from .models import AuditEntry
 APP_LABELS = [accounts_labels, registry_labels, reporting_labels, analysis_labels, alerts_labels,
               projects_labels, notices_labels, emergencies_labels, prevention_labels, resumption_labels, permits_labels,
               reserves_labels,
-              services_labels, api_labels]
+              services_labels, api_labels, lib_labels]
 ACTION_LABELS = {code: text for module in APP_LABELS for code, text in module.AUDIT_LABELS.items()}
 DATA_LABELS = {key: text for module in APP_LABELS for key, text in getattr(module, "FIELD_LABELS", {}).items()}
 
@@ -193,7 +194,10 @@ def describe(entry):
 
     lines = []
     for key, value in (entry.data or {}).items():
-        if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
+        if key == "changes" and isinstance(value, dict):  # {label: [old, new]} of cells (returns, admin)
+            lines.extend(f"{k}：{text(v[0])} → {text(v[1])}" for k, v in value.items()
+                         if isinstance(v, list) and len(v) == 2)
+        elif isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
             lines.append(f"{label(key)}：{text(value[0], key)} → {text(value[1], key)}")
         else:
             lines.append(f"{label(key)}：{text(value, key)}")

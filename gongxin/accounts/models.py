@@ -25,6 +25,15 @@ class Membership(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "角色授权"
         constraints = [
+            # One grant of a role per scope: granting twice (a double click, two admins) adds nothing.
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=models.Q(region__isnull=False),
+                                    name="membership_once_per_region"),
+            models.UniqueConstraint(fields=["user", "role", "enterprise"],
+                                    condition=models.Q(enterprise__isnull=False),
+                                    name="membership_once_per_enterprise"),
+            models.UniqueConstraint(fields=["user", "role"],
+                                    condition=models.Q(region__isnull=True, enterprise__isnull=True),
+                                    name="membership_once_unscoped"),
             # A town officer without a town would silently see nothing (or, worse, be mis-scoped).
             models.CheckConstraint(
                 name="membership_town_officer_has_region",
@@ -39,6 +48,23 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.region or self.enterprise or "全部"
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class Profile(models.Model):
+    """What Gongxin keeps about a user beyond Django's: phone, and whether the password must change."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile",
+                                verbose_name="用户")
+    phone = models.CharField("手机", max_length=20, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户资料"
+
+    def __str__(self):
+        return str(self.user)
 
 
 class AuditEntry(models.Model):

@@ -52,6 +52,11 @@ class Access:
         return not (self.is_bureau or self.is_town_officer or self.is_enterprise)
 
     @property
+    def sees_personal_data(self):
+        """Phone and ID numbers unmasked: for those who work with enterprises (not leaders, not no-role)."""
+        return not self.read_only
+
+    @property
     def home_role(self):
         for role in (Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.LEADER, Role.TOWN_OFFICER, Role.ENTERPRISE):
             if role in self.roles:
@@ -102,6 +107,11 @@ class Access:
     def staffs_checkpoint(self):
         """Checks vehicles at a 卡口 (bureau staff and town officers; no separate inspector role)."""
         return self.is_bureau or self.is_town_officer
+
+    @property
+    def manages_users(self):
+        """Creates users, grants and revokes roles, resets passwords (用户与授权): bureau admins."""
+        return self.is_admin
 
 
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset())

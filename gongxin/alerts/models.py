@@ -57,6 +57,12 @@ class WarningRule(models.Model):
         return self.kind == self.Kind.PLAN_BEHIND
 
 
+def in_towns(region_ids):
+    """Warnings of these towns: an enterprise's warning follows the enterprise's current town (it moves
+    with the enterprise); a town rule's warning stays with its town."""
+    return Q(enterprise__town_id__in=region_ids) | Q(enterprise__isnull=True, town_id__in=region_ids)
+
+
 class EarlyWarningQuerySet(models.QuerySet):
     def for_user(self, user):
         """Bureau and leaders see every warning; a town officer their towns'; nobody else any."""
@@ -64,7 +70,7 @@ class EarlyWarningQuerySet(models.QuerySet):
         if access.sees_all:
             return self
         if access.region_ids:
-            return self.filter(town_id__in=access.region_ids)
+            return self.filter(in_towns(access.region_ids))
         return self.none()
 
     def periods(self):
@@ -78,7 +84,7 @@ class EarlyWarningQuerySet(models.QuerySet):
         if level:
             qs = qs.filter(level=level)
         if town:
-            qs = qs.filter(town__code=town)
+            qs = qs.filter(Q(enterprise__town__code=town) | Q(enterprise__isnull=True, town__code=town))
         if kind:
             qs = qs.filter(rule__kind=kind)
         return qs.filter(status=status) if status else qs.exclude(status=EarlyWarning.Status.CLEARED)
@@ -129,6 +135,11 @@ class EarlyWarning(models.Model):
     def subject(self):
         return self.enterprise.name if self.enterprise_id else self.town.name
 
+    @property
+    def current_town_id(self):
+        """The town that follows the warning up: the enterprise's current one (see `in_towns`)."""
+        return self.enterprise.town_id if self.enterprise_id else self.town_id
+
 
 class WarningFollowUp(models.Model):
     """A follow-up of a warning (走访、电话核实…): kept for good, newest last."""
@@ -139,10 +150,16 @@ class WarningFollowUp(models.Model):
                              related_name="+", verbose_name="跟进人")
     actor = models.CharField("跟进人名称", max_length=150)
     at = models.DateTimeField("跟进时间", auto_now_add=True)
+    # The follow-up form's one-time token: the same submission (double click, retry) is stored once.
+    token = models.CharField("提交标识", max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "预警跟进记录"
         ordering = ["warning", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["warning", "token"], condition=~Q(token=""),
+                                    name="follow_up_once_per_token"),
+        ]
 
     def __str__(self):
         return f"{self.warning} · {self.actor}"

@@ -1,7 +1,7 @@
 """What people do with warnings: follow one up, change a rule. Each atomic, row-locked and audited."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
@@ -15,12 +15,15 @@ class WarningError(Exception):
 
 def can_follow_up(user, warning):
     access = get_access(user)
-    return access.follows_up_warnings and (access.is_bureau or warning.town_id in access.region_ids)
+    return access.follows_up_warnings and (access.is_bureau or warning.current_town_id in access.region_ids)
 
 
 @transaction.atomic
-def follow_up(warning, user, note):
-    """Record a follow-up (note required); the warning becomes 已跟进 unless already cleared."""
+def follow_up(warning, user, note, token=""):
+    """Record a follow-up (note required); the warning becomes 已跟进 unless already cleared.
+
+    `token` is the form's one-time submission token: a submission already recorded (double click,
+    retry, 20 at once) returns the stored follow-up and records nothing more."""
     if not can_follow_up(user, warning):
         raise PermissionDenied("只有工信局工作人员和所在镇街可以跟进预警")
     note = (note or "").strip()
@@ -29,7 +32,15 @@ def follow_up(warning, user, note):
     if len(note) > 1000:
         raise WarningError("跟进情况不能超过1000字")
     warning = EarlyWarning.objects.select_for_update().get(pk=warning.pk)
-    entry = WarningFollowUp.objects.create(warning=warning, note=note, user=user, actor=user.get_username())
+    token = (token or "")[:40]
+    if token and (done := WarningFollowUp.objects.filter(warning=warning, token=token).first()):
+        return done
+    try:
+        with transaction.atomic():
+            entry = WarningFollowUp.objects.create(warning=warning, note=note, user=user,
+                                                   actor=user.get_username(), token=token)
+    except IntegrityError:  # the same token stored meanwhile: applied once, as sequentially
+        return WarningFollowUp.objects.get(warning=warning, token=token)
     data = {"follow_up": note}
     if warning.status == EarlyWarning.Status.OPEN:
         warning.status = EarlyWarning.Status.FOLLOWED_UP

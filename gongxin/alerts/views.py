@@ -1,9 +1,12 @@
 """The early-warnings pages (under /analysis/warnings/): the list, a warning and its follow-ups, the rules."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -71,7 +74,7 @@ def warning_detail(request, warning_id):
     return render(request, "alerts/detail.html", {
         "page_title": f"预警：{warning.subject}", "warning": warning,
         "follow_ups": warning.follow_ups.select_related("user"), "history": entries_for(warning)[:50],
-        "can_follow": can_follow_up(request.user, warning),
+        "can_follow": can_follow_up(request.user, warning), "token": secrets.token_hex(16),
     })
 
 
@@ -80,8 +83,13 @@ def warning_detail(request, warning_id):
 def warning_follow_up(request, warning_id):
     _require_reader(request)
     warning = _get_warning_for_user(request, warning_id)
+    if not can_follow_up(request.user, warning):
+        raise PermissionDenied("只有工信局工作人员和所在镇街可以跟进预警")
+    token = request.POST.get("token", "")
+    if not (8 <= len(token) <= 40 and token.isascii() and token.isalnum()):
+        return HttpResponseBadRequest("缺少或无效的提交标识，请刷新页面后重新提交")
     try:
-        follow_up(warning, request.user, request.POST.get("note", ""))
+        follow_up(warning, request.user, request.POST.get("note", ""), token=token)
     except WarningError as e:
         messages.error(request, str(e))
     else:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from gongxin.accounts.audit import log_action
+from gongxin.lib import bounds
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
 from gongxin.lib.numeric import to_decimal
 from gongxin.lib.periods import PeriodError, parse_period
@@ -41,18 +42,25 @@ def _data_rows(rows, headers, required=None):
         yield number, cells
 
 
-def _number(cells, header, errors, *, minimum=0, maximum=None):
+def _number(cells, header, errors, *, minimum=0, maximum=None, field=None):
+    """The cell as a Decimal within `field`'s column precision and domain (lib/bounds.py)."""
     try:
         value = to_decimal(cells.get(header))
     except ValueError as e:
         errors.append((header, str(e)))
         return None
+    before = len(errors)
     if value is not None and minimum is not None and value < minimum:
         errors.append((header, "不能为负数" if minimum == 0 else f"不能小于{minimum}"))
     if value is not None and maximum is not None and value > maximum:
         errors.append((header, f"不能大于{maximum}"))
     if value is not None and value.as_tuple().exponent < -4:
         errors.append((header, "最多保留4位小数"))
+    if field is not None and value is not None and len(errors) == before:
+        try:
+            bounds.number(field, value, header)
+        except bounds.OutOfRange as e:
+            errors.append((header, str(e).removeprefix(header)))
     return value
 
 
@@ -91,7 +99,8 @@ def import_products(rows, user=None, actor=None, dry_run=False):
             name = cell_text(cells["产品名称"])
             if name and name != product.name:
                 report.warnings.append(RowError(number, "产品名称", f"与产品目录名称“{product.name}”不同，按产品代码导入"))
-        values = {field: _number(cells, header, errors) for header, field in PRODUCT_FIELDS.items()}
+        values = {field: _number(cells, header, errors, field=bounds.field(ProductLine, field))
+                  for header, field in PRODUCT_FIELDS.items()}
         key = (uscc, period, code)
         if None not in key and key in seen:
             errors.append(("产品代码", f"与第{seen[key]}行重复（同一企业、报告期、产品）"))
@@ -162,8 +171,10 @@ def import_ppi(rows, user=None, actor=None, dry_run=False):
         division = divisions.get(code)
         if division is None:
             errors.append(("行业代码", f"未知的行业大类代码“{code}”"))
-        month = _number(cells, "本月PPI（上年同月=100）", errors, minimum=1, maximum=1000)
-        ytd = _number(cells, "1-本月PPI（上年同期=100）", errors, minimum=1, maximum=1000)
+        month = _number(cells, "本月PPI（上年同月=100）", errors, minimum=1, maximum=1000,
+                        field=bounds.field(PriceIndex, "month_index"))
+        ytd = _number(cells, "1-本月PPI（上年同期=100）", errors, minimum=1, maximum=1000,
+                      field=bounds.field(PriceIndex, "ytd_index"))
         if month is None and ytd is None:
             errors.append(("1-本月PPI（上年同期=100）", "本月与1-本月PPI至少填写一项"))
         if (period, code) in seen:
@@ -222,8 +233,9 @@ def import_plans(rows, user=None, actor=None, dry_run=False):
         town = towns.get(cell_text(cells["镇街"]))
         if town is None:
             errors.append(("镇街", f"未知的镇街“{cell_text(cells['镇街'])}”"))
-        output = _number(cells, "规上工业总产值目标（千元）", errors)
-        investment = _number(cells, "工业技改投资目标（万元）", errors)
+        output = _number(cells, "规上工业总产值目标（千元）", errors, field=bounds.field(TownPlan, "output_target"))
+        investment = _number(cells, "工业技改投资目标（万元）", errors,
+                             field=bounds.field(TownPlan, "investment_target"))
         if (year, town) in seen and town:
             errors.append(("镇街", f"与第{seen[(year, town)]}行重复"))
         seen.setdefault((year, town), number)

@@ -4,10 +4,14 @@ The figures themselves are computed (analysis/stats.py); nothing here stores a t
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 INDEX = {"max_digits": 8, "decimal_places": 2}
-TARGET = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+TARGET = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+# A growth rate beyond ±10,000% is a typing error (lib/bounds.GROWTH_LIMIT).
+GROWTH = {"max_digits": 6, "decimal_places": 1,
+          "validators": [MinValueValidator(-10000), MaxValueValidator(10000)]}
 
 
 class PriceIndex(models.Model):
@@ -39,8 +43,8 @@ class OfficialAddedValue(models.Model):
     """The statistics bureau's published 规上工业增加值 growth; takes precedence over the estimate."""
 
     period = models.CharField("报告期", max_length=7, unique=True)
-    ytd_growth_pct = models.DecimalField("1-本月增速（%）", max_digits=6, decimal_places=1)
-    month_growth_pct = models.DecimalField("本月增速（%）", max_digits=6, decimal_places=1, null=True, blank=True)
+    ytd_growth_pct = models.DecimalField("1-本月增速（%）", **GROWTH)
+    month_growth_pct = models.DecimalField("本月增速（%）", null=True, blank=True, **GROWTH)
     note = models.CharField("来源说明", max_length=200, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="录入人")

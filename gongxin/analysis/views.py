@@ -12,14 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
+from gongxin.lib import bounds
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numeric import qian_to_wan, round_half_up, to_decimal
+from gongxin.lib.numeric import qian_to_wan, round_half_up
 from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
@@ -229,27 +230,36 @@ def plans_edit(request):
     current = {p.town_id: p for p in TownPlan.objects.filter(year=year)}
     errors = {}
     if request.method == "POST":
-        values = {}
+        # A POST changes only the towns and fields it carries (a partial POST leaves the rest alone);
+        # a town whose plan exists must carry the version it was loaded at.
+        values, versions = {}, {}
         for t in towns:
             for field in ("output_target", "investment_target"):
-                raw = request.POST.get(f"{field}_{t.pk}", "")
+                key = f"{field}_{t.pk}"
+                if key not in request.POST:
+                    continue
                 try:
-                    value = to_decimal(raw)
-                    if value is not None and value < 0:
-                        raise ValueError("不能为负数")
+                    values[(t.pk, field)] = bounds.number(bounds.field(TownPlan, field), request.POST[key])
                 except ValueError as e:
-                    errors[f"{field}_{t.pk}"] = str(e)
-                    value = None
-                values[(t.pk, field)] = value
+                    errors[key] = str(e)
+            if t.pk in current and any(k[0] == t.pk for k in values):
+                try:
+                    versions[t.pk] = bounds.version(request.POST.get(f"version_{t.pk}"))
+                except bounds.BadVersion as e:
+                    return HttpResponseBadRequest(f"{t.name}：{e}")
         if not errors:
             try:
                 with transaction.atomic():
                     for t in towns:
                         plan = current.get(t.pk)
-                        version = request.POST.get(f"version_{t.pk}")
-                        imports.save_plan(year, t, values[(t.pk, "output_target")],
-                                          values[(t.pk, "investment_target")], user=request.user,
-                                          expected_version=int(version) if plan and version else None)
+                        carried = {f: values[(t.pk, f)] for f in ("output_target", "investment_target")
+                                   if (t.pk, f) in values}
+                        if not carried:
+                            continue
+                        output = carried.get("output_target", plan.output_target if plan else None)
+                        investment = carried.get("investment_target", plan.investment_target if plan else None)
+                        imports.save_plan(year, t, output, investment, user=request.user,
+                                          expected_version=versions.get(t.pk))
             except imports.ConflictError as e:
                 messages.error(request, str(e))
             else:
@@ -262,6 +272,10 @@ def plans_edit(request):
              "investment_error": errors.get(f"investment_target_{t.pk}")} for t in towns]
     ctx = {"page_title": f"{year}年镇街指导计划", "year": year, "rows": rows, "has_errors": bool(errors)}
     return render(request, "analysis/plans_edit.html", ctx, status=400 if errors else 200)
+
+
+def _text(value):
+    return None if value is None else str(value)
 
 
 def _plain(plan, field):
@@ -314,7 +328,7 @@ def ppi(request):
         for d in divisions:
             for field in ("month_index", "ytd_index"):
                 try:
-                    value = to_decimal(request.POST.get(f"{field}_{d.pk}", ""))
+                    value = bounds.number(bounds.field(PriceIndex, field), request.POST.get(f"{field}_{d.pk}", ""))
                     if value is not None and not (Decimal(1) <= value <= Decimal(1000)):
                         raise ValueError("指数应在1到1000之间")
                 except ValueError as e:
@@ -324,6 +338,8 @@ def ppi(request):
         if not errors:
             with transaction.atomic():
                 for d in divisions:
+                    if f"month_index_{d.pk}" not in request.POST and f"ytd_index_{d.pk}" not in request.POST:
+                        continue  # a partial POST changes only the divisions it carries
                     month, ytd = parsed[(d.pk, "month_index")], parsed[(d.pk, "ytd_index")]
                     if month is None and ytd is None:
                         if d.pk in found:
@@ -350,8 +366,9 @@ def official_save(request):
     require_bureau(request.user)
     period = _period(request)
     try:
-        ytd = to_decimal(request.POST.get("ytd_growth_pct"))
-        month = to_decimal(request.POST.get("month_growth_pct"))
+        ytd = bounds.growth(bounds.field(OfficialAddedValue, "ytd_growth_pct"), request.POST.get("ytd_growth_pct"))
+        month = bounds.growth(bounds.field(OfficialAddedValue, "month_growth_pct"),
+                              request.POST.get("month_growth_pct"))
     except ValueError as e:
         messages.error(request, f"官方数有误：{e}")
         return redirect(f"/analysis/ppi/?period={period}")
@@ -363,11 +380,17 @@ def official_save(request):
                 current.delete()
                 messages.success(request, "已删除官方数，页面改为显示估算数")
             return redirect(f"/analysis/ppi/?period={period}")
+        fields = ("ytd_growth_pct", "month_growth_pct", "note")
+        before = {f: getattr(current, f) for f in fields} if current else None
         obj, created = OfficialAddedValue.objects.update_or_create(period=period, defaults={
             "ytd_growth_pct": round_half_up(ytd), "month_growth_pct": round_half_up(month),
             "note": request.POST.get("note", "")[:200], "updated_by": request.user})
-        log_action(request.user, "analysis.create" if created else "analysis.update", obj,
-                   {"ytd_growth_pct": str(obj.ytd_growth_pct), "month_growth_pct": str(obj.month_growth_pct)})
+        if created:
+            log_action(request.user, "analysis.create", obj, {f: _text(getattr(obj, f)) for f in fields})
+        else:
+            diff = {f: [_text(before[f]), _text(getattr(obj, f))] for f in fields if before[f] != getattr(obj, f)}
+            if diff:
+                log_action(request.user, "analysis.update", obj, diff)
     messages.success(request, f"{label(period)}规上工业增加值官方数已保存")
     return redirect(f"/analysis/ppi/?period={period}")
 

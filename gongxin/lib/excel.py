@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,73 @@ def _check_zip(data):
         raise WorkbookError("工作簿解压后过大，已拒绝")
 
 
+# Encodings a CSV may come in (Excel on a Chinese Windows saves GB18030/GBK); anything else is refused.
+CSV_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d+)\"")
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _column_number(letters):
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _limits():
+    return settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_CELLS
+
+
+def _refuse_size(rows, columns, cells):
+    max_rows, max_cols, max_cells = _limits()
+    if rows > max_rows or columns > max_cols:
+        raise WorkbookError(f"工作表范围过大（{rows}行×{columns}列），超出导入上限{max_rows}行×{max_cols}列，"
+                            "已拒绝；请删除多余的行列后重新导入")
+    if cells > max_cells:
+        raise WorkbookError(f"工作表单元格过多（{cells}个），超出导入上限{max_cells}个，已拒绝")
+
+
+def _scan(block, found):
+    for m in _DIMENSION.finditer(block):
+        if m.group(4):
+            found[0] = max(found[0], int(m.group(4)))
+            found[1] = max(found[1], _column_number(m.group(3)))
+    for m in _CELL_REF.finditer(block):
+        found[0] = max(found[0], int(m.group(2)))
+        found[1] = max(found[1], _column_number(m.group(1)))
+    found[2] += len(_CELL.findall(block))
+    _refuse_size(*found)
+
+
+def _check_sheet_bounds(data):
+    """Refuse an .xlsx whose sheets declare, or hold cells at, a range beyond the limits — before
+    the reader allocates it (one cell at XFD1048576 would make it allocate ~512 GB)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for sheet in [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]:
+            found, tail = [0, 0, 0], b""  # rows, columns, cells
+            with zf.open(sheet) as fh:
+                while chunk := fh.read(1 << 20):
+                    block = tail + chunk
+                    cut = max(block.rfind(b"<"), 0)  # the last tag may be cut off: scan it with the next read
+                    _scan(block[:cut], found)
+                    tail = block[cut:]
+            _scan(tail, found)
+
+
+def _decode_csv(data):
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:  # UTF-16 or binary content that happens to decode
+            break
+        return text.removeprefix("\ufeff")
+    raise WorkbookError("无法识别CSV文件的编码：只接受UTF-8或GB18030（GBK）编码的CSV文件，"
+                        "请在Excel中另存为“CSV UTF-8（逗号分隔）”后重新导入")
+
+
 def read_rows(source, name=None):
     """All rows of the first sheet as lists of cell values (str, int, float, date, None).
 
@@ -84,13 +152,16 @@ def read_rows(source, name=None):
         data = source.read()
     suffix = _check_upload(name, len(data))
     if suffix == ".csv":
+        text = _decode_csv(data)
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030")
-        return [[cell if cell != "" else None for cell in row] for row in csv.reader(io.StringIO(text))]
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as e:
+            raise WorkbookError(f"CSV文件格式有误：{e}") from e
+        _refuse_size(len(rows), max((len(r) for r in rows), default=0), sum(len(r) for r in rows))
+        return [[cell if cell != "" else None for cell in row] for row in rows]
     if suffix == ".xlsx":
         _check_zip(data)
+        _check_sheet_bounds(data)
     from python_calamine import CalamineWorkbook
 
     try:

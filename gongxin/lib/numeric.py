@@ -12,12 +12,16 @@ def to_decimal(value):
     if value is None:
         return None
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"“{value}”不是数字")
         return value
     if isinstance(value, bool):
         raise ValueError("不是数字")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"“{value}”不是数字")
         return Decimal(repr(value))
     text = str(value).strip().replace(",", "").replace("，", "")
     if text == "":

@@ -19,3 +19,4 @@ class WorkItem:
     section: str = "待办"  # the card group it is shown in: 待办, 提醒, 运行概况, …
     rows: list = field(default_factory=list)  # up to a few (text, url, note) tuples shown under it
     order: int = 100  # smaller first within a section
+    unit: str = ""  # shown after the count: "份", "家", "个"

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from gongxin.accounts.models import Role
+from gongxin.accounts.scoping import region_q
 from gongxin.lib import periods
 from gongxin.registry.models import Enterprise, Industry, Region
 
@@ -23,11 +24,13 @@ class ProjectForm(forms.ModelForm):
                   "programmes", "officers", "record_number"]
         widgets = {"planned_start": DATE, "planned_completion": DATE, "content": forms.Textarea(attrs={"rows": 3}),
                    "programmes": forms.CheckboxSelectMultiple, "officers": forms.CheckboxSelectMultiple}
+        error_messages = {"code": {"unique": "该项目编号已存在，请换一个编号"}}  # = services.CODE_TAKEN
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
-        self.fields["town"].queryset = Region.objects.towns()
+        # A town officer's form offers and accepts only their own towns (scope at write time).
+        self.fields["town"].queryset = Region.objects.towns().filter(region_q(user))
         self.fields["town"].required = False
         self.fields["industry"].queryset = Industry.objects.filter(parent__isnull=True)
         self.fields["industry"].required = False
@@ -38,6 +41,14 @@ class ProjectForm(forms.ModelForm):
         self.fields["officers"].label_from_instance = lambda u: u.get_full_name() or u.username
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean_enterprise(self):
+        enterprise = self.cleaned_data["enterprise"]
+        town = self.data.get("town")
+        if enterprise is not None and not town and not self.fields["town"].queryset.filter(
+                pk=enterprise.town_id).exists():
+            raise forms.ValidationError("该企业不在您负责的镇街")
+        return enterprise
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -70,6 +81,7 @@ class StageForm(forms.Form):
 
 class InvestmentForm(forms.Form):
     period = forms.CharField(label="报告期", max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # checked by bounds.version
     month = forms.DecimalField(label="本月完成投资（万元）", max_digits=14, decimal_places=2, min_value=0)
     ytd = forms.DecimalField(label="1-本月完成投资（万元）", max_digits=14, decimal_places=2, min_value=0)
 

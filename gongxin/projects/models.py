@@ -6,13 +6,15 @@ Amounts are 万元 (Decimal, two places). Scoping follows the project's enterpri
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 
 from gongxin.accounts.scoping import enterprise_q
 from gongxin.lib import periods
 
-WAN = {"max_digits": 14, "decimal_places": 2}
+# Amounts are never negative (lib/bounds.py reads the validator with the column's precision).
+WAN = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
 class Stage(models.TextChoices):
@@ -55,6 +57,14 @@ class Programme(models.Model):
 
     def __str__(self):
         return f"{self.year}年{self.name}"
+
+    def unique_error_message(self, model_class, unique_check):
+        """One message for a name taken in the year, whether a form, the service or a race finds it."""
+        if set(unique_check) == {"name", "year"}:
+            from django.core.exceptions import ValidationError
+
+            return ValidationError(f"{self.year}年已有“{self.name}”", code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -294,6 +304,29 @@ class FundProgramme(models.Model):
     def __str__(self):
         return f"{self.year}年{self.name}"
 
+    def unique_error_message(self, model_class, unique_check):
+        """One message for a name taken in the year, whether a form, the service or a race finds it."""
+        if set(unique_check) == {"name", "year"}:
+            from django.core.exceptions import ValidationError
+
+            return ValidationError(f"{self.year}年已有“{self.name}”", code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
+
+    def approved_total(self):
+        """Σ approved amounts of its live (not rejected) applications, 万元; None when none."""
+        if self.pk is None:
+            return None
+        return (self.applications.filter(approved__isnull=False).exclude(status=FundApplication.Status.REJECTED)
+                .aggregate(total=models.Sum("approved"))["total"])
+
+    def clean(self):
+        """The rule every editor meets (the app's page, the admin): the budget covers what is approved."""
+        from django.core.exceptions import ValidationError
+
+        approved = self.approved_total()
+        if approved and self.budget is not None and self.budget < approved:
+            raise ValidationError({"budget": f"预算不能低于已批准金额合计（{approved:.2f}万元）"})
+
 
 class FundApplicationQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -329,6 +362,11 @@ class FundApplication(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "扶持资金申报"
         ordering = ["fund", "applied_on", "id"]
+        constraints = [
+            # "不能重复申报": one live (not rejected) application per project and fund programme.
+            models.UniqueConstraint(fields=["fund", "project"], name="fund_application_once_per_project",
+                                    condition=Q(project__isnull=False) & ~Q(status="rejected")),
+        ]
 
     def __str__(self):
         return f"{self.fund.name}·{self.enterprise.name}"
@@ -349,7 +387,12 @@ class Disbursement(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "资金拨付"
         ordering = ["application", "date", "id"]
-        constraints = [models.CheckConstraint(name="disbursement_positive", condition=Q(amount__gt=0))]
+        constraints = [
+            models.CheckConstraint(name="disbursement_positive", condition=Q(amount__gt=0)),
+            # One payment per voucher: a voucher number re-sent (double click, retry) pays nothing twice.
+            models.UniqueConstraint(fields=["application", "voucher"], name="disbursement_once_per_voucher",
+                                    condition=~Q(voucher="")),
+        ]
 
     def __str__(self):
         return f"{self.application} {self.amount}万元 {self.date}"

@@ -1,15 +1,22 @@
-"""Changes to projects: every write in a transaction, state-checked, version-checked, audited."""
+"""Changes to projects: every write in a transaction, state-checked, version-checked, audited.
+
+A state-changing request applies once: the row is locked and its version compared with the one the
+page carried (a double click finds the version moved on), and where a rule says "one" a database
+constraint holds it; a unique-constraint race is answered with the same message as the sequential
+case (`_unique`).
+"""
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from gongxin.accounts.audit import changes, log_action, snapshot
-from gongxin.lib import periods
+from gongxin.lib import bounds, periods
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
 from gongxin.lib.numeric import to_decimal
 
@@ -43,6 +50,17 @@ def _actor(user, actor=None):
     return "系统命令"
 
 
+@contextmanager
+def _unique(message):
+    """A write in a savepoint; a unique-constraint race raises ProjectError(message), the sequential
+    check's own message."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as e:
+        raise ProjectError(message) from e
+
+
 def _bump_version(model, obj, expected_version):
     if expected_version is None:
         model.objects.filter(pk=obj.pk).update(version=F("version") + 1)
@@ -55,6 +73,7 @@ def _bump_version(model, obj, expected_version):
 
 # ---------------------------------------------------------------- projects
 
+CODE_TAKEN = "该项目编号已存在，请换一个编号"
 PROJECT_FIELDS = ["code", "name", "enterprise_id", "town_id", "industry_id", "type", "content",
                   "total_investment", "equipment_investment", "planned_start", "planned_completion",
                   "is_key", "key_year", "record_number"]
@@ -73,7 +92,8 @@ def save_project(user, project, *, programmes=None, officers=None, expected_vers
         raise ProjectError("设备投资不能大于计划总投资")
     if project.pk is None:
         project.stage_since = project.stage_since or dt.date.today()
-        project.save()
+        with _unique(CODE_TAKEN.format(code=project.code)):
+            project.save()
         StageChange.objects.create(project=project, from_stage="", to_stage=project.stage,
                                    date=project.stage_since, note="项目入库", user=_user(user),
                                    actor=_actor(user))
@@ -229,12 +249,22 @@ def _previous_ytd(project, period):
             .values_list("ytd", flat=True).first())
 
 
+INVESTMENT_TAKEN = "{period}的完成投资刚刚已由他人填报，您的数字未保存；请刷新查看后再修改。"
+
+
 def _write_investment(user, project, period, month, ytd, *, source="entry", actor=None, expected_version=None):
-    """Create or update one record with its history; returns "created" / "updated" / "unchanged"."""
+    """Create or update one record with its history; returns "created" / "updated" / "unchanged".
+
+    `expected_version` is the record's version the page showed (0: no record yet); None skips the
+    check (imports)."""
     record = ProjectInvestment.objects.select_for_update().filter(project=project, period=period).first()
     who = {"user": _user(user), "actor": _actor(user, actor), "source": source}
+    taken = INVESTMENT_TAKEN.format(period=periods.label(period, merge_jan_feb=False))
+    if expected_version is not None and (record is None) != (expected_version == 0):
+        raise ConflictError(taken if record is not None else "该记录已被他人修改，请刷新后重试。")
     if record is None:
-        record = ProjectInvestment.objects.create(project=project, period=period, month=month, ytd=ytd)
+        with _unique(taken):
+            record = ProjectInvestment.objects.create(project=project, period=period, month=month, ytd=ytd)
         InvestmentChange.objects.bulk_create([
             InvestmentChange(investment=record, field="month", old=None, new=month, **who),
             InvestmentChange(investment=record, field="ytd", old=None, new=ytd, **who)])
@@ -258,7 +288,11 @@ def _write_investment(user, project, period, month, ytd, *, source="entry", acto
 def report_investment(user, project, period, month, ytd, *, expected_version=None):
     """One month's completed investment of a project, entered on its page."""
     period = periods.parse_period(period)
-    month, ytd = to_decimal(month), to_decimal(ytd)
+    try:
+        month = bounds.number(bounds.field(ProjectInvestment, "month"), month)
+        ytd = bounds.number(bounds.field(ProjectInvestment, "ytd"), ytd)
+    except bounds.OutOfRange as e:
+        raise ProjectError(str(e)) from e
     if month is None or ytd is None:
         raise ProjectError("请填写本月完成投资和1-本月完成投资")
     if project.stage in NOT_REPORTING:
@@ -330,8 +364,10 @@ def _parse_investment_row(cells, known):
     for header, field in (("本月完成投资", "month"), ("1-本月完成投资", "ytd")):
         try:
             value = to_decimal(cells[header])
+            if value is not None and value >= 0:
+                bounds.number(bounds.field(ProjectInvestment, field), value, header)
         except ValueError as e:
-            errors.append((header, str(e)))
+            errors.append((header, str(e).removeprefix(header)))
             continue
         if value is None:
             errors.append((header, "不能为空"))
@@ -420,11 +456,13 @@ def apply_for_funds(user, fund, enterprise, requested, applied_on, *, project=No
         raise ProjectError("项目不属于该企业")
     if project is not None and project.stage == Stage.TERMINATED:
         raise ProjectError("项目已终止，不能申报扶持资金")
+    taken = f"该项目已申报“{fund}”，不能重复申报"
     if project is not None and FundApplication.objects.filter(fund=fund, project=project).exclude(
             status=FundApplication.Status.REJECTED).exists():
-        raise ProjectError(f"该项目已申报“{fund}”，不能重复申报")
-    app = FundApplication.objects.create(fund=fund, enterprise=enterprise, project=project, requested=requested,
-                                         applied_on=applied_on, note=note)
+        raise ProjectError(taken)
+    with _unique(taken):  # the constraint fund_application_once_per_project holds it under a race
+        app = FundApplication.objects.create(fund=fund, enterprise=enterprise, project=project,
+                                             requested=requested, applied_on=applied_on, note=note)
     log_action(user, "projects.fund_apply", app, {"fund": fund.name, "requested": str(requested)})
     return app
 
@@ -438,15 +476,18 @@ FUND_FIELDS = ["name", "year", "budget", "description"]
 def _save_master(user, obj, fields, expected_version):
     """Create or update a programme / fund programme (holding the new values); audited, version-checked."""
     model = type(obj)
+    taken = f"{obj.year}年已有“{obj.name}”"
     if model.objects.filter(name=obj.name, year=obj.year).exclude(pk=obj.pk).exists():
-        raise ProjectError(f"{obj.year}年已有“{obj.name}”")
+        raise ProjectError(taken)
     if obj.pk is None:
-        obj.save()
+        with _unique(taken):
+            obj.save()
         log_action(user, "projects.create", obj, {f: _plain(getattr(obj, f)) for f in fields})
         return obj
     before = snapshot(model.objects.get(pk=obj.pk), fields)
     _bump_version(model, obj, expected_version)
-    obj.save(update_fields=fields)
+    with _unique(taken):
+        obj.save(update_fields=fields)
     data = {k: [_plain(a), _plain(b)] for k, (a, b) in changes(obj, before, fields).items()}
     if data:
         log_action(user, "projects.update", obj, data)
@@ -471,8 +512,7 @@ def save_fund_programme(user, fund, *, expected_version=None):
     if budget is None or budget <= 0:
         raise ProjectError("预算须大于0")
     if fund.pk:
-        approved = (FundApplication.objects.filter(fund=fund, approved__isnull=False)
-                    .exclude(status=FundApplication.Status.REJECTED).aggregate(total=Sum("approved"))["total"])
+        approved = fund.approved_total()
         if approved and budget < approved:
             raise ProjectError(f"预算不能低于已批准金额合计（{approved:.2f}万元）")
     fund.budget = budget
@@ -526,19 +566,28 @@ def _fund_step(user, app, step, date, *, expected_version=None, **fields):
 
 
 @transaction.atomic
-def disburse(user, app, date, amount, *, voucher=""):
-    """Pay out (part of) an approved amount; the application becomes 已拨付."""
+def disburse(user, app, date, amount, *, voucher="", expected_version=None):
+    """Pay out (part of) an approved amount; the application becomes 已拨付.
+
+    Applies once: the page's version must match (a repeated POST finds it moved on), and a voucher
+    number pays once (constraint disbursement_once_per_voucher)."""
     app = FundApplication.objects.select_for_update().get(pk=app.pk)
+    if expected_version is not None and app.version != expected_version:
+        raise ConflictError("该申报刚刚已有拨付或变更（可能是重复提交），本次未拨付；请刷新后核对。")
     if app.status not in (FundApplication.Status.APPROVED, FundApplication.Status.DISBURSED):
         raise ProjectError("只有已批准的申报才能拨付")
+    voucher = (voucher or "").strip()
+    if voucher and app.disbursements.filter(voucher=voucher).exists():
+        raise ProjectError(f"凭证号“{voucher}”已拨付过，不能重复拨付")
     amount = to_decimal(amount)
     if amount is None or amount <= 0:
         raise ProjectError("拨付金额须大于0")
     paid = sum(app.disbursements.values_list("amount", flat=True), Decimal(0))
     if paid + amount > app.approved:
         raise ProjectError(f"累计拨付不能超过批准金额（已拨付{paid}万元，批准{app.approved}万元）")
-    payment = Disbursement.objects.create(application=app, date=date, amount=amount, voucher=voucher,
-                                          user=_user(user))
+    with _unique(f"凭证号“{voucher}”已拨付过，不能重复拨付"):
+        payment = Disbursement.objects.create(application=app, date=date, amount=amount, voucher=voucher,
+                                              user=_user(user))
     if app.status != FundApplication.Status.DISBURSED:
         app.status = FundApplication.Status.DISBURSED
         app.save(update_fields=["status"])

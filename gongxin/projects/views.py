@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
-from gongxin.lib import periods
+from gongxin.lib import bounds, periods
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.numeric import wan_to_yi
 from gongxin.lib.uploads import run_import
@@ -40,6 +40,21 @@ from .models import (
     ProjectInvestment,
     Stage,
 )
+
+
+def bad_version(view):
+    """A POST whose version is missing or malformed answers 400 (raised as bounds.BadVersion)."""
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except bounds.BadVersion as e:
+            return HttpResponseBadRequest(str(e))
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
+def _posted_version(request):
+    return bounds.version(request.POST.get("version"))
 
 
 def _get_project_for_user(request, code):
@@ -158,16 +173,17 @@ def project_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@bad_version
 def project_edit(request, code):
     project = _get_project_for_user(request, code)
     require_manager(request.user)
+    version = _posted_version(request) if request.method == "POST" else None
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         project = form.save(commit=False)
         try:
             services.save_project(request.user, project, programmes=list(form.cleaned_data["programmes"]),
-                                  officers=list(form.cleaned_data["officers"]),
-                                  expected_version=form.cleaned_data.get("version") or project.version)
+                                  officers=list(form.cleaned_data["officers"]), expected_version=version)
         except services.ProjectError as e:
             form.add_error(None, str(e))
         else:
@@ -210,11 +226,25 @@ def project_detail(request, code):
         "can_report": not access.read_only and project.stage not in services.NOT_REPORTING,
         "can_apply": not access.read_only and project.stage != Stage.TERMINATED,
         "stage_form": StageForm(initial={"version": project.version}),
-        "investment_form": InvestmentForm(initial={"period": period}),
+        "investment_form": _investment_form(request, project, period),
         "document_form": DocumentForm(),
         "audit": entries_for(project)[:30] if access.is_bureau else [],
     }
     return render(request, "projects/project_detail.html", ctx)
+
+
+def _investment_form(request, project, period):
+    """The entry form for ?invest=<period> (a row's 修改 link) or the latest period, carrying that
+    record's version (0: none yet) so that a stale or repeated save is refused."""
+    try:
+        period = periods.parse_period(request.GET["invest"])
+    except (KeyError, periods.PeriodError):
+        pass
+    record = ProjectInvestment.objects.filter(project=project, period=period).first()
+    initial = {"period": period, "version": record.version if record else 0}
+    if record:
+        initial |= {"month": record.month, "ytd": record.ytd}
+    return InvestmentForm(initial=initial)
 
 
 def _scope_label(user):
@@ -242,9 +272,11 @@ def _stage_index(project):
 
 @login_required
 @require_POST
+@bad_version
 def project_stage(request, code):
     project = _get_project_for_user(request, code)
     require_manager(request.user)
+    version = _posted_version(request)
     form = StageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写有效的日期")
@@ -252,7 +284,7 @@ def project_stage(request, code):
     d = form.cleaned_data
     try:
         project = services.transition(request.user, project, d["action"], d["date"], note=d["note"],
-                                      record_number=d["record_number"], expected_version=d["version"])
+                                      record_number=d["record_number"], expected_version=version)
     except services.ProjectError as e:
         messages.error(request, str(e))
     else:
@@ -262,9 +294,11 @@ def project_stage(request, code):
 
 @login_required
 @require_POST
+@bad_version
 def project_investment(request, code):
     project = _get_project_for_user(request, code)
     require_reporter(request.user)
+    version = _posted_version(request)
     form = InvestmentForm(request.POST)
     if not form.is_valid():
         errors = "；".join(e for errs in form.errors.values() for e in errs)
@@ -272,7 +306,8 @@ def project_investment(request, code):
         return redirect(f"/projects/{project.code}/#investment")
     d = form.cleaned_data
     try:
-        outcome = services.report_investment(request.user, project, d["period"], d["month"], d["ytd"])
+        outcome = services.report_investment(request.user, project, d["period"], d["month"], d["ytd"],
+                                             expected_version=version)
     except services.ProjectError as e:
         messages.error(request, str(e))
     else:
@@ -387,9 +422,11 @@ def fund_overview(request):
 
 @login_required
 @require_POST
+@bad_version
 def fund_application_action(request, pk):
     app = get_object_or_404(FundApplication.objects.for_user(request.user), pk=pk)
     require_bureau(request.user)
+    version = _posted_version(request)
     form = FundActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写有效的日期和金额")
@@ -397,13 +434,13 @@ def fund_application_action(request, pk):
     d = form.cleaned_data
     try:
         if d["action"] == "review":
-            services.review_application(request.user, app, d["date"], expected_version=d["version"])
+            services.review_application(request.user, app, d["date"], expected_version=version)
         elif d["action"] == "approve":
-            services.approve_application(request.user, app, d["date"], d["amount"], expected_version=d["version"])
+            services.approve_application(request.user, app, d["date"], d["amount"], expected_version=version)
         elif d["action"] == "reject":
-            services.reject_application(request.user, app, d["date"], d["note"], expected_version=d["version"])
+            services.reject_application(request.user, app, d["date"], d["note"], expected_version=version)
         else:
-            services.disburse(request.user, app, d["date"], d["amount"], voucher=d["note"])
+            services.disburse(request.user, app, d["date"], d["amount"], voucher=d["note"], expected_version=version)
     except services.ProjectError as e:
         messages.error(request, str(e))
     else:
@@ -465,11 +502,12 @@ def programme_list(request):
 def _edit_master(request, form_class, save, instance, what, pk):
     require_bureau(request.user)
     title = f"编辑{what}：{instance}" if pk else f"新增{what}"
+    version = _posted_version(request) if request.method == "POST" and pk else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         try:
-            save(request.user, obj, expected_version=form.cleaned_data.get("version") if pk else None)
+            save(request.user, obj, expected_version=version)
         except services.ProjectError as e:
             form.add_error(None, str(e))
         else:
@@ -481,6 +519,7 @@ def _edit_master(request, form_class, save, instance, what, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@bad_version
 def programme_edit(request, pk=None):
     require_bureau(request.user)
     programme = get_object_or_404(Programme, pk=pk) if pk else Programme()
@@ -489,6 +528,7 @@ def programme_edit(request, pk=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@bad_version
 def fund_programme_edit(request, pk=None):
     require_bureau(request.user)
     fund = get_object_or_404(FundProgramme, pk=pk) if pk else FundProgramme()

@@ -1,5 +1,5 @@
 from gongxin.lib.export import Exporter
-from gongxin.lib.masking import mask_phone
+from gongxin.lib.masking import Masker
 
 from .models import Enterprise, Industry, Region
 from .services import IMPORT_HEADERS
@@ -18,9 +18,9 @@ class EnterpriseExporter(Exporter):
     headers = IMPORT_HEADERS
     number_formats = {"成立日期": "yyyy-mm-dd"}
 
-    def __init__(self, queryset, mask_contacts=False):
+    def __init__(self, queryset, masker=None):
         self.queryset = queryset
-        self.mask_contacts = mask_contacts  # leaders do not need contacts' phone numbers
+        self.masker = masker or Masker(False)  # leaders do not need contacts' phone numbers
 
     @property
     def choices(self):
@@ -32,7 +32,7 @@ class EnterpriseExporter(Exporter):
             yield [
                 e.uscc, e.name, ";".join(e.former_names.splitlines()), e.town.name, e.industry.code, e.address,
                 e.legal_rep, e.contact_name,
-                mask_phone(e.contact_phone) if self.mask_contacts else e.contact_phone, e.founded, e.get_status_display(),
+                self.masker.phone(e.contact_phone), e.founded, e.get_status_display(),
                 ",".join(str(y.year) for y in e.list_years.all()),
                 ";".join(sorted(g.name for g in e.groups.all())),
             ]

@@ -20,6 +20,7 @@ class EnterpriseForm(forms.ModelForm):
             "founded": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "groups": forms.CheckboxSelectMultiple,
         }
+        error_messages = {"uscc": {"unique": "该统一社会信用代码的企业已存在"}}  # = services.USCC_TAKEN
 
     def __init__(self, *args, is_admin=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +48,14 @@ class EnterpriseForm(forms.ModelForm):
         for name in self.errors:
             if name in self.fields:  # Tabler marks the field red
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+    def clean_founded(self):
+        from .services import founded_bounds
+
+        try:
+            return founded_bounds(self.cleaned_data["founded"])
+        except ValueError as e:
+            raise forms.ValidationError(str(e)) from e
 
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])

@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from gongxin.accounts.audit import changes, log_action, snapshot
+from gongxin.lib import bounds
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
 from gongxin.lib.uscc import USCCError, normalize, validate_uscc
 
@@ -22,6 +23,16 @@ def join_names(names):
 
 class ConflictError(Exception):
     """Somebody else saved the object since it was loaded."""
+
+
+USCC_TAKEN = "该统一社会信用代码的企业已存在"
+TEXT_FIELDS = {"uscc": "统一社会信用代码", "name": "企业名称", "address": "地址", "legal_rep": "法定代表人",
+               "contact_name": "统计联系人", "contact_phone": "联系电话"}
+
+
+def founded_bounds(value):
+    """成立日期 between 1900-01-01 and today (0001-01-01 and 9999-12-31 are typing errors)."""
+    return bounds.date(value, "成立日期", latest=dt.date.today())
 
 
 def _audit_data(instance, before):
@@ -49,7 +60,11 @@ def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_
     """
     creating = enterprise.pk is None
     if creating:
-        enterprise.save()
+        try:
+            with transaction.atomic():
+                enterprise.save()
+        except IntegrityError as e:  # two creates of one code at once: the form's own message
+            raise ConflictError(USCC_TAKEN) from e
         log_action(user, "registry.create", enterprise, {"uscc": enterprise.uscc}, actor=actor)
         before_years, before_groups, data = [], [], {}
     else:
@@ -149,9 +164,15 @@ def _parse_row(cells, towns, industries, groups, overridden):
             values[field] = cell_text(cells[header])
     if "成立日期" in cells:
         try:
-            values["founded"] = _parse_date(cells["成立日期"])
+            values["founded"] = founded_bounds(_parse_date(cells["成立日期"]))
         except ValueError as e:
             errors.append(("成立日期", str(e)))
+    for field, header in TEXT_FIELDS.items():
+        if field in values:
+            try:
+                bounds.text(Enterprise._meta.get_field(field), values[field], header)
+            except bounds.OutOfRange as e:
+                errors.append((header, str(e)))
     if "经营状态" in cells:
         status_text = cell_text(cells["经营状态"]) or "在营"
         if status_text not in STATUS_BY_LABEL:

@@ -2,14 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gongxin import panels
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
+from gongxin.lib import bounds
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.masking import mask_phone
+from gongxin.lib.masking import Masker
 from gongxin.lib.uploads import run_import
 
 from .exporters import EnterpriseExporter, EnterpriseTemplateExporter
@@ -82,7 +84,7 @@ def enterprise_list(request):
 @login_required
 def enterprise_export(request):
     qs, _ = _filtered_enterprises(request)
-    exporter = EnterpriseExporter(qs, mask_contacts=get_access(request.user).read_only)
+    exporter = EnterpriseExporter(qs, Masker(get_access(request.user).sees_personal_data))
     return xlsx_response(exporter)
 
 
@@ -104,7 +106,7 @@ def enterprise_detail(request, uscc):
         "list_changes": _list_changes(years),
         "groups": enterprise.groups.all(),
         "can_edit": access.is_bureau,
-        "contact_phone": mask_phone(enterprise.contact_phone) if access.read_only else enterprise.contact_phone,
+        "contact_phone": Masker(access.sees_personal_data).phone(enterprise.contact_phone),
         "audit": entries_for(enterprise)[:20] if access.is_bureau else [],
         "extra_panels": panels.enterprise_panels(request, enterprise),
     }
@@ -128,10 +130,14 @@ def enterprise_create(request):
     form = EnterpriseForm(request.POST or None, is_admin=access.is_admin)
     if request.method == "POST" and form.is_valid():
         enterprise = form.save(commit=False)
-        save_enterprise(request.user, enterprise, list_years=form.cleaned_data["list_years"],
-                        groups=form.cleaned_data["groups"])
-        messages.success(request, f"已新增企业“{enterprise.name}”")
-        return redirect(f"/enterprises/{enterprise.uscc}/")
+        try:
+            save_enterprise(request.user, enterprise, list_years=form.cleaned_data["list_years"],
+                            groups=form.cleaned_data["groups"])
+        except ConflictError as e:
+            form.add_error("uscc", str(e))
+        else:
+            messages.success(request, f"已新增企业“{enterprise.name}”")
+            return redirect(f"/enterprises/{enterprise.uscc}/")
     return render(request, "registry/enterprise_form.html", {"page_title": "新增企业", "form": form})
 
 
@@ -141,13 +147,17 @@ def enterprise_edit(request, uscc):
     enterprise = _get_enterprise_for_user(request, uscc)
     require_bureau(request.user)
     access = get_access(request.user)
+    if request.method == "POST":
+        try:
+            version = bounds.version(request.POST.get("version"))
+        except bounds.BadVersion as e:
+            return HttpResponseBadRequest(str(e))
     form = EnterpriseForm(request.POST or None, instance=enterprise, is_admin=access.is_admin)
     if request.method == "POST" and form.is_valid():
         enterprise = form.save(commit=False)
         try:
             save_enterprise(request.user, enterprise, list_years=form.cleaned_data["list_years"],
-                            groups=form.cleaned_data["groups"],
-                            expected_version=form.cleaned_data.get("version") or enterprise.version)
+                            groups=form.cleaned_data["groups"], expected_version=version)
         except ConflictError as e:
             form.add_error(None, str(e))
         else:

@@ -10,7 +10,7 @@ from gongxin.lib import periods as P
 from gongxin.lib.numeric import pct
 from gongxin.registry.models import Enterprise, ListYear
 
-from .models import Return
+from .models import Form, Return
 
 MISSING_LABELS = {None: "未填报", Return.Status.DRAFT: "草稿未报送", Return.Status.RETURNED: "已退回待重报"}
 
@@ -103,3 +103,49 @@ def period_counts(form, period_list):
         for period in year_periods:
             result[period] = (expected, counted.get(period, 0))
     return result
+
+
+def latest_period(form):
+    """The latest period with any return of `form` (the default period of the lists), else the current one."""
+    latest = Return.objects.filter(form=form).order_by("-period").values_list("period", flat=True).first()
+    return latest or P.current_period()
+
+
+def owed_periods(enterprise, form, today=None):
+    """Periods of the enterprise's list years, up to the current one, without a counted return."""
+    current = P.current_period(today)
+    done = set(Return.objects.filter(enterprise=enterprise, form=form, status__in=Return.COUNTED)
+               .values_list("period", flat=True))
+    closed = set(form.periods.filter(closed_at__isnull=False).values_list("period", flat=True))
+    owed = []
+    for year in enterprise.years_on_list:
+        for period in P.periods_of_year(year, form.merge_jan_feb):
+            if period <= current and period not in done and period not in closed:
+                owed.append(period)
+    return owed
+
+
+@dataclass
+class Owed:
+    enterprise: Enterprise
+    form: Form
+    period: str
+
+    @property
+    def label(self):
+        return P.label(self.period, self.form.merge_jan_feb)
+
+    @property
+    def deadline(self):
+        return P.deadline(self.period, self.form.deadline_day)
+
+    @property
+    def url(self):
+        return f"/returns/{self.enterprise.uscc}/{self.form.code}/{self.period}/"
+
+
+def owed_returns(enterprises, today=None):
+    """Every return the enterprises still owe, one per enterprise × active form × period, oldest first."""
+    forms = list(Form.objects.filter(is_active=True))
+    owed = [Owed(e, form, p) for e in enterprises for form in forms for p in owed_periods(e, form, today)]
+    return sorted(owed, key=lambda o: (o.period, o.form.order, o.enterprise.uscc))

@@ -10,8 +10,8 @@ class MissingExporter(Exporter):
     identifier = "missing_returns"
     headers = ["序号", "所属镇街", "统一社会信用代码", "企业名称", "统计联系人", "联系电话", "报表状态", "已催报"]
 
-    def __init__(self, form, period, missing):
-        self.form, self.period, self.missing = form, period, missing
+    def __init__(self, form, period, missing, masker):
+        self.form, self.period, self.missing, self.masker = form, period, missing, masker
         self.name = f"{self.form.name}表未报企业{period}"
 
     def filename(self):
@@ -20,7 +20,7 @@ class MissingExporter(Exporter):
     def rows(self):
         for n, m in enumerate(self.missing, start=1):
             e = m.enterprise
-            yield [n, e.town.name, e.uscc, e.name, e.contact_name, e.contact_phone, m.status, "是" if m.reminded else "否"]
+            yield [n, e.town.name, e.uscc, e.name, e.contact_name, self.masker.phone(e.contact_phone), m.status, "是" if m.reminded else "否"]
 
 
 class ReturnTemplateExporter(Exporter):

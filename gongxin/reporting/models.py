@@ -1,11 +1,14 @@
 """Monthly returns: forms and indicators as data, one return per enterprise × form × period."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from gongxin.accounts.scoping import enterprise_q
 
 AMOUNT = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+# Product output and prices are never negative (lib/bounds.py reads the validator).
+QUANTITY = {**AMOUNT, "validators": [MinValueValidator(0)]}
 
 
 class Form(models.Model):
@@ -171,12 +174,12 @@ class ProductLine(models.Model):
     enterprise = models.ForeignKey("registry.Enterprise", models.PROTECT, related_name="+",
                                    verbose_name="企业")
     period = models.CharField("报告期", max_length=7)
-    qty_month = models.DecimalField("本月产量", **AMOUNT)
-    qty_ytd = models.DecimalField("1-本月产量", **AMOUNT)
-    qty_month_ly = models.DecimalField("上年同月产量", **AMOUNT)
-    qty_ytd_ly = models.DecimalField("上年1-同月产量", **AMOUNT)
-    price = models.DecimalField("本月平均出厂价格（元）", **AMOUNT)
-    price_ly = models.DecimalField("上年同月平均出厂价格（元）", **AMOUNT)
+    qty_month = models.DecimalField("本月产量", **QUANTITY)
+    qty_ytd = models.DecimalField("1-本月产量", **QUANTITY)
+    qty_month_ly = models.DecimalField("上年同月产量", **QUANTITY)
+    qty_ytd_ly = models.DecimalField("上年1-同月产量", **QUANTITY)
+    price = models.DecimalField("本月平均出厂价格（元）", **QUANTITY)
+    price_ly = models.DecimalField("上年同月平均出厂价格（元）", **QUANTITY)
 
     class Meta:
         verbose_name = verbose_name_plural = "产品产量"
@@ -255,6 +258,22 @@ class ValidationRule(models.Model):
 
     def __str__(self):
         return f"{self.form.name}·{self.code}"
+
+    def clean(self):
+        """What any editor of a rule must respect (admin included): thresholds are not negative, a
+        range's lower bound is not above its upper bound."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in ("threshold", "threshold2"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = "阈值不能为负数"
+        if (self.kind == self.Kind.SELL_THROUGH and self.threshold is not None and self.threshold2 is not None
+                and self.threshold > self.threshold2):
+            errors["threshold2"] = "阈值2（上限）不能小于阈值（下限）"
+        if errors:
+            raise ValidationError(errors)
 
     def applies_to(self, indicator_code):
         codes = [c.strip() for c in self.indicators.split(",") if c.strip()]

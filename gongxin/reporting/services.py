@@ -5,7 +5,14 @@ is in a state that allows it (raising `DomainError` with a Chinese message other
 version the user loaded (a stale save is refused with `ConflictError`: nothing is lost, the user's
 figures stay on the page), records every changed cell in `ValueChange` and leaves an audit entry.
 Who-may-act refusals raise `PermissionDenied` (→ 403).
+
+`expected_version` is what the page carried: None (commands, imports) skips the check; anything else
+must be a whole number — "0" for a return the user opened before it existed — or `BadVersion` is
+raised (→ 400). A return created by somebody else meanwhile is a `ConflictError`, whether it is found
+by the version check or by the unique constraint (the same message either way).
 """
+
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -13,6 +20,7 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 from gongxin.lib import periods as P
 
 from .events import return_changed_later
@@ -29,6 +37,22 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     """Somebody saved the return since the user loaded it."""
+
+
+class BadVersion(DomainError):
+    """The request carried no usable version (→ 400)."""
+
+
+CREATED_MEANWHILE = "该报表刚刚已由他人创建。您填写的内容未保存，已保留在页面上；请刷新后再操作。"
+
+
+def _version(expected_version):
+    if expected_version is None:
+        return None
+    try:
+        return bounds.version(expected_version)
+    except bounds.BadVersion as e:
+        raise BadVersion(str(e)) from e
 
 
 class ValidationFailed(DomainError):
@@ -81,7 +105,8 @@ def _require_state(ret, allowed, action):
 def _locked(ret, expected_version):
     """The return re-read under a row lock, after checking the version the user started from."""
     current = Return.objects.select_for_update().select_related("enterprise", "form").get(pk=ret.pk)
-    if expected_version not in (None, "") and current.version != int(expected_version):
+    expected_version = _version(expected_version)
+    if expected_version is not None and current.version != expected_version:
         raise ConflictError(f"该报表已被他人修改或处理（您打开的是第{expected_version}版，当前为第{current.version}版）。您填写的内容未保存，"
                             "已保留在页面上；请刷新查看最新数据后再操作。")
     return current
@@ -90,6 +115,14 @@ def _locked(ret, expected_version):
 def _bump(ret, *fields):
     ret.version += 1
     ret.save(update_fields=["version", "updated_at", *fields])
+
+
+def _cells(changes):
+    """{label: [old, new]} of the changed cells, for the central audit log (as text: JSON)."""
+    def text(value):
+        return None if value is None else f"{Decimal(value).normalize():f}"
+
+    return {c.label: [text(c.old), text(c.new)] for c in changes}
 
 
 def _actor(user):
@@ -170,13 +203,16 @@ def _get_or_create(ret, user):
         with transaction.atomic():
             ret.save()
     except IntegrityError as e:
-        raise ConflictError("该报表刚刚已由他人创建。您填写的内容未保存，已保留在页面上；请刷新后再操作。") from e
+        raise ConflictError(CREATED_MEANWHILE) from e
     log_action(user, "returns.create", ret, {"period": ret.period, "form": ret.form.code})
     return ret, True
 
 
 def _write(user, ret, values, notes, explanation, products, expected_version, reason, action):
     _require(can_fill(user, ret.enterprise), "您无权填报或修改该企业的报表")
+    expected_version = _version(expected_version)
+    if (ret.pk is None and expected_version not in (None, 0)) or (ret.pk and expected_version == 0):
+        raise ConflictError(CREATED_MEANWHILE)
     ret, created = _get_or_create(ret, user)
     ret = _locked(ret, None if created else expected_version)
     _require_state(ret, editable_statuses(user), action)
@@ -195,7 +231,7 @@ def save_draft(user, ret, values, *, notes=None, explanation=None, products=None
     """Save figures without submitting; the return stays in (or, when new, starts as) its state."""
     ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, reason, "修改")
     _bump(ret, "explanation")
-    log_action(user, "returns.save", ret, {"changed": len(changes), "status": ret.status})
+    log_action(user, "returns.save", ret, {"changed": len(changes), "status": ret.status, "changes": _cells(changes)})
     return ret
 
 
@@ -218,7 +254,7 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
     ret.status, ret.submitted_at = S.SUBMITTED, timezone.now()
     _bump(ret, "status", "submitted_at", "explanation")
     log_action(user, "returns.submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
-                                     "explanation": ret.explanation if warnings else ""})
+                                             "explanation": ret.explanation if warnings else "", "changes": _cells(changes)})
     return_changed_later(ret)
     return ret
 
@@ -307,7 +343,8 @@ def _locked_period(form, period, expected_version):
         raise DomainError(f"{P.label(period, form.merge_jan_feb)}不单独报送，无需开放或关闭")
     ReportingPeriod.objects.get_or_create(form=form, period=period, defaults={"version": 0})
     row = ReportingPeriod.objects.select_for_update().get(form=form, period=period)
-    if expected_version not in (None, "") and row.version != int(expected_version):
+    expected_version = _version(expected_version)
+    if expected_version is not None and row.version != expected_version:
         raise ConflictError("该报告期刚刚已被他人关闭或重新开放，请刷新后查看当前状态再操作。")
     return row
 

@@ -4,16 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.models import AuditEntry
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
+from gongxin.lib import bounds
 from gongxin.lib import periods as P
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numeric import pct, to_decimal
+from gongxin.lib.masking import Masker
+from gongxin.lib.numeric import pct
 from gongxin.lib.uploads import run_import
 from gongxin.notices.models import Notice as AppNotice
 from gongxin.notices.models import NoticeRead
@@ -22,8 +24,7 @@ from gongxin.registry.models import Enterprise, Region
 
 from . import services
 from .completeness import completeness as completeness_tally
-from .completeness import period_counts
-from .due import due_returns, owed_periods  # noqa: F401  (owed_periods: moved, kept importable)
+from .completeness import latest_period, owed_returns, period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
 from .models import Form, Indicator, Product, ProductLine, ReportingPeriod, Return, ReturnValue
@@ -61,9 +62,7 @@ def _get_return_context(request, uscc, form_code, period):
     return enterprise, form, period, ret
 
 
-def _latest_period(form):
-    latest = Return.objects.filter(form=form).order_by("-period").values_list("period", flat=True).first()
-    return latest or P.current_period()
+_latest_period = latest_period  # the lists' default period (reporting/completeness.py)
 
 
 def _return_url(ret):
@@ -116,16 +115,19 @@ def return_list(request):
 
 def _my_returns(request, access):
     enterprises = Enterprise.objects.filter(pk__in=access.enterprise_ids).order_by("uscc")
-    owed = [(d.enterprise, d.form, d.period, d.label, d.deadline) for d in due_returns(enterprises)]
+    owed = [(o.enterprise, o.form, o.period, o.label, o.deadline) for o in owed_returns(enterprises)]
     returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
                .order_by("-period", "form__order"))
+    status = request.GET.get("status", "")
+    if status in S.values:
+        returns = returns.filter(status=status)
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
     notices = list(AppNotice.objects.for_user(request.user)[:10])
     read = set(NoticeRead.objects.filter(user=request.user, notice__in=notices).values_list("notice_id", flat=True))
     for n in notices:
         n.is_read = n.pk in read
     ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[-12:], "owed_count": len(owed),
-           "notices": notices}
+           "notices": notices, "status": status if status in S.values else "", "status_label": dict(S.choices).get(status)}
     return render(request, "reporting/my_returns.html", ctx)
 
 
@@ -139,7 +141,7 @@ def bulk_action(request):
     access = get_access(request.user)
     if not access.reviews_returns or (action == "accept" and not access.is_bureau):
         raise PermissionDenied("您无权执行批量操作")
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) <= 18]
     returns = list(Return.objects.for_user(request.user).filter(pk__in=ids)
                    .select_related("enterprise__town", "form").order_by("enterprise__uscc"))
     back = request.POST.get("back") or "/returns/"
@@ -159,7 +161,7 @@ def bulk_action(request):
                "skipped": skipped}
         return render(request, "reporting/bulk_confirm.html", ctx)
     versions = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
-    done, refused = services.bulk_transition(request.user, action, [(r, versions.get(r.pk)) for r in returns])
+    done, refused = services.bulk_transition(request.user, action, [(r, versions.get(r.pk, "")) for r in returns])
     if done:
         messages.success(request, f"已{label}{len(done)}份报表")
     if skipped:
@@ -173,6 +175,10 @@ def bulk_action(request):
 # ---------------------------------------------------------------- the return page
 
 
+VALUE_FIELDS = {c: ReturnValue._meta.get_field(c) for c in COLUMNS}
+LINE_FIELDS = {c: ProductLine._meta.get_field(c) for c in services.PRODUCT_COLUMNS}
+
+
 def _parse_entry(post, indicators, products):
     """Typed figures → (values, notes, products, findings for cells that are not numbers)."""
     values, notes, lines, bad = {}, {}, {}, []
@@ -181,10 +187,10 @@ def _parse_entry(post, indicators, products):
         for col in columns_of(ind):
             name = f"{ind.code}.{col}"
             try:
-                values[ind.code][col] = to_decimal(post.get(name))
-            except ValueError:
+                values[ind.code][col] = bounds.number(VALUE_FIELDS[col], post.get(name), f"{ind.name}“{COLUMNS[col]}”")
+            except ValueError as e:
                 values[ind.code][col] = None
-                bad.append(Finding(name, "error", f"{ind.name}“{COLUMNS[col]}”应填数字"))
+                bad.append(Finding(name, "error", str(e)))
         if f"note.{ind.code}" in post:
             notes[ind.code] = post.get(f"note.{ind.code}", "")
     new_id = post.get("pnew")
@@ -195,12 +201,10 @@ def _parse_entry(post, indicators, products):
         cols = {}
         for col, label in services.PRODUCT_COLUMNS.items():
             try:
-                cols[col] = to_decimal(post.get(f"{prefix}.{col}"))
-            except ValueError:
+                cols[col] = bounds.number(LINE_FIELDS[col], post.get(f"{prefix}.{col}"), f"{product.name}“{label}”")
+            except ValueError as e:
                 cols[col] = None
-                bad.append(Finding(f"product:{product.code}.{col}", "error", f"{product.name}“{label}”应填数字"))
-            if cols[col] is not None and cols[col] < 0:
-                bad.append(Finding(f"product:{product.code}.{col}", "error", f"{product.name}“{label}”不能为负数"))
+                bad.append(Finding(f"product:{product.code}.{col}", "error", str(e)))
         lines[product] = cols
     return values, notes, lines, bad
 
@@ -303,7 +307,7 @@ def return_page(request, uscc, form_code, period):
         explanation = request.POST.get("explanation", "")
         target = ret or Return(enterprise=enterprise, form=form, period=period)
         kwargs = {"notes": notes, "explanation": explanation, "products": posted_lines,
-                  "expected_version": request.POST.get("version")}
+                  "expected_version": request.POST.get("version", "")}
         try:
             if bad:
                 raise services.ValidationFailed(bad, "有填写格式错误，请按提示修改")
@@ -314,6 +318,8 @@ def return_page(request, uscc, form_code, period):
                 ret = services.save_draft(request.user, target, values, **kwargs)
                 messages.success(request, "已保存草稿")
             return redirect(_return_url(ret))
+        except services.BadVersion as e:
+            return HttpResponseBadRequest(str(e))
         except services.ValidationFailed as e:
             findings, error = e.findings, str(e)
         except services.DomainError as e:
@@ -399,7 +405,7 @@ def return_transition(request, uscc, form_code, period, action):
     enterprise, form, period, ret = _get_return_context(request, uscc, form_code, period)
     if ret is None:
         raise Http404("报表尚未填报")
-    version = request.POST.get("version")
+    version = request.POST.get("version", "")
     reason = request.POST.get("reason", "")
     try:
         if action == "approve":
@@ -420,6 +426,8 @@ def return_transition(request, uscc, form_code, period, action):
             return redirect("/returns/")
         else:
             raise Http404
+    except services.BadVersion as e:
+        return HttpResponseBadRequest(str(e))
     except services.DomainError as e:
         messages.error(request, str(e))
     return redirect(f"/returns/{enterprise.uscc}/{form.code}/{period}/")
@@ -535,10 +543,11 @@ def period_action(request, form_code, period):
     func = {"close": services.close_period, "reopen": services.reopen_period}.get(request.POST.get("action"))
     if func is None:
         raise Http404
-    version = request.POST.get("version", "")
     try:
         func(request.user, form, period, request.POST.get("reason", ""),
-             expected_version=version if version.isdigit() else None)
+             expected_version=request.POST.get("version", ""))
+    except services.BadVersion as e:
+        return HttpResponseBadRequest(str(e))
     except services.DomainError as e:
         messages.error(request, f"{form.name}表{P.label(period, form.merge_jan_feb)}：{e}")
     else:
@@ -555,7 +564,7 @@ def completeness_export(request):
     _require_reviewer(request.user)
     form, period = _form_and_period(request)
     total, _ = completeness_tally(request.user, form, period)
-    exporter = MissingExporter(form, period, total.missing)
+    exporter = MissingExporter(form, period, total.missing, Masker(get_access(request.user).sees_personal_data))
     return xlsx_response(exporter)
 
 

@@ -55,7 +55,7 @@ def test_leader_reads_but_enterprise_users_and_nobody_may_not(client, setup):
         client.force_login(people[name])
         assert client.get("/analysis/warnings/").status_code == 403
         assert client.get(f"/analysis/warnings/{home.pk}/").status_code == 403
-        assert client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "x"}).status_code == 403
+        assert client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "x", "token": "t0ken0001"}).status_code == 403
     client.logout()
     assert client.get("/analysis/warnings/").status_code == 302
 
@@ -63,7 +63,7 @@ def test_leader_reads_but_enterprise_users_and_nobody_may_not(client, setup):
 def test_follow_up_is_recorded_and_kept_in_history(client, setup):
     people, home, away = setup
     client.force_login(people["town"])
-    response = client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "已上门走访，订单恢复中"})
+    response = client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "已上门走访，订单恢复中", "token": "t0ken0002"})
     assert response.status_code == 302
     home.refresh_from_db()
     assert home.status == "followed_up"
@@ -75,9 +75,9 @@ def test_follow_up_is_recorded_and_kept_in_history(client, setup):
 def test_follow_up_refused_out_of_scope_read_only_and_empty(client, setup):
     people, home, away = setup
     client.force_login(people["outsider"])
-    assert client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "x"}).status_code == 404
+    assert client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "x", "token": "t0ken0001"}).status_code == 404
     client.force_login(people["leader"])
-    assert client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "x"}).status_code == 403
+    assert client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": "x", "token": "t0ken0001"}).status_code == 403
     client.force_login(people["analyst"])
     assert client.get(f"/analysis/warnings/{home.pk}/follow-up/").status_code == 405
     client.post(f"/analysis/warnings/{home.pk}/follow-up/", {"note": " "})

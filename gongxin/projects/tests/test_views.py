@@ -95,7 +95,8 @@ STAGE_CHANGE = {"admin": 302, "analyst": 302, "town": 302, "leader": 403, "repor
 @pytest.mark.parametrize("who,status", STAGE_CHANGE.items())
 def test_who_may_move_stages(world, who, status):
     people, projects = world
-    r = client(people[who]).post("/projects/JG-OWN/stage/", {"action": "advance:completed", "date": "2022-03-01"})
+    r = client(people[who]).post("/projects/JG-OWN/stage/", {"action": "advance:completed", "date": "2022-03-01",
+                                                                  "version": projects["own"].version})
     assert r.status_code == status
     expected = Stage.COMPLETED if status == 302 else Stage.BUILDING
     assert Project.objects.get(code="JG-OWN").stage == expected
@@ -111,7 +112,7 @@ def test_out_of_scope_stage_change_is_404(world):
 def test_illegal_jump_through_the_page_is_refused_with_a_message(world):
     people, _ = world
     r = client(people["analyst"]).post("/projects/JG-OWN/stage/", {"action": "advance:operating",
-                                                                    "date": "2022-03-01"}, follow=True)
+                                                                    "date": "2022-03-01", "version": 1}, follow=True)
     assert "下一阶段应为“竣工”" in r.content.decode()
     assert Project.objects.get(code="JG-OWN").stage == Stage.BUILDING
 
@@ -122,7 +123,8 @@ INVEST = {"analyst": 302, "town": 302, "reporter": 302, "leader": 403, "other_re
 @pytest.mark.parametrize("who,status", INVEST.items())
 def test_who_may_report_investment(world, who, status):
     people, _ = world
-    r = client(people[who]).post("/projects/JG-OWN/investment/", {"period": "2022-04", "month": "5", "ytd": "15"})
+    r = client(people[who]).post("/projects/JG-OWN/investment/", {"period": "2022-04", "month": "5", "ytd": "15",
+                                                                       "version": 0})
     assert r.status_code == status
     changed = InvestmentChange.objects.filter(investment__project__code="JG-OWN", investment__period="2022-04")
     assert changed.exists() == (status == 302)
@@ -131,7 +133,8 @@ def test_who_may_report_investment(world, who, status):
 def test_investment_correction_keeps_history(world):
     people, projects = world
     c = client(people["reporter"])
-    c.post("/projects/JG-OWN/investment/", {"period": "2022-03", "month": "12", "ytd": "12"})
+    record = projects["own"].investments.get(period="2022-03")
+    c.post("/projects/JG-OWN/investment/", {"period": "2022-03", "month": "12", "ytd": "12", "version": record.version})
     change = InvestmentChange.objects.get(investment__project=projects["own"], field="ytd", old__isnull=False)
     assert (change.old, change.new, change.user) == (Decimal("10.00"), Decimal("12.00"), people["reporter"])
     assert entries_for(projects["own"]).filter(action="projects.investment").exists()
@@ -140,7 +143,7 @@ def test_investment_correction_keeps_history(world):
 def test_investment_below_previous_ytd_is_refused(world):
     people, projects = world
     r = client(people["analyst"]).post("/projects/JG-OWN/investment/",
-                                       {"period": "2022-04", "month": "1", "ytd": "5"}, follow=True)
+                                       {"period": "2022-04", "month": "1", "ytd": "5", "version": 0}, follow=True)
     assert "不能小于上月" in r.content.decode()
     assert not projects["own"].investments.filter(period="2022-04").exists()
 
@@ -267,7 +270,7 @@ FUND_ACT = {"analyst": 302, "town": 403, "reporter": 403, "leader": 403, "outsid
 def test_only_bureau_handles_fund_applications(world, application, who, status):
     people, _ = world
     r = client(people[who]).post(f"/projects/funds/applications/{application.pk}/",
-                                 {"action": "review", "date": "2022-02-01"})
+                                 {"action": "review", "date": "2022-02-01", "version": application.version})
     assert r.status_code == status
     application.refresh_from_db()
     assert (application.status == FundApplication.Status.REVIEWED) == (status == 302)

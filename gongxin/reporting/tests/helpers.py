@@ -37,8 +37,8 @@ def make_return(enterprise, period="2022-03", status=Return.Status.DRAFT, vals=N
 
 
 def post_data(vals=None, **extra):
-    """The entry form's fields for `vals` (default GOOD)."""
-    data = {}
+    """The entry form's fields for `vals` (default GOOD); version "0" (a new return) unless given."""
+    data = {"version": "0"}
     for code, cols in (vals or values()).items():
         for col, value in cols.items():
             data[f"{code}.{col}"] = "" if value is None else str(value)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from gongxin.reporting.due import due_returns
+from gongxin.reporting.completeness import owed_returns
 from gongxin.reporting.models import Form, Return
 from gongxin.testing import make_enterprise, personas
 
@@ -28,7 +28,7 @@ def test_due_covers_every_active_form_with_deadlines(cast):
     e, _ = cast
     Form.objects.create(code="energy", name="能耗", deadline_day=8)
     with time_machine.travel(dt.datetime(2022, 5, 3, 9)):
-        due = [(d.form.code, d.period, d.deadline) for d in due_returns([e]) if d.period == "2022-04"]
+        due = [(d.form.code, d.period, d.deadline) for d in owed_returns([e]) if d.period == "2022-04"]
     assert sorted(due) == [("energy", "2022-04", dt.date(2022, 5, 8)), ("finance", "2022-04", dt.date(2022, 5, 5)),
                            ("output", "2022-04", dt.date(2022, 5, 5))]
 

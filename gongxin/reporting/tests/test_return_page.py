@@ -166,9 +166,9 @@ def test_transitions_refused_by_role(client, cast, who, action, status):
 
 def test_illegal_transition_shows_the_message(client, cast):
     e, _, p = cast
-    make_return(e, "2022-04", status=S.DRAFT)
+    ret = make_return(e, "2022-04", status=S.DRAFT)
     client.force_login(p["analyst"])
-    response = client.post(url(e, tail="accept/"), follow=True)
+    response = client.post(url(e, tail="accept/"), {"version": ret.version}, follow=True)
     assert "当前状态为“草稿”，不能受理" in response.content.decode()
 
 

@@ -65,7 +65,8 @@ def test_bulk_approve_skips_and_lists_returns_with_unexplained_warnings(client, 
     client.force_login(p["town"])
     html = client.post("/returns/bulk/", {"action": "approve", "id": ids}).content.decode()
     assert 'data-testid="skipped"' in html and silent.name in html
-    data = {"action": "approve", "id": ids, "confirm": "yes"}
+    data = {"action": "approve", "id": ids, "confirm": "yes",
+            **{f"v-{r.pk}": r.version for r in Return.objects.filter(pk__in=ids)}}
     response = client.post("/returns/bulk/", data, follow=True)
     assert "已跳过1份" in response.content.decode()
     status = dict(Return.objects.filter(pk__in=ids).values_list("enterprise_id", "status"))

@@ -89,6 +89,7 @@ def test_remind_is_once_per_day_however_often_pressed_and_shared_with_the_comman
     entry = AuditEntry.objects.get(action="returns.remind", user=p["town"])
     assert entry.data["count"] == 2
     with time_machine.travel(dt.datetime(2022, 5, 13, 9)):
+        client.force_login(p["town"])  # a day later the idle session has ended
         client.post("/returns/completeness/remind/", {"form": "output", "period": "2022-04"})
     assert Notice.objects.filter(kind="remind", enterprise__in=jh).count() == 4  # a new day, a new reminder
 
@@ -107,7 +108,7 @@ def test_old_reminders_move_into_the_notices_app(cast):
     jh, _, _ = cast
     Notice.objects.all().delete()
     OldNotice.objects.create(enterprise=jh[1], form=output_form(), period="2022-04", message="请尽快报送")
-    migration = importlib.import_module("gongxin.reporting.migrations.0006_notices_to_app")
+    migration = importlib.import_module("gongxin.reporting.migrations.0007_notices_to_app")
     migration.forward(apps, None)
     migration.forward(apps, None)  # twice: still one
     notice = Notice.objects.get(kind="remind")

@@ -23,5 +23,5 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reporting", "0005_product_rules_period_version"), ("notices", "0001_initial")]
+    dependencies = [("reporting", "0006_product_line_bounds"), ("notices", "0001_initial")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
