@@ -240,6 +240,11 @@ EMAIL_BACKEND = (
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
 IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 5_000_000)
+# Key products: 产量增长 compares 1-本月 with 上年1-同月 ("ytd", the default: the quarterly brief) or
+# 本月 with 上年同月 ("month": monthly releases).
+PRODUCTS_BASIS = envstr("PRODUCTS_BASIS", "ytd")
+if PRODUCTS_BASIS not in ("ytd", "month"):
+    raise ImproperlyConfigured(f"PRODUCTS_BASIS must be ytd or month, not {PRODUCTS_BASIS!r}")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")

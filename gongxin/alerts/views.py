@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q
-from gongxin.lib.periods import PeriodError, label, parse_period
+from gongxin.lib.periods import PeriodError, label, parse_period, period_or_404
 from gongxin.registry.models import Region
 
 from .forms import WarningRuleForm
@@ -21,6 +21,7 @@ from .scan import scan
 from .services import WarningError, can_follow_up, follow_up, update_rule
 
 WARNING_FILTERS = ("period", "level", "town", "kind", "status")
+ALL_PERIODS = "all"  # ?period=all lists every period's warnings
 
 
 def _require_reader(request):
@@ -41,6 +42,8 @@ def _get_warning_for_user(request, warning_id):
 def warning_list(request):
     access = _require_reader(request)
     f = {k: request.GET.get(k, "").strip() for k in WARNING_FILTERS}
+    if f["period"] and f["period"] != ALL_PERIODS:
+        f["period"] = period_or_404(f["period"], require_reporting=False)
     visible = EarlyWarning.objects.for_user(request.user)
     periods = visible.periods()
     if not f["period"] and periods:

@@ -12,7 +12,7 @@ CENTS = Decimal("0.01")
 # 万元, as the dashboard shows them (the forms report 千元).
 GROUP_HEADERS = ("代码", "名称", "企业数", "本月（万元）", "1-本月（万元）", "上年同月（万元）", "上年1-同月（万元）",
                  "本月增速（%）", "累计增速（%）", "累计增减额（万元）", "累计占比（%）", "累计贡献率（%）",
-                 "拉动（百分点）")
+                 "拉动（百分点）", "应报（名录企业数）", "已报送", "计入")
 
 
 class _PeriodExporter(Exporter):
@@ -32,25 +32,42 @@ class GroupingExporter(_PeriodExporter):
     def rows(self):
         whole = stats.county(self.period, self.user, ("output_value",))
         rows = stats.totals(self.period, self.by, self.user, ("output_value",))
+        coverage = stats.coverage(self.period, self.user, self.by)
+        if self.by == "county":
+            coverage = {rows[0].key: coverage}
         for row, share, contribution, pull in stats.with_structure(rows, whole):
             f = row.output
+            c = coverage.get(row.key, stats.Coverage(counted=row.enterprises))
             yield [row.code, row.name, row.enterprises, *(qian_to_wan(v) for v in (f.month, f.ytd, f.month_ly, f.ytd_ly)),
-                   f.month_growth_pct, f.ytd_growth_pct, qian_to_wan(f.ytd_change), share, contribution, pull]
+                   f.month_growth_pct, f.ytd_growth_pct, qian_to_wan(f.ytd_change), share, contribution, pull,
+                   c.expected, c.reported, c.counted]
 
 
 class CountyExporter(_PeriodExporter):
     identifier = "county"
     name = "主要指标"
-    headers = ("指标", "计量单位", "本月", "1-本月", "上年同月", "上年1-同月", "本月增速（%）", "累计增速（%）", "企业数")
+    headers = ("指标", "计量单位", "本月", "1-本月", "上年同月", "上年1-同月", "本月增速（%）", "累计增速（%）", "企业数",
+               "本月环比（%）", "本月两年平均增长（%）", "累计两年平均增长（%）")
     NAMES = {"output_value": ("工业总产值", "千元"), "sales_value": ("工业销售产值", "千元"),
              "export_value": ("其中：出口交货值", "千元"), "electricity": ("企业用电量", "万千瓦时")}
 
     def rows(self):
         row = stats.county(self.period, self.user)
+        mom = stats.month_on_month(self.period, self.user)
+        two_year = stats.two_year_average(self.period, self.user)
         for code, f in row.indicators.items():
             name, unit = self.NAMES.get(code, (code, ""))
             yield [name, unit, f.month, f.ytd, f.month_ly, f.ytd_ly, f.month_growth_pct, f.ytd_growth_pct,
-                   row.enterprises]
+                   row.enterprises, mom.get(code), two_year.get(code, {}).get("month"),
+                   two_year.get(code, {}).get("ytd")]
+        change = stats.sell_through_change_pp(row)
+        yield ["产销率", "%", stats.sell_through_pct(row, "month"), stats.sell_through_pct(row, "ytd"),
+               stats.sell_through_pct(row, "month_ly"), stats.sell_through_pct(row, "ytd_ly"), None,
+               None if change is None else f"{'+' if change > 0 else ''}{change}个百分点", row.enterprises,
+               None, None, None]
+        coverage = stats.coverage(self.period, self.user)
+        yield ["报送情况", "家", None, None, None, None, None, None, coverage.counted, None, None,
+               f"应报{coverage.expected}家，已报送{coverage.reported}家，计入{coverage.counted}家"]
 
 
 class TownExporter(GroupingExporter):
@@ -110,7 +127,7 @@ class PlanExporter(_PeriodExporter):
 
     def rows(self):
         for r in stats.plans(self.period, self.kind, self.user):
-            flag = "—" if r.ahead is None else ("超时间进度" if r.ahead else "落后时间进度")
+            flag = r.position_name
             yield [r.rank, r.code, r.name, r.target, r.ytd, r.completion_pct, r.time_progress_pct, r.gap_pp, flag,
                    r.ytd_growth_pct]
 

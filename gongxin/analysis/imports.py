@@ -214,6 +214,27 @@ def save_ppi(division, period, month_index, ytd_index, user=None, actor=None, re
     return ppi
 
 
+def save_rate(division, year, rate_pct, user=None):
+    """Create, update or (rate None) delete one division's 增加值率 for a year; audited when it changes."""
+    from .models import AddedValueRate
+
+    current = AddedValueRate.objects.filter(division=division, year=year).first()
+    if rate_pct is None:
+        if current is not None:
+            log_action(user, "analysis.delete", current, {"rate_pct": str(current.rate_pct)})
+            current.delete()
+        return None
+    if current is None:
+        current = AddedValueRate.objects.create(division=division, year=year, rate_pct=rate_pct)
+        log_action(user, "analysis.create", current, {"rate_pct": str(rate_pct)})
+    elif current.rate_pct != rate_pct:
+        data = {"rate_pct": [str(current.rate_pct), str(rate_pct)]}
+        current.rate_pct, current.note = rate_pct, ""
+        current.save()
+        log_action(user, "analysis.update", current, data)
+    return current
+
+
 # ---------------------------------------------------------------- town plans
 
 

@@ -39,6 +39,34 @@ class PriceIndex(models.Model):
         return f"{self.period} {self.division} {self.ytd_index}"
 
 
+class AddedValueRate(models.Model):
+    """A division's 增加值率 for a year (工业增加值 ÷ 工业总产值, percent), as the bureau maintains it.
+
+    The added-value estimate (单缩法) multiplies each division's current-price output by this rate;
+    last year's added value uses last year's rate.
+    """
+
+    division = models.ForeignKey("registry.Industry", models.PROTECT, related_name="added_value_rates",
+                                 verbose_name="行业大类")
+    year = models.PositiveSmallIntegerField("年度")
+    rate_pct = models.DecimalField("增加值率（%）", max_digits=5, decimal_places=2)
+    note = models.CharField("来源说明", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分行业增加值率"
+        ordering = ["year", "division__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "year"], name="av_rate_once_per_division_year"),
+            # A rate is a share of output: above 0, at most 100.
+            models.CheckConstraint(name="av_rate_within_0_100",
+                                   condition=models.Q(rate_pct__gt=0) & models.Q(rate_pct__lte=100)),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.division} {self.rate_pct}%"
+
+
 class OfficialAddedValue(models.Model):
     """The statistics bureau's published 规上工业增加值 growth; takes precedence over the estimate."""
 

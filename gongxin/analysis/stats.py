@@ -40,7 +40,15 @@ from django.db.models.functions import Coalesce
 
 from gongxin.accounts.scoping import enterprise_q, get_access, region_q
 from gongxin.lib.numeric import ZERO, growth_pct, pct, round_half_up, to_decimal
-from gongxin.lib.periods import periods_of_year, split, time_progress_pct
+from gongxin.lib.periods import (
+    months_in_period,
+    parse_span,
+    periods_of_year,
+    previous_in_year,
+    same_period_last_year,
+    split,
+    time_progress_pct,
+)
 from gongxin.registry.models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
 from gongxin.reporting.models import Form, Indicator, MonitoredProduct, ProductLine, Return, ReturnValue
 
@@ -49,10 +57,13 @@ INDICATORS = ("output_value", "sales_value", "export_value", "electricity")
 COLUMNS = ("month", "ytd", "month_ly", "ytd_ly")
 GROUPINGS = ("county", "town", "industry", "tier", "group")
 
-# Tiers by the previous calendar year's December 1-本月 output value (千元).
-OVER_500M, FROM_100M, UNDER_100M = "over_500m", "100m_500m", "under_100m"
+# Tiers by the previous calendar year's annual output value (千元): the December 1-本月 of the year
+# before, else the 上年1-12月 column of the enterprise's own December return of the period's year,
+# else 未分档 (never silently the lowest tier).
+OVER_500M, FROM_100M, UNDER_100M, UNTIERED = "over_500m", "100m_500m", "under_100m", "untiered"
 TIER_THRESHOLDS = ((OVER_500M, Decimal(500_000)), (FROM_100M, Decimal(100_000)))
-TIER_NAMES = {OVER_500M: "产值5亿元以上", FROM_100M: "产值1亿-5亿元", UNDER_100M: "产值1亿元以下"}
+TIER_NAMES = {OVER_500M: "产值5亿元以上", FROM_100M: "产值1亿-5亿元", UNDER_100M: "产值1亿元以下",
+              UNTIERED: "未分档（无上年全年产值）"}
 AMOUNT_PLACES = Decimal("0.0001")
 
 
@@ -148,18 +159,9 @@ def clear_reference_cache(**kwargs):
 
 
 def resolve_period(text):
-    """'2022-03' (or any form parse_period accepts) → itself; a quarter ('2022Q1', '2022-Q1') or a
-    year ('2022') → the period at its end: quarter and year views are the period at their end."""
-    import re
-
-    from gongxin.lib.periods import parse_period
-
-    text = str(text).strip().upper()
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text):
-        return f"{m.group(1)}-{int(m.group(2)) * 3:02d}"
-    if re.fullmatch(r"\d{4}", text):
-        return f"{text}-12"
-    return parse_period(text)
+    """'2022-03', a quarter ('2022Q1') or a year ('2022') → the period at its end (syntax only:
+    what a user asks for is checked by `lib.periods.check_period`)."""
+    return parse_span(text)
 
 
 def year_of(period):
@@ -209,32 +211,48 @@ def counted_returns(period, user=None):
 
 
 def tier_of_value(amount):
-    """The tier code for a previous-December 1-本月 output value (None → under 1亿)."""
+    """The tier code for a previous-year annual output value (None → 未分档)."""
+    if amount is None:
+        return UNTIERED
     for code, threshold in TIER_THRESHOLDS:
-        if amount is not None and amount >= threshold:
+        if amount >= threshold:
             return code
     return UNDER_100M
 
 
-def tier_expression(period, form_id=None):
-    """Tier code of the row's enterprise, from its counted 产值 return of (year−1)-12.
-
-    Each tier test is a non-correlated `enterprise_id IN (…)` over the previous December's
-    values, which the database builds once (a hashed set) instead of probing per row.
-    """
-    previous_december = f"{year_of(period) - 1:04d}-12"
-    december = ReturnValue.objects.filter(
-        period=previous_december,
+def _december_values(december, form_id):
+    """Counted 产值 output-value rows of one December (the annual 1-12月 figures)."""
+    return ReturnValue.objects.filter(
+        period=december,
         indicator_id=indicator_ids(("output_value",))["output_value"],
         ret__form_id=form_id or output_form_id(),
-        ret__period=previous_december,
+        ret__period=december,
         ret__status__in=Return.COUNTED,
     )
-    whens = [
-        When(enterprise_id__in=december.filter(ytd__gte=threshold).values("enterprise_id"), then=Value(code))
-        for code, threshold in TIER_THRESHOLDS
-    ]
-    return Case(*whens, default=Value(UNDER_100M), output_field=CharField())
+
+
+def tier_expression(period, form_id=None, key="enterprise_id"):
+    """Tier code of the row's enterprise (`key` names its id field) by last year's annual output.
+
+    First the 1-本月 of its counted 产值 return of (year−1)-12; where it has none, the 上年1-12月
+    column of its counted return of year-12 (a 2021 period's tiers come from the 2021-12 returns
+    when 2020 was never filed here); where neither exists, 未分档. Each test is a non-correlated
+    `enterprise_id IN (…)` over one December's values, which the database builds once (a hashed
+    set) instead of probing per row.
+    """
+    year = year_of(period)
+    previous = _december_values(f"{year - 1:04d}-12", form_id).filter(ytd__isnull=False)
+    own = _december_values(f"{year:04d}-12", form_id).filter(ytd_ly__isnull=False)
+    whens = []
+    for code, threshold in TIER_THRESHOLDS:
+        whens.append(When(**{f"{key}__in": previous.filter(ytd__gte=threshold).values("enterprise_id")},
+                          then=Value(code)))
+    whens.append(When(**{f"{key}__in": previous.values("enterprise_id")}, then=Value(UNDER_100M)))
+    for code, threshold in TIER_THRESHOLDS:
+        whens.append(When(**{f"{key}__in": own.filter(ytd_ly__gte=threshold).values("enterprise_id")},
+                          then=Value(code)))
+    whens.append(When(**{f"{key}__in": own.values("enterprise_id")}, then=Value(UNDER_100M)))
+    return Case(*whens, default=Value(UNTIERED), output_field=CharField())
 
 
 GROUP_KEYS = {
@@ -269,7 +287,7 @@ def totals(period, by="county", user=None, indicators=INDICATORS):
     """Figures of `period` grouped `by` county / town / industry / tier / group / enterprise.
 
     Returns a list of Row (groups without counted returns are left out, except tiers, which are
-    always the three). One query for the figures, one small query for the groups' names.
+    always the three, and 未分档 when it has returns). One query for the figures, one small query for the groups' names.
     """
     if by not in GROUP_KEYS:
         raise ValueError(f"unknown grouping {by!r}")
@@ -299,6 +317,8 @@ def _label(by, rows, ids, user):
     if by == "tier":
         out = []
         for code, name in TIER_NAMES.items():
+            if code == UNTIERED and code not in rows:
+                continue  # 未分档 is listed when it holds someone
             row = rows.get(code) or Row(code, name, indicators={c: Figures() for c in ids}, key=code)
             row.code, row.name = code, name
             out.append(row)
@@ -402,6 +422,83 @@ def with_structure(rows, whole, column="ytd"):
     ]
 
 
+# ---------------------------------------------------------------- beside output: 产销率, 环比, 两年平均
+
+
+def sell_through_pct(row, column="ytd"):
+    """产销率 (%) = 工业销售产值 ÷ 工业总产值 × 100 of a Row, for `column` (month/ytd/month_ly/ytd_ly)."""
+    sales, out = row.indicators.get("sales_value"), row.indicators.get("output_value")
+    if sales is None or out is None:
+        return None
+    return pct(getattr(sales, column), getattr(out, column))
+
+
+def sell_through_change_pp(row, column="ytd"):
+    """Change of 产销率 against the same period last year, in percentage points (on unrounded
+    ratios, then rounded half up); None when either year's output is zero."""
+    sales, out = row.indicators.get("sales_value"), row.indicators.get("output_value")
+    if sales is None or out is None:
+        return None
+    now, before = getattr(out, column), getattr(out, f"{column}_ly")
+    if not now or not before:
+        return None
+    return round_half_up((getattr(sales, column) / now - getattr(sales, f"{column}_ly") / before) * 100)
+
+
+def month_on_month(period, user=None, indicators=INDICATORS):
+    """环比 (%) of the month value: Σ this month ÷ Σ previous period's month − 1 over the enterprises
+    counted in both periods (the same set, like the comparable basis). The merged 1-2月 period is
+    taken as its monthly average (÷ 2). None for the year's first period or a zero base.
+    Returns {indicator: pct or None}."""
+    previous = previous_in_year(period)
+    if previous is None:
+        return {code: None for code in indicators}
+    both = counted_values(previous, indicators, user).values("enterprise_id")
+    this = _month_sums(period, indicators, user, both)
+    before_ids = counted_values(period, indicators, user).values("enterprise_id")
+    before = _month_sums(previous, indicators, user, before_ids)
+    months = Decimal(months_in_period(previous))
+    return {code: growth_pct(this.get(code), before[code] / months if before.get(code) is not None else None)
+            for code in indicators}
+
+
+def _month_sums(period, indicators, user, enterprises):
+    ids = indicator_ids(indicators)
+    code_by_id = {v: k for k, v in ids.items()}
+    qs = counted_values(period, indicators, user).filter(enterprise_id__in=enterprises)
+    sums = qs.values("indicator_id").annotate(total=Sum("month")).order_by()
+    return {code_by_id[r["indicator_id"]]: r["total"] for r in sums}
+
+
+def two_year_average_pct(this, last):
+    """两年平均增长 (%, geometric): √((1 + this year's growth) × (1 + last year's growth)) − 1, on
+    unrounded ratios. `this` and `last` are (current, base) pairs — this year's figures against the
+    same period of last year, and last year's (as counted then) against the year before. None when a
+    base is zero or missing, or the product is not positive."""
+    (now, base), (then, base_before) = this, last
+    if not base or not base_before or now is None or then is None:
+        return None
+    product = (Decimal(now) / Decimal(base)) * (Decimal(then) / Decimal(base_before))
+    if product <= 0:
+        return None
+    return round_half_up((product.sqrt() - 1) * 100)
+
+
+def two_year_average(period, user=None, indicators=INDICATORS, whole=None):
+    """{indicator: {"month": pct, "ytd": pct}} of the whole: this year's comparable growth combined
+    with last year's (last year's list and returns, as counted then) — for years after a disrupted
+    base year. `whole` is `county(period, user)` when the caller has it already."""
+    this = (whole or county(period, user, indicators)).indicators
+    last = county(same_period_last_year(period), user, indicators).indicators
+    out = {}
+    for code in indicators:
+        t, lst = this.get(code, Figures()), last.get(code, Figures())
+        out[code] = {column: two_year_average_pct((getattr(t, column), getattr(t, f"{column}_ly")),
+                                                  (getattr(lst, column), getattr(lst, f"{column}_ly")))
+                     for column in ("month", "ytd")}
+    return out
+
+
 # ---------------------------------------------------------------- rankings, series, completeness
 
 
@@ -496,28 +593,121 @@ def completeness(period, user=None):
     return Completeness(expected, counted_returns(period, user).count())
 
 
+@dataclass
+class Coverage:
+    """Who a figure set covers: `expected` — enterprises on the period's year list that owe the 产值
+    return; `reported` — of them, those whose return is submitted or later; `counted` — of those,
+    the ones whose output value is in the figures."""
+
+    expected: int = 0
+    reported: int = 0
+    counted: int = 0
+
+    @property
+    def reported_pct(self):
+        return pct(self.reported, self.expected)
+
+    @property
+    def counted_pct(self):
+        return pct(self.counted, self.expected)
+
+    @property
+    def complete(self):
+        return self.counted == self.expected
+
+    @property
+    def missing(self):
+        return self.expected - self.counted
+
+    def as_json(self):
+        return {"expected": self.expected, "reported": self.reported, "counted": self.counted}
+
+
+COVERAGE_KEYS = {"county": None, "town": "enterprise__town_id", "industry": "enterprise__division_id",
+                 "tier": "tier", "group": "enterprise__groups"}
+
+
+def coverage(period, user=None, by="county"):
+    """Coverage of `period`'s figures: a Coverage for the county (by="county"), else
+    {group key: Coverage} for the keys `totals(period, by)` gives its rows (town id, division id,
+    tier code, group id). One query: the year's list in scope, each enterprise flagged reported /
+    counted, counted per group."""
+    if by not in COVERAGE_KEYS:
+        raise ValueError(f"unknown grouping {by!r}")
+    year = year_of(period)
+    returns = Return.objects.filter(enterprise_id=OuterRef("enterprise_id"), form_id=output_form_id(),
+                                    period=period, status__in=Return.COUNTED)
+    values = counted_values(period, ("output_value",)).filter(enterprise_id=OuterRef("enterprise_id"))
+    qs = ListYear.objects.filter(Q(year=year), scope_q(user)).annotate(
+        is_reported=Exists(returns), is_counted=Exists(values))
+    key = COVERAGE_KEYS[by]
+    if by == "tier":
+        qs = qs.annotate(tier=tier_expression(period))
+    if by == "group":
+        qs = qs.filter(enterprise__groups__isnull=False)
+    counts = {"expected": Count("id"), "reported": Count("id", filter=Q(is_reported=True)),
+              "counted": Count("id", filter=Q(is_counted=True))}
+    if key is None:
+        return Coverage(**qs.aggregate(**counts))
+    return {r[key]: Coverage(r["expected"], r["reported"], r["counted"])
+            for r in qs.values(key).annotate(**counts).order_by()}
+
+
+def uncounted_previous_ytd(period, user=None):
+    """(previous period, Σ of its 1-本月 output) of the listed enterprises not counted in `period` —
+    how much of last month's total the missing returns held; None for the year's first period."""
+    previous = previous_in_year(period)
+    if previous is None:
+        return None
+    counted_now = counted_values(period, ("output_value",), user).values("enterprise_id")
+    total = (counted_values(previous, ("output_value",), user).filter(on_list(year_of(period)))
+             .exclude(enterprise_id__in=counted_now).aggregate(t=Sum("ytd"))["t"])
+    return previous, total or ZERO
+
+
+def total_coverage(by_group):
+    """The whole's Coverage from a grouping that partitions it (tiers: every listed enterprise is in one)."""
+    return Coverage(*(sum(getattr(c, k) for c in by_group.values()) for k in ("expected", "reported", "counted")))
+
+
+def tier_members(period, user=None):
+    """{tier code: enterprises on the year's list in the tier}, reported or not (the tier's size)."""
+    return {code: c.expected for code, c in coverage(period, user, "tier").items()}
+
+
 # ---------------------------------------------------------------- added value (comparable prices)
 
 
 @dataclass
 class AddedValue:
-    """Estimated 规上工业增加值 growth at comparable prices, and the official figure if entered.
+    """规上工业增加值 growth at comparable prices on the 单缩法, and the official figure if entered.
 
-    estimate (1-本月) = Σ_d (ytd_d ÷ (PPI_ytd_d ÷ 100)) ÷ Σ_d ytd_ly_d − 1, where d runs over the
-    industry divisions of the counted returns and PPI_ytd_d is the division's cumulative 1-本月
-    producer price index (上年同期 = 100) for the period; 本月 likewise with the monthly PPI and
-    the month columns. A division without a PPI for the period uses 100 (no deflation).
+    Per industry division d of the counted returns (each on its current-price output):
+      added value this year, deflated = output_d × rate_d(year) ÷ (PPI_d ÷ 100)
+      added value last year           = output_ly_d × rate_d(year − 1)
+    growth = Σ_d deflated ÷ Σ_d last year − 1 (1-本月 with the cumulative 1-本月 PPI, 本月 with the
+    monthly PPI). rate = the division's 增加值率 (AddedValueRate), PPI = its producer price index
+    (上年同期 = 100). A division with output but no PPI (or no rate) for the figure makes it not
+    comparable: the estimate is None and `not_comparable_text` says what is missing — never a number
+    labelled comparable-price. The official figure, when entered, takes precedence.
     """
 
     ytd_estimate_pct: Decimal | None
     month_estimate_pct: Decimal | None
     official_ytd_pct: Decimal | None = None
     official_month_pct: Decimal | None = None
-    missing_divisions: list = field(default_factory=list)
+    missing_divisions: list = field(default_factory=list)  # rows without a 1-本月 PPI
+    missing_month_divisions: list = field(default_factory=list)  # rows without a 本月 PPI
+    missing_rate_divisions: list = field(default_factory=list)  # rows without this or last year's rate
 
     @property
     def is_official(self):
         return self.official_ytd_pct is not None
+
+    @property
+    def comparable(self):
+        """The 1-本月 estimate could be made (every division has its PPI and rates)."""
+        return not (self.missing_divisions or self.missing_rate_divisions)
 
     @property
     def ytd_pct(self):
@@ -529,26 +719,47 @@ class AddedValue:
             return self.official_month_pct
         return self.month_estimate_pct
 
+    @property
+    def not_comparable_text(self):
+        """"不可比（缺少3个行业价格指数）" when the 1-本月 estimate is missing, else ""."""
+        missing = []
+        if self.missing_divisions:
+            missing.append(f"{len(self.missing_divisions)}个行业价格指数")
+        if self.missing_rate_divisions:
+            missing.append(f"{len(self.missing_rate_divisions)}个行业增加值率")
+        return f"不可比（缺少{'、'.join(missing)}）" if missing else ""
+
 
 HUNDRED = Decimal(100)
 
 
-def deflated(rows, indexes):
-    """(Σ ytd deflated, Σ ytd_ly, Σ month deflated, Σ month_ly) of division rows by PPI."""
-    ytd = ytd_ly = month = month_ly = ZERO
+def single_deflation(rows, indexes, rates, this_year, column="ytd"):
+    """(Σ deflated added value, Σ last year's added value, rows without PPI, rows without rates)
+    of division rows for one column ("ytd" with the 1-本月 PPI, "month" with the monthly PPI)."""
+    current = base = ZERO
+    no_index, no_rate = [], []
     for row in rows:
         f = row.output
+        value, value_ly = getattr(f, column), getattr(f, f"{column}_ly")
+        if not value and not value_ly:
+            continue  # a division with nothing this year or last adds nothing and needs nothing
         month_index, ytd_index = indexes.get(row.key, (None, None))
-        ytd += f.ytd * HUNDRED / (ytd_index or HUNDRED)
-        month += f.month * HUNDRED / (month_index or HUNDRED)
-        ytd_ly += f.ytd_ly
-        month_ly += f.month_ly
-    return ytd, ytd_ly, month, month_ly
+        index = ytd_index if column == "ytd" else month_index
+        rate, rate_ly = rates.get((row.key, this_year)), rates.get((row.key, this_year - 1))
+        if not index:
+            no_index.append(row)
+        if rate is None or rate_ly is None:
+            no_rate.append(row)
+        if index and rate is not None and rate_ly is not None:
+            current += value * rate / index  # (value × rate/100) ÷ (index/100)
+            base += value_ly * rate_ly / HUNDRED
+    return current, base, no_index, no_rate
 
 
 def added_value(period, user=None):
-    from .models import OfficialAddedValue, PriceIndex
+    from .models import AddedValueRate, OfficialAddedValue, PriceIndex
 
+    year = year_of(period)
     rows = totals(period, "industry", user, ("output_value",))
     indexes = {
         d: (m, y)
@@ -556,11 +767,16 @@ def added_value(period, user=None):
             "division_id", "month_index", "ytd_index"
         )
     }
-    ytd, ytd_ly, month, month_ly = deflated(rows, indexes)
+    rates = {(d, y): r for d, y, r in AddedValueRate.objects.filter(year__in=(year, year - 1)).values_list(
+        "division_id", "year", "rate_pct")}
+    ytd, ytd_ly, no_ytd_index, no_rate = single_deflation(rows, indexes, rates, year, "ytd")
+    month, month_ly, no_month_index, _ = single_deflation(rows, indexes, rates, year, "month")
     result = AddedValue(
-        growth_pct(ytd, ytd_ly),
-        growth_pct(month, month_ly),
-        missing_divisions=[r for r in rows if r.key not in indexes],
+        None if no_ytd_index or no_rate else growth_pct(ytd, ytd_ly),
+        None if no_month_index or no_rate else growth_pct(month, month_ly),
+        missing_divisions=no_ytd_index,
+        missing_month_divisions=no_month_index,
+        missing_rate_divisions=no_rate,
     )
     if user is None or get_access(user).sees_all:
         official = OfficialAddedValue.objects.filter(period=period).first()
@@ -571,6 +787,16 @@ def added_value(period, user=None):
 
 
 # ---------------------------------------------------------------- key products
+
+
+PRODUCT_BASES = {"ytd": "1-本月", "month": "本月"}
+
+
+def products_basis():
+    """The basis of 产量增长: "ytd" (1-本月, the default) or "month" (本月), settings.PRODUCTS_BASIS."""
+    from django.conf import settings
+
+    return getattr(settings, "PRODUCTS_BASIS", "ytd")
 
 
 @dataclass
@@ -585,6 +811,9 @@ class ProductRow:
     price: Decimal | None = None
     price_ly: Decimal | None = None
     enterprises: int = 0
+    price_value: Decimal | None = None  # Σ 本月价格 × 本月产量 over lines priced both years
+    price_value_ly: Decimal | None = None  # Σ 上年同月价格 × 本月产量 over the same lines
+    basis: str = "ytd"
 
     @property
     def ytd_growth_pct(self):
@@ -595,42 +824,74 @@ class ProductRow:
         return growth_pct(self.month, self.month_ly)
 
     @property
+    def growth_pct(self):
+        """产量增长 on the basis of the figures (1-本月 or 本月)."""
+        return self.month_growth_pct if self.basis == "month" else self.ytd_growth_pct
+
+    @property
     def price_growth_pct(self):
+        """Price growth on the same weights for both years (this month's quantities):
+        Σ price × qty ÷ Σ price_ly × qty − 1; the averages' ratio where no line has both."""
+        if self.price_value is not None and self.price_value_ly:
+            return growth_pct(self.price_value, self.price_value_ly)
         return growth_pct(self.price, self.price_ly)
 
     @property
+    def has_data(self):
+        """Some enterprise reported a quantity or a price of it, this year or last."""
+        return bool(self.enterprises) and bool(self.month or self.ytd or self.month_ly or self.ytd_ly
+                                               or self.price is not None or self.price_ly is not None)
+
+    @property
     def output_up(self):
+        if self.basis == "month":
+            return self.month > self.month_ly
         return self.ytd > self.ytd_ly
 
     @property
     def price_up(self):
+        growth = self.price_growth_pct
+        if growth is not None and self.price_value is not None and self.price_value_ly:
+            return self.price_value > self.price_value_ly
         return self.price is not None and self.price_ly is not None and self.price > self.price_ly
 
 
 @dataclass
 class ProductStats:
+    """The monitored list of a period. Counts and shares are over the products with data (`with_data`
+    is the denominator, said beside every share); `total` is the length of the list."""
+
     period: str
     rows: list
+    basis: str = "ytd"
 
     @property
     def total(self):
         return len(self.rows)
 
     @property
+    def with_data(self):
+        return sum(1 for r in self.rows if r.has_data)
+
+    @property
+    def basis_label(self):
+        return PRODUCT_BASES[self.basis]
+
+    @property
     def output_up(self):
-        return sum(1 for r in self.rows if r.output_up)
+        return sum(1 for r in self.rows if r.has_data and r.output_up)
 
     @property
     def price_up(self):
-        return sum(1 for r in self.rows if r.price_up)
+        return sum(1 for r in self.rows if r.has_data and r.price_up)
 
     @property
     def output_up_share_pct(self):
-        return pct(self.output_up, self.total)
+        return pct(self.output_up, self.with_data)
 
     @property
     def price_up_share_pct(self):
-        return pct(self.price_up, self.total)
+        return pct(self.price_up, self.with_data)
 
 
 def weighted_price(weighted_sum, weight, plain_mean):
@@ -640,23 +901,29 @@ def weighted_price(weighted_sum, weight, plain_mean):
     return plain_mean
 
 
-def products(period, user=None):
+def products(period, user=None, basis=None):
     """Key-product statistics of `period` over the year's monitored list (all of it, in code order).
 
-    From counted 产值 returns of listed enterprises: Σ of the four quantity columns; price =
-    Σ(price × 本月产量) ÷ Σ 本月产量 over lines with a price (price_ly likewise with 上年同月产量),
-    a plain mean of the prices where those weights sum to zero. For a town officer the list is
-    the monitored products made in their town (shares of the county list would mislead).
+    From counted 产值 returns of listed enterprises: Σ of the four quantity columns; the average
+    price = Σ(price × 本月产量) ÷ Σ 本月产量 over lines with a price (price_ly likewise with 上年同月产量),
+    a plain mean of the prices where those weights sum to zero. Price growth is on the same weights
+    for both years: Σ(price × 本月产量) ÷ Σ(price_ly × 本月产量) over the lines priced both years.
+    产量增长 is on `basis` ("ytd" 1-本月, the default from settings, or "month" 本月). Counts and
+    shares are over the products with data. For a town officer the list is the monitored products
+    made in their town (shares of the county list would mislead).
     """
+    basis = basis or products_basis()
     year = year_of(period)
     monitored = MonitoredProduct.objects.filter(year=year).select_related("product").order_by("product__code")
-    rows = {m.product_id: ProductRow(m.product.code, m.product.name, m.product.unit) for m in monitored}
+    rows = {m.product_id: ProductRow(m.product.code, m.product.name, m.product.unit, basis=basis)
+            for m in monitored}
     amount = DecimalField(max_digits=40, decimal_places=8)
 
     def total(column, **extra):
         return Coalesce(Sum(column, **extra), Value(ZERO), output_field=amount)
 
     priced, priced_ly = Q(price__isnull=False), Q(price_ly__isnull=False)
+    both = priced & priced_ly & Q(qty_month__gt=0)
     qs = (
         ProductLine.objects.filter(
             on_list(year),
@@ -682,6 +949,8 @@ def products(period, user=None):
             weight_ly=Sum("qty_month_ly", filter=priced_ly, output_field=amount),
             mean_ly=Sum("price_ly", output_field=amount),
             priced_ly=Count("id", filter=priced_ly),
+            same_value=Sum(F("price") * F("qty_month"), filter=both, output_field=amount),
+            same_value_ly=Sum(F("price_ly") * F("qty_month"), filter=both, output_field=amount),
         )
         .order_by()
     )
@@ -694,16 +963,24 @@ def products(period, user=None):
         mean_ly = rec["mean_ly"] / rec["priced_ly"] if rec["priced_ly"] else None
         row.price = weighted_price(rec["value"], rec["weight"], mean)
         row.price_ly = weighted_price(rec["value_ly"], rec["weight_ly"], mean_ly)
+        row.price_value, row.price_value_ly = rec["same_value"], rec["same_value_ly"]
     if user is not None and not get_access(user).sees_all:
-        return ProductStats(period, [r for r in rows.values() if r.enterprises])
-    return ProductStats(period, list(rows.values()))
+        return ProductStats(period, [r for r in rows.values() if r.enterprises], basis)
+    return ProductStats(period, list(rows.values()), basis)
 
 
 # ---------------------------------------------------------------- guidance plans
 
 
+AHEAD, ON_SCHEDULE, BEHIND = "ahead", "on_schedule", "behind"
+POSITION_NAMES = {AHEAD: "超过时间进度", ON_SCHEDULE: "持平于时间进度", BEHIND: "落后于时间进度"}
+
+
 @dataclass
 class PlanRow:
+    """A town's plan. Ahead / on schedule / behind is decided on the unrounded values
+    (1-本月 × 12 against target × months elapsed), never on the rounded percentages."""
+
     code: str
     name: str
     target: Decimal | None
@@ -711,6 +988,7 @@ class PlanRow:
     ytd_ly: Decimal
     time_progress_pct: Decimal
     rank: int | None = None
+    months: int | None = None  # months elapsed (the period's month); None → from time_progress_pct
 
     @property
     def completion_pct(self):
@@ -721,15 +999,47 @@ class PlanRow:
         return growth_pct(self.ytd, self.ytd_ly)
 
     @property
+    def gap(self):
+        """Unrounded completion minus time progress, in percentage points (negative = behind)."""
+        if not self.target:
+            return None
+        progress = Decimal(self.months) * 100 / 12 if self.months is not None else self.time_progress_pct
+        return Decimal(self.ytd) * 100 / Decimal(self.target) - progress
+
+    @property
     def gap_pp(self):
-        """Completion minus time progress, percentage points (negative = behind)."""
-        c = self.completion_pct
-        return None if c is None else c - self.time_progress_pct
+        """Completion minus time progress, percentage points, one decimal half-up (negative = behind;
+        a gap that rounds to zero is 0.0, never -0.0 — the position still says which side it is)."""
+        gap = round_half_up(self.gap)
+        return None if gap is None else gap if gap != 0 else abs(gap)
+
+    @property
+    def position(self):
+        """AHEAD / ON_SCHEDULE / BEHIND, or None without a target."""
+        gap = self.gap
+        if gap is None:
+            return None
+        return AHEAD if gap > 0 else ON_SCHEDULE if gap == 0 else BEHIND
+
+    @property
+    def position_name(self):
+        return POSITION_NAMES.get(self.position, "—")
 
     @property
     def ahead(self):
-        c = self.completion_pct
-        return None if c is None else c >= self.time_progress_pct
+        """Not behind the schedule (ahead of it or exactly on it); None without a target."""
+        position = self.position
+        return None if position is None else position != BEHIND
+
+
+def furthest_behind_first(rows):
+    """The rows behind schedule, the largest gap first (ties by code)."""
+    return sorted((r for r in rows if r.position == BEHIND), key=lambda r: (r.gap, r.code))
+
+
+def furthest_ahead_first(rows):
+    """The rows ahead of schedule, the largest lead first (ties by code)."""
+    return sorted((r for r in rows if r.position == AHEAD), key=lambda r: (-r.gap, r.code))
 
 
 PLAN_KINDS = {"output": "规上工业总产值", "investment": "工业技改投资"}
@@ -752,8 +1062,9 @@ def investment_by_town(period):
 def plans(period, kind="output", user=None):
     """Each visible town's plan for the year, its 1-本月, completion rate and rank.
 
-    completion = 1-本月 ÷ yearly target; time progress = months elapsed ÷ 12; a town is ahead
-    when completion ≥ time progress. Ranked by completion (towns without a target last).
+    completion = 1-本月 ÷ yearly target; time progress = months elapsed ÷ 12; a town is ahead,
+    on schedule or behind by the unrounded values (PlanRow.position). Ranked by the unrounded
+    completion (towns without a target last).
     """
     from .models import TownPlan
 
@@ -770,17 +1081,16 @@ def plans(period, kind="output", user=None):
         actual = {code: actual.get(pk, (ZERO, ZERO)) for pk, code, _ in towns}
     else:
         actual = investment_by_town(period) or {}
-    progress = time_progress_pct(period)
+    progress, months = time_progress_pct(period), split(period)[1]
     rows = [
-        PlanRow(code, name, targets.get(pk), *actual.get(code, actual.get(name, (ZERO, ZERO))), progress)
+        PlanRow(code, name, targets.get(pk), *actual.get(code, actual.get(name, (ZERO, ZERO))), progress,
+                months=months)
         for pk, code, name in towns
     ]
-    ranked = sorted(
-        (r for r in rows if r.completion_pct is not None), key=lambda r: (-r.completion_pct, r.code)
-    )
+    ranked = sorted((r for r in rows if r.target), key=lambda r: (-r.gap, r.code))
     for rank, row in enumerate(ranked, start=1):
         row.rank = rank
-    return ranked + [r for r in rows if r.completion_pct is None]
+    return ranked + [r for r in rows if not r.target]
 
 
 # ---------------------------------------------------------------- formatting for machines

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access, require_bureau
-from gongxin.lib import bounds
+from gongxin.lib import bounds, phrasing
 from gongxin.lib.export import xlsx_response
-from gongxin.lib.numeric import qian_to_wan, round_half_up
-from gongxin.lib.periods import PeriodError, current_period, label, split, ytd_label
+from gongxin.lib.numeric import qian_to_wan, round_half_up, to_decimal
+from gongxin.lib.periods import current_period, label, period_or_404, split, ytd_label
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.replica import analysis_reads
@@ -29,7 +29,7 @@ from gongxin.reporting.models import Return
 
 from . import imports, stats
 from .exporters import PERIOD_EXPORTERS, PlanExporter, PlanTemplateExporter, ProductTemplateExporter
-from .models import OfficialAddedValue, PriceIndex, TownPlan
+from .models import AddedValueRate, OfficialAddedValue, PriceIndex, TownPlan
 
 
 def require_analysis(user):
@@ -44,10 +44,7 @@ def _period(request):
     """The period asked for (?period=YYYY-MM), else the latest with counted returns."""
     text = request.GET.get("period") or request.POST.get("period")
     if text:
-        try:
-            return stats.resolve_period(text)
-        except PeriodError as e:
-            raise Http404(str(e)) from e
+        return period_or_404(text, quarters=True)
     latest = (Return.objects.filter(form__code=stats.OUTPUT_FORM, status__in=Return.COUNTED)
               .aggregate(p=Max("period"))["p"])
     return latest or current_period()
@@ -74,6 +71,8 @@ def overview(request):
     period = _period(request)
     user = request.user
     dashboard = stats.dashboard_totals(period, user)
+    tier_coverage = stats.coverage(period, user, "tier")
+    coverage = stats.total_coverage(tier_coverage)  # every listed enterprise is in one tier
     whole, towns, industries = dashboard["county"], dashboard["town"], dashboard["industry"]
     plan_rows = {r.code: r for r in stats.plans(period, "output", user)}
     series = stats.series(period, user)
@@ -88,6 +87,9 @@ def overview(request):
         "added_value": stats.added_value(period, user),
         "products": stats.products(period, user),
         "completeness": stats.completeness(period, user),
+        "coverage": coverage,
+        "coverage_text": f"{label(period)}{phrasing.coverage(coverage)}，以下数据仅含已报送企业"
+                         f"（未计入{coverage.missing}家）。",
         "town_rows": town_rows,
         "industry_rows": industry_rows,
         "tier_rows": stats.with_structure(dashboard["tier"], whole),
@@ -99,8 +101,36 @@ def overview(request):
         "town_enterprises": (stats.enterprise_rows(period, "town", whole.code, user, "growth")[1]
                              if not access.sees_all and whole.code else None),
         "charts": _charts(period, series, town_rows, industry_rows),
+        "tier_members": _tier_members(tier_coverage),
+        **_main_rows(period, user),
     }
     return render(request, "analysis/overview.html", ctx)
+
+
+MAIN_INDICATORS = (("output_value", "工业总产值", "万元"), ("sales_value", "工业销售产值", "万元"),
+                   ("export_value", "其中：出口交货值", "万元"), ("electricity", "企业用电量", "万千瓦时"))
+
+
+def _main_rows(period, user):
+    """The four indicators with 同比, 环比 and 两年平均, and 产销率 with its change (overview card)."""
+    whole = stats.county(period, user)
+    mom, two_year = stats.month_on_month(period, user), stats.two_year_average(period, user, whole=whole)
+    rows = []
+    for code, name, unit in MAIN_INDICATORS:
+        f = whole.indicators[code]
+        shown = (round_half_up(f.month), round_half_up(f.ytd)) if unit == "万千瓦时" else \
+            (qian_to_wan(f.month), qian_to_wan(f.ytd))
+        rows.append({"name": name, "unit": unit, "figures": f, "month": shown[0], "ytd": shown[1],
+                     "mom": mom[code], "two_year": two_year[code]["ytd"]})
+    sell_through = {"month": stats.sell_through_pct(whole, "month"), "ytd": stats.sell_through_pct(whole, "ytd"),
+                    "change_text": phrasing.pp_change(stats.sell_through_change_pp(whole))}
+    return {"main_rows": rows, "sell_through": sell_through}
+
+
+def _tier_members(by_tier):
+    """Each tier's members on the year's list (reported or not) and how many of them reported."""
+    return [{"name": name, "members": by_tier[code].expected, "reported": by_tier[code].reported}
+            for code, name in stats.TIER_NAMES.items() if code in by_tier]
 
 
 def _charts(period, series, town_rows, industry_rows):
@@ -319,8 +349,10 @@ def plans_template(request):
 def ppi(request):
     access = require_analysis(request.user)
     period = _period(request)
+    year = split(period)[0]
     divisions = list(Industry.objects.filter(parent__isnull=True).order_by("code"))
     found = {p.division_id: p for p in PriceIndex.objects.filter(period=period)}
+    rates = {(r.division_id, r.year): r.rate_pct for r in AddedValueRate.objects.filter(year__in=(year, year - 1))}
     errors = {}
     if request.method == "POST":
         require_bureau(request.user)
@@ -335,9 +367,21 @@ def ppi(request):
                     errors[f"{field}_{d.pk}"] = str(e)
                     value = None
                 parsed[(d.pk, field)] = value
+            try:
+                rate = to_decimal(request.POST.get(f"rate_{d.pk}", ""))
+                if rate is not None and not (Decimal(0) < rate <= Decimal(100)):
+                    raise ValueError("增加值率应大于0、不超过100")
+                if rate is not None and rate != rate.quantize(Decimal("0.01")):
+                    raise ValueError("增加值率最多两位小数")
+            except ValueError as e:
+                errors[f"rate_{d.pk}"] = str(e)
+                rate = None
+            parsed[(d.pk, "rate")] = rate
         if not errors:
             with transaction.atomic():
                 for d in divisions:
+                    if f"rate_{d.pk}" in request.POST:
+                        imports.save_rate(d, year, parsed[(d.pk, "rate")], user=request.user)
                     if f"month_index_{d.pk}" not in request.POST and f"ytd_index_{d.pk}" not in request.POST:
                         continue  # a partial POST changes only the divisions it carries
                     month, ytd = parsed[(d.pk, "month_index")], parsed[(d.pk, "ytd_index")]
@@ -352,8 +396,12 @@ def ppi(request):
     rows = [{"d": d, "p": found.get(d.pk),
              "month": request.POST.get(f"month_index_{d.pk}") if errors else getattr(found.get(d.pk), "month_index", None),
              "ytd": request.POST.get(f"ytd_index_{d.pk}") if errors else getattr(found.get(d.pk), "ytd_index", None),
-             "error": errors.get(f"month_index_{d.pk}") or errors.get(f"ytd_index_{d.pk}")} for d in divisions]
+             "rate": request.POST.get(f"rate_{d.pk}") if errors else rates.get((d.pk, year)),
+             "rate_ly": rates.get((d.pk, year - 1)),
+             "error": errors.get(f"month_index_{d.pk}") or errors.get(f"ytd_index_{d.pk}")
+             or errors.get(f"rate_{d.pk}")} for d in divisions]
     ctx = {"page_title": "工业生产者出厂价格指数与增加值", "period": period, "period_label": label(period),
+           "year": year,
            "periods": _period_choices(period), "rows": rows, "can_edit": access.is_bureau,
            "added_value": stats.added_value(period, request.user),
            "official": OfficialAddedValue.objects.filter(period=period).first(), "has_errors": bool(errors)}

@@ -51,4 +51,8 @@ def protect(data, period, by):
         if reason:
             row["enterprises"] = None
             row["indicators"] = {code: {k: None for k in f} for code, f in row["indicators"].items()}
+            # Issue 11's additions describe the same few enterprises: withheld with the figures.
+            for key in ("coverage", "sell_through"):
+                if key in row:
+                    row[key] = {k: None for k in row[key]}
     return data

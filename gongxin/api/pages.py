@@ -21,7 +21,7 @@ from gongxin.registry.models import Enterprise, Region
 from .models import ApiClient, ApiToken
 
 RESOURCES = ("regions", "industries", "enterprises", "forms", "returns", "figures", "products", "projects",
-             "investment", "changes", "import")
+             "investment", "changes", "import", "resumption", "prevention", "demands", "reserves", "permits")
 
 
 class ClientForm(forms.Form):

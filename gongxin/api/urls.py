@@ -24,4 +24,6 @@ urlpatterns = [
     path("resumption/", views.ResumptionView.as_view()),
     path("prevention/", views.PreventionView.as_view()),
     path("demands/", views.DemandsView.as_view()),
+    path("reserves/", views.ReservesView.as_view()),
+    path("permits/", views.PermitsView.as_view()),
 ]

@@ -65,12 +65,13 @@ class ApiView(APIView):
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
-def _period(value):
-    """A period the system knows, or 404 (as pages answer for a period that does not exist)."""
+def _period(value, **options):
+    """A period the system knows, or 404 with lib.periods' message (as pages answer): malformed,
+    a merged January, a month not yet ended, a month without returns or a reporting period."""
     try:
-        return P.parse_period(value or "")
+        return P.check_period(value or "", **options)
     except P.PeriodError as e:
-        raise ApiError(f"报告期应为 YYYY-MM：{value!r}", 404) from e
+        raise ApiError(str(e), 404) from e
 
 
 class ApiError(Exception):
@@ -193,7 +194,7 @@ class ReturnList(ListView):
         qs = Return.objects.for_user(request.user).select_related("enterprise", "form")
         if request.query_params.get("period"):
             try:
-                qs = qs.filter(period=_period(request.query_params["period"]))
+                qs = qs.filter(period=_period(request.query_params["period"], require_reporting=False))
             except ApiError as e:
                 return _error(e)
         if request.query_params.get("form"):
@@ -206,9 +207,8 @@ class ReturnList(ListView):
 def _return_target(request, uscc, form_code, period):
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), uscc=uscc.upper())
     form = get_object_or_404(Form, code=form_code, is_active=True)
-    period = _period(period)
-    if not P.is_reported(period, form.merge_jan_feb):
-        raise ApiError("1月不单独报送，请报送1-2月（报告期 YYYY-02）", 404)
+    # Entry: a period nobody has filed yet is still open; the month must have ended.
+    period = _period(period, merge_jan_feb=form.merge_jan_feb, require_reporting=False)
     ret = Return.objects.filter(enterprise=enterprise, form=form, period=period).select_related(
         "enterprise", "form").first()
     return enterprise, form, period, ret
@@ -423,7 +423,7 @@ class InvestmentView(ApiView):
         from gongxin.projects.stats import investment_rows
 
         try:
-            period = _period(request.query_params.get("period"))
+            period = _period(request.query_params.get("period"), merge_jan_feb=False, require_reporting=False)
         except ApiError as e:
             return _error(e)
         projects = None if _sees_all(request.user) else Project.objects.for_user(request.user)
@@ -582,3 +582,43 @@ class DemandsView(CountyWideView):
         rows = services_stats.demand_rows(start, end, by)
         return Response({"from": start.isoformat(), "to": end.isoformat(), "rows": json.loads(json.dumps(
             rows, default=str))})
+
+
+class ReservesView(CountyWideView):
+    resource = "reserves"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="应急物资储备（与 gongxin reserves 相同）",
+                   parameters=[OpenApiParameter("date", DATE)])
+    def get(self, request):
+        import datetime as dt
+
+        from gongxin.reserves.management.commands.reserves import figures
+
+        try:
+            day = _date(request.query_params["date"]) if request.query_params.get("date") else dt.date.today()
+        except ApiError as e:
+            return _error(e)
+        return Response(json.loads(json.dumps(figures(day), default=str)))
+
+
+class PermitsView(CountyWideView):
+    resource = "permits"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="车辆接驳证明当日情况（与 gongxin permits 相同）",
+                   parameters=[OpenApiParameter("date", DATE, required=True), OpenApiParameter("event", str)])
+    def get(self, request):
+        from gongxin.emergencies.models import Event
+        from gongxin.permits import stats as permits_stats
+        from gongxin.permits.models import Inspection, Permit
+
+        try:
+            day = _date(request.query_params.get("date"))
+        except ApiError as e:
+            return _error(e)
+        permits, inspections = Permit.objects.all(), Inspection.objects.all()
+        if request.query_params.get("event"):
+            event = Event.objects.filter(code=request.query_params["event"][:30]).first()
+            if event is None:
+                raise Http404("没有该应急事件")
+            permits, inspections = permits.filter(event=event), inspections.filter(event=event)
+        return Response(json.loads(json.dumps(permits_stats.day_figures(permits, inspections, day), default=str)))

@@ -5,24 +5,31 @@ warning rules (alerts/scan.py); this module only phrases them. The HTML page, th
 meeting-pack workbook all render the same `Brief`.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import timezone
 
 from gongxin.accounts.scoping import get_access
 from gongxin.alerts.models import Level
 from gongxin.alerts.scan import evaluate
 from gongxin.analysis import stats
-from gongxin.lib.numeric import fmt_growth, pct, qian_to_wan, qian_to_yi, round_half_up, wan_to_yi
+from gongxin.lib import periods as P
+from gongxin.lib import phrasing
+from gongxin.lib.numeric import pct, qian_to_wan, qian_to_yi, round_half_up, wan_to_yi
 from gongxin.lib.periods import label, split, time_progress_pct, ytd_label
 from gongxin.projects import stats as pstats
+from gongxin.projects.models import FundApplication, Project, Stage
 from gongxin.registry.models import Enterprise, Region
 from gongxin.reporting.completeness import completeness
-from gongxin.reporting.models import Form
+from gongxin.reporting.models import Form, Return
 
 CN_NUMBERS = "一二三四五六七八九十"
 # Periods that end a quarter, half or year are named so (the meeting is "一季度工业经济运行分析会议").
 SPAN_LABELS = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
 RISERS_FALLERS = 10
+STAGE_LABELS = dict(Stage.choices)
 
 
 @dataclass
@@ -114,16 +121,8 @@ def wan(amount_qian):
     return qian_to_wan(amount_qian)
 
 
-def yoy(growth):
-    """"同比增长23.8%" / "同比下降5.3%" / "同比持平" / "同比增长1.2倍" / "同比增速—" (no base)."""
-    text = fmt_growth(growth)
-    return "同比增速—" if text == "—" else f"同比{text}"
-
-
-def money_wan(amount):
-    """万元 amount for text: 4500.00 → "4500万元", 1234.5 → "1234.5万元"."""
-    amount = Decimal(amount)
-    return f"{amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()}万元"
+yoy = phrasing.yoy  # "同比增长23.8%" / "同比下降5.3%" / "同比持平" / "同比增长1.2倍" / "同比增速—"
+money_wan = phrasing.money_wan  # 4500.00 → "4500万元"
 
 
 def span_label(period):
@@ -139,17 +138,41 @@ def scope_word(user):
     return name
 
 
-def _names(rows, limit=3):
-    return "、".join(rows[:limit])
-
-
 # ---------------------------------------------------------------- sections
+
+
+def coverage_sentence(period, coverage, user=None):
+    """"2022年4月规上工业企业已报送271家，占应报312家的86.9%，以下数据仅含已报送企业（未计入的41家
+    1-3月产值16.1亿元）。" for a figure set that covers fewer than all; "" when all are counted."""
+    if coverage.complete:
+        return ""
+    text = f"{label(period)}规上工业企业{phrasing.coverage(coverage)}，以下数据仅含已报送企业（未计入{coverage.missing}家"
+    previous = stats.uncounted_previous_ytd(period, user)
+    if previous is not None and previous[1]:
+        text += f"，其{ytd_label(previous[0])}产值{yi(previous[1])}亿元"
+    return text + "）。"
+
+
+def added_value_phrase(av):
+    """"规上工业增加值同比增长16.3%", or "规上工业增加值增速不可比（缺少3个行业价格指数）"."""
+    if av.ytd_pct is None and av.not_comparable_text:
+        return f"规上工业增加值增速{av.not_comparable_text}"
+    return f"规上工业增加值{yoy(av.ytd_pct)}"
+
+
+def products_phrase(prod):
+    """"71种重点监测工业产品中，43种产品产量同比增长，46种产品价格同比增长，分别占…的60.6%、64.8%"."""
+    whole = "重点监测产品总数" if prod.with_data == prod.total else f"有数据的{prod.with_data}种产品"
+    basis = "" if prod.basis == "ytd" else f"（产量按{prod.basis_label}）"
+    return (f"{prod.total}种重点监测工业产品中{basis}，{prod.output_up}种产品产量同比增长，{prod.price_up}种产品价格"
+            f"同比增长，分别占{whole}的{cell_text(prod.output_up_share_pct, 'pct')}%、"
+            f"{cell_text(prod.price_up_share_pct, 'pct')}%")
 
 
 def overview(period, user, ctx):
     year, month = split(period)
     whole = ctx["whole"].output
-    av = stats.added_value(period, user)
+    av = ctx["added_value"]
     inv = ctx["investment"]
     prod = ctx["products"]
     scope = ctx["scope"]
@@ -159,31 +182,48 @@ def overview(period, user, ctx):
     else:
         first = (f"{span}，{scope}规上工业总产值{month}月当月完成{yi(whole.month)}亿元，"
                  f"累计完成{yi(whole.ytd)}亿元，{yoy(whole.ytd_growth_pct)}")
-    parts = [first, f"规上工业增加值{yoy(av.ytd_pct)}"]
+    parts = [first, added_value_phrase(av)]
     if inv is not None:
         parts.append(f"工业技改投资1至{month}月累计完成{cell_text(wan_to_yi(inv['ytd']))}亿元，"
                      f"{yoy(inv['ytd_growth_pct'])}")
     if prod.total:
-        parts.append(f"{prod.total}种重点监测工业产品中，{prod.output_up}种产品产量同比增长，{prod.price_up}个产品价格"
-                     f"同比增长，分别占重点监测产品总数的{cell_text(prod.output_up_share_pct, 'pct')}%、"
-                     f"{cell_text(prod.price_up_share_pct, 'pct')}%")
+        parts.append(products_phrase(prod))
     paragraphs = ["；".join(parts) + "。"]
-    notes = [f"{month}月当月产值{yoy(whole.month_growth_pct)}" if month != 2 else None,
-             "规上工业增加值增速为统计部门公布数" if av.is_official
-             else "规上工业增加值增速按分行业工业生产者出厂价格指数缩减的可比价口径测算"]
-    paragraphs.append("其中，" + "；".join(n for n in notes if n) + "。")
+    if covered := ctx["coverage_note"]:
+        paragraphs.insert(0, covered)
     figures = ctx["whole"].indicators
+    mom, two_year = ctx["month_on_month"], ctx["two_year_average"]
+    month_note = None
+    if month != 2:
+        month_note = f"{month}月当月产值{yoy(whole.month_growth_pct)}、{phrasing.mom(mom.get('output_value'))}"
+    notes = [month_note,
+             f"累计产值两年平均增长{cell_text(two_year['output_value']['ytd'], 'pct')}%"
+             if two_year["output_value"]["ytd"] is not None else None,
+             f"产销率{cell_text(stats.sell_through_pct(ctx['whole']), 'pct')}%，比上年同期"
+             f"{phrasing.pp_change(stats.sell_through_change_pp(ctx['whole']))}"
+             if stats.sell_through_pct(ctx["whole"]) is not None else None,
+             f"出口交货值{yoy(figures['export_value'].ytd_growth_pct)}" if "export_value" in figures else None,
+             f"企业用电量{yoy(figures['electricity'].ytd_growth_pct)}" if "electricity" in figures else None,
+             "规上工业增加值增速为统计部门公布数" if av.is_official
+             else "规上工业增加值增速按单缩法测算（分行业现价产值乘增加值率，以分行业工业生产者出厂价格指数缩减）"
+             if av.ytd_pct is not None else "分行业价格指数（或增加值率）录入齐全后方可测算可比价增加值增速"]
+    paragraphs.append("其中，" + "；".join(n for n in notes if n) + "。")
     names = {"output_value": "规上工业总产值", "sales_value": "工业销售产值", "export_value": "其中：出口交货值"}
-    rows = [[names[code], "万元", wan(figures[code].month), wan(figures[code].ytd), figures[code].ytd_growth_pct]
-            for code in names if code in figures]
+    rows = [[names[code], "万元", wan(figures[code].month), wan(figures[code].ytd), figures[code].ytd_growth_pct,
+             mom.get(code), two_year[code]["ytd"]] for code in names if code in figures]
     if "electricity" in figures:
         f = figures["electricity"]
-        rows.append(["企业用电量", "万千瓦时", round_half_up(f.month), round_half_up(f.ytd), f.ytd_growth_pct])
-    rows.append(["规上工业增加值", "—", None, None, av.ytd_pct])
+        rows.append(["企业用电量", "万千瓦时", round_half_up(f.month), round_half_up(f.ytd), f.ytd_growth_pct,
+                     mom.get("electricity"), two_year["electricity"]["ytd"]])
+    rows.append(["产销率", "%", stats.sell_through_pct(ctx["whole"], "month"), stats.sell_through_pct(ctx["whole"]),
+                 None, None, None])
+    rows.append(["规上工业增加值", "—", None, None, av.ytd_pct, None, None])
     if inv is not None:
-        rows.append(["工业技改投资", "万元", None, inv["ytd"], inv["ytd_growth_pct"]])
-    table = Table("overview", "主要指标完成情况", [Column("指标"), Column("单位"), Column("本月", "amount"),
-                                           Column("1-本月", "amount"), Column("同比增长（%）", "growth")], rows)
+        rows.append(["工业技改投资", "万元", None, inv["ytd"], inv["ytd_growth_pct"], None, None])
+    table = Table("overview", "主要指标完成情况", [
+        Column("指标"), Column("单位"), Column("本月", "amount"), Column("1-本月", "amount"),
+        Column("同比增长（%）", "growth"), Column("本月环比（%）", "growth"), Column("两年平均增长（%）", "growth")], rows,
+        note=ctx["coverage_note"])
     chart = Chart("series", f"{year}年规上工业总产值月度走势", {
         "labels": [label(s["period"]).replace(f"{year}年", "") for s in ctx["series"]],
         "this": [qian_to_yi(s["this"].month) for s in ctx["series"]],
@@ -213,15 +253,17 @@ def towns(period, user, ctx):
         if slow is not fast:
             text += f"；{slow.name}增速最慢，{yoy(slow.ytd_growth_pct)}"
         paragraphs.append(text + "。")
-    planned = [p for p in plans if p.completion_pct is not None]
+    planned = [p for p in plans if p.position is not None]
     if planned:
-        ahead = [p for p in planned if p.ahead]
-        behind = [p for p in planned if not p.ahead]
-        text = (f"对照年度指导计划，时间进度为{cell_text(time_progress_pct(period), 'pct')}%，"
-                f"{len(ahead)}个镇街完成率超过时间进度")
+        # Decided on the unrounded values; the furthest ahead and the furthest behind are named first.
+        ahead, behind = stats.furthest_ahead_first(planned), stats.furthest_behind_first(planned)
+        level = [p for p in planned if p.position == stats.ON_SCHEDULE]
+        clauses = [f"{len(ahead)}个镇街完成率超过时间进度" + (f"（{phrasing.names([p.name for p in ahead])}）" if ahead else "")]
+        if level:
+            clauses.append(f"{len(level)}个镇街持平于时间进度（{phrasing.names([p.name for p in level])}）")
         if behind:
-            text += f"，{len(behind)}个镇街落后于时间进度（{_names([p.name for p in behind], 5)}" \
-                    f"{'等' if len(behind) > 5 else ''}）"
+            clauses.append(f"{len(behind)}个镇街落后于时间进度（{phrasing.names([p.name for p in behind])}）")
+        text = f"对照年度指导计划，时间进度为{cell_text(time_progress_pct(period), 'pct')}%，" + "，".join(clauses)
         paragraphs.append(text + "。")
     else:
         paragraphs.append("本年度尚未录入镇街指导计划，计划完成率暂缺。")
@@ -262,23 +304,43 @@ def _enterprise_table(key, title, rows):
          for r in rows], links=[f"/enterprises/{r.code}/" for r in rows])
 
 
+def _members(coverage, *codes):
+    """(members on the list, of whom reported) of the tiers `codes`."""
+    found = [coverage[c] for c in codes if c in coverage]
+    return sum(c.expected for c in found), sum(c.reported for c in found)
+
+
+def _members_text(members, reported):
+    """"100家" when all reported, else "100家（已报送89家）"."""
+    return f"{members}家" if members == reported else f"{members}家（已报送{reported}家）"
+
+
 def key_enterprises(period, user, ctx):
     tiers = {r.code: r for r in stats.totals(period, "tier", user, ("output_value",))}
+    members = ctx["tier_coverage"]
     whole = ctx["whole"].output
     over5, mid = tiers[stats.OVER_500M], tiers[stats.FROM_100M]
+    under = tiers[stats.UNDER_100M]
     over1 = over5.output.add(mid.output)
-    groups = [("产值过亿元企业", over5.enterprises + mid.enterprises, over1),
-              ("其中：产值过5亿元企业", over5.enterprises, over5.output),
-              ("产值1亿元以下企业", tiers[stats.UNDER_100M].enterprises, tiers[stats.UNDER_100M].output)]
+    groups = [("产值过亿元企业", _members(members, stats.OVER_500M, stats.FROM_100M), over1),
+              ("其中：产值过5亿元企业", _members(members, stats.OVER_500M), over5.output),
+              ("产值1亿元以下企业", _members(members, stats.UNDER_100M), under.output)]
+    if stats.UNTIERED in members:
+        untiered = tiers.get(stats.UNTIERED)
+        groups.append(("未分档企业（无上年全年产值）", _members(members, stats.UNTIERED),
+                       untiered.output if untiered else stats.Figures()))
     table = Table("tiers", "重点企业（按上年产值分组）完成情况", [
-        Column("分组"), Column("企业数（家）", "int"), Column("1-本月产值（万元）", "amount"), Column("同比增长（%）", "growth"),
-        Column("占全部比重（%）", "pct"), Column("拉动（百分点）", "pp")],
-        [[name, n, wan(f.ytd), f.ytd_growth_pct, pct(f.ytd, whole.ytd), pct(f.ytd - f.ytd_ly, whole.ytd_ly)]
-         for name, n, f in groups])
-    n1, n5 = groups[0][1], groups[1][1]
-    text = (f"产值过亿元企业{n1}家，累计完成产值{yi(over1.ytd)}亿元，{yoy(over1.ytd_growth_pct)}，"
+        Column("分组"), Column("企业数（家）", "int"), Column("已报送（家）", "int"), Column("1-本月产值（万元）", "amount"),
+        Column("同比增长（%）", "growth"), Column("占全部比重（%）", "pct"), Column("拉动（百分点）", "pp")],
+        [[name, n, reported, wan(f.ytd), f.ytd_growth_pct, pct(f.ytd, whole.ytd), pct(f.ytd - f.ytd_ly, whole.ytd_ly)]
+         for name, (n, reported), f in groups])
+    (n1, r1), (n5, r5) = groups[0][1], groups[1][1]
+    text = (f"产值过亿元企业{_members_text(n1, r1)}，累计完成产值{yi(over1.ytd)}亿元，{yoy(over1.ytd_growth_pct)}，"
             f"占{ctx['scope']}规上工业总产值的{cell_text(pct(over1.ytd, whole.ytd), 'pct')}%；其中产值过5亿元企业"
-            f"{n5}家，完成产值{yi(over5.output.ytd)}亿元，{yoy(over5.output.ytd_growth_pct)}。")
+            f"{_members_text(n5, r5)}，完成产值{yi(over5.output.ytd)}亿元，{yoy(over5.output.ytd_growth_pct)}。")
+    if stats.UNTIERED in members:
+        text += (f"另有{members[stats.UNTIERED].expected}家企业无上年全年产值（上年12月及本年12月均无报表），"
+                 f"未分档。")
     risers = stats.enterprise_changes(period, user, RISERS_FALLERS)
     fallers = stats.enterprise_changes(period, user, RISERS_FALLERS, fallers=True)
     paragraphs = [text]
@@ -305,9 +367,11 @@ def key_products(period, user, ctx):
           round_half_up(r.price), round_half_up(r.price_ly), r.price_growth_pct] for r in prod.rows])
     if not prod.total:
         return Section("products", "重点产品", ["本年度尚未确定重点监测工业产品名单。"], [table])
-    text = (f"{prod.total}种重点监测工业产品中，{prod.output_up}种产品产量同比增长，占"
-            f"{cell_text(prod.output_up_share_pct, 'pct')}%；{prod.price_up}个产品价格同比增长，占"
-            f"{cell_text(prod.price_up_share_pct, 'pct')}%。")
+    whole = "" if prod.with_data == prod.total else f"（按有数据的{prod.with_data}种计）"
+    basis = "" if prod.basis == "ytd" else f"（产量按{prod.basis_label}比较）"
+    text = (f"{prod.total}种重点监测工业产品中{basis}，{prod.output_up}种产品产量同比增长，占"
+            f"{cell_text(prod.output_up_share_pct, 'pct')}%；{prod.price_up}种产品价格同比增长，占"
+            f"{cell_text(prod.price_up_share_pct, 'pct')}%{whole}。")
     grown = sorted((r for r in prod.rows if r.ytd_growth_pct is not None), key=lambda r: (-r.ytd_growth_pct, r.code))
     if grown:
         text += "产量增长较快的有" + "、".join(f"{r.name}（{yoy(r.ytd_growth_pct)}）" for r in grown[:3]) + "。"
@@ -315,21 +379,20 @@ def key_products(period, user, ctx):
 
 
 def projects_section(period, user, ctx):
-    from gongxin.projects.models import FundApplication, Project
 
     year, month = split(period)
     scoped = None if user is None else Project.objects.for_user(user)
     applications = None if user is None else FundApplication.objects.for_user(user)
     inv = ctx["investment"] or {"ytd": Decimal(0), "ytd_growth_pct": None}
-    summary = pstats.key_project_summary(year, scoped)
+    ref = pstats.period_end(period)  # stages, overdue flags and funds paid as at the period's end
+    summary = pstats.key_project_summary(year, scoped, as_of=ref)
     programmes = pstats.programme_rows(year, scoped)
-    funds = pstats.fund_summary(year, applications)
-    ref = pstats.period_end(period)
+    funds = pstats.fund_summary(year, applications, as_of=ref)
     overdue = list((scoped if scoped is not None else Project.objects.all()).key(year).overdue(ref)
                    .select_related("enterprise", "town").order_by("code"))
     stages = [s for s in summary["by_stage"] if s["count"]]
     text = (f"1至{month}月，{ctx['scope']}工业技改投资累计完成{cell_text(wan_to_yi(inv['ytd']))}亿元，"
-            f"{yoy(inv['ytd_growth_pct'])}。{year}年确定重点技改项目{summary['count']}个，总投资"
+            f"{yoy(inv['ytd_growth_pct'])}。截至{month}月底，{year}年确定重点技改项目{summary['count']}个，总投资"
             f"{cell_text(wan_to_yi(summary['total_investment']))}亿元")
     if stages:
         text += "，其中" + "、".join(f"{s['label']}{s['count']}个" for s in stages)
@@ -339,6 +402,8 @@ def projects_section(period, user, ctx):
         text += "列入" + "、".join(f"{p['name']}{p['projects']}个" for p in provincial) + "。"
     if funds["enterprises"]:
         text += f"{funds['enterprises']}家企业获得技改扶持资金{money_wan(funds['total'])}。"
+    else:
+        text += f"截至{month}月底，技改扶持资金尚未拨付。"
     paragraphs = [text]
     if overdue:
         counts = {"start_overdue": "逾期未开工", "completion_overdue": "逾期未竣工", "stalled": "在建但连续两月无投资"}
@@ -357,14 +422,17 @@ def projects_section(period, user, ctx):
     overdue_table = Table("projects_overdue", "进度滞后的重点技改项目", [
         Column("项目编号"), Column("项目名称"), Column("项目单位"), Column("镇街"), Column("阶段"),
         Column("计划总投资（万元）", "amount"), Column("滞后情况")],
-        [[p.code, p.name, p.enterprise.name, p.town.name, p.get_stage_display(), p.total_investment,
+        [[p.code, p.name, p.enterprise.name, p.town.name, STAGE_LABELS.get(p.stage_at, p.stage_at), p.total_investment,
           "、".join(name for key, name in flags if getattr(p, key))] for p in overdue],
         links=[f"/enterprises/{p.enterprise.uscc}/" for p in overdue])
     return Section("projects", "技改项目", paragraphs, [stage_table, town_table, overdue_table])
 
 
 def warnings_section(period, user, ctx):
-    findings = evaluate(period, user)
+    # Evaluated as on the day after the period's deadline (or today, if earlier): a brief rebuilt
+    # later says what it said then, not how many days late a return is by now.
+    as_on = min(timezone.localdate(), P.deadline(period) + dt.timedelta(days=1))
+    findings = evaluate(period, user, today=as_on)
     names = dict(Region.objects.filter(pk__in={f.town_id for f in findings}).values_list("pk", "name"))
     firms = {e.pk: e for e in Enterprise.objects.filter(pk__in={f.enterprise_id for f in findings if f.enterprise_id})}
     levels = dict(Level.choices)
@@ -395,12 +463,29 @@ def reporting_section(period, user, ctx):
     behind = [t for t in by_town if t.submitted < t.expected]
     if behind:
         text += "尚未报齐的镇街：" + "、".join(f"{t.name}（缺{t.expected - t.submitted}家）" for t in behind) + "。"
+    revised = revised_since_deadline(period, user)
+    if revised:
+        text += (f"本期有{revised}家企业的报表在报送截止（{P.deadline(period):%m月%d日}）后修改过数据，"
+                 f"以上数字按修改后的数据计算。")
     table = Table("reporting", "分镇街报表报送情况",
                   [Column("镇街"), Column("应报（家）", "int"), Column("已报（家）", "int"), Column("报送率（%）", "pct"),
                    Column("镇街已审核（家）", "int"), Column("已受理（家）", "int"), Column("按时率（%）", "pct")],
                   [[t.name, t.expected, t.submitted, t.submitted_pct, t.approved, t.accepted, t.on_time_pct]
                    for t in by_town])
     return Section("reporting", "报送情况", [text], [table])
+
+
+def revised_since_deadline(period, user=None):
+    """Enterprises whose 产值 return of `period` had a value changed after the period's deadline
+    (a brief rebuilt later says so: its figures are the revised ones)."""
+    from gongxin.reporting.completeness import deadline_end
+    from gongxin.reporting.models import ValueChange
+
+    form = Form.objects.get(code=stats.OUTPUT_FORM)
+    changes = ValueChange.objects.filter(ret__form=form, ret__period=period, at__gte=deadline_end(form, period))
+    if user is not None:
+        changes = changes.filter(ret__in=Return.objects.for_user(user))
+    return changes.values("ret__enterprise_id").distinct().count()
 
 
 def resumption_section(period, user, ctx):
@@ -418,14 +503,18 @@ SECTIONS = [overview, towns, industries, key_enterprises, key_products, projects
 def build(period, user=None):
     """The brief of `period` within `user`'s scope (None: the whole county)."""
     whole = stats.county(period, user)
+    tier_coverage = stats.coverage(period, user, "tier")
+    coverage = stats.total_coverage(tier_coverage)  # every listed enterprise is in one tier
     ctx = {"whole": whole, "scope": scope_word(user), "products": stats.products(period, user),
-           "series": stats.series(period, user), "investment": _investment(period, user)}
+           "series": stats.series(period, user), "investment": _investment(period, user),
+           "coverage": coverage, "added_value": stats.added_value(period, user),
+           "coverage_note": coverage_sentence(period, coverage, user),
+           "month_on_month": stats.month_on_month(period, user), "tier_coverage": tier_coverage,
+           "two_year_average": stats.two_year_average(period, user, whole=whole)}
     sections = [section(period, user, ctx) for section in SECTIONS]
     return Brief(period, ctx["scope"], span_label(period), [s for s in sections if s is not None])
 
 
 def _investment(period, user):
-    from gongxin.projects.models import Project
-
     rows = pstats.investment_rows(period, "county", None if user is None else Project.objects.for_user(user))
     return rows[0] if rows else None

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from gongxin.accounts.scoping import get_access
 from gongxin.analysis import stats
 from gongxin.lib.export import XLSX_CONTENT_TYPE, Exporter, render_many
-from gongxin.lib.periods import PeriodError, parse_period
+from gongxin.lib.periods import PeriodError, period_or_404
 from gongxin.replica import analysis_reads
 
 from . import brief as brief_data
@@ -29,7 +29,7 @@ def _period(request):
     raw = request.GET.get("period", "").strip()
     if not raw:
         return stats.latest_period()
-    return parse_period(raw)
+    return period_or_404(raw, quarters=True)
 
 
 def _build(request):

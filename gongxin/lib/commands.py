@@ -5,8 +5,20 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from .excel import WorkbookError, read_rows
+from .periods import PeriodError, check_period
 
 MAX_WARNINGS_SHOWN = 200
+BAD_PERIOD_STATUS = 2  # a period that cannot be asked for exits 2, like any other bad argument
+
+
+def period_arg(value, quarters=True, **options):
+    """--period of a command: YYYY-MM (a quarter 2022Q1 or a year 2022 means the period at its end).
+    A malformed, future or unreported period, or a merged January, stops the command with exit
+    status 2 and lib.periods.check_period's message."""
+    try:
+        return check_period(value, quarters=quarters, **options)
+    except PeriodError as e:
+        raise CommandError(str(e), returncode=BAD_PERIOD_STATUS) from e
 
 
 class ImportCommand(BaseCommand):

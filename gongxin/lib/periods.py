@@ -117,3 +117,69 @@ def current_period(today=None):
     """The most recent period whose month has ended (what enterprises are filing now)."""
     today = today or dt.date.today()
     return shift(make(today.year, today.month), -1)
+
+
+_QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$")
+_YEAR_RE = re.compile(r"^(\d{4})\s*年?$")
+
+
+def parse_span(value):
+    """A period, or a quarter ('2022Q1', '2022-Q1') or a year ('2022') as the period at its end."""
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if m := _QUARTER_RE.match(text):
+            return make(int(m.group(1)), int(m.group(2)) * 3)
+        if m := _YEAR_RE.match(text):
+            return make(int(m.group(1)), 12)
+    return parse_period(value)
+
+
+def check_period(value, *, quarters=False, merge_jan_feb=True, today=None, require_reporting=True):
+    """THE check of a period a user asks for: every page (→ 404), command (→ exit 2) and API call.
+
+    Returns `YYYY-MM`, or raises PeriodError with a Chinese message that says what to ask instead:
+    - malformed text (parse_period's message; quarters and years are named when the page takes them);
+    - with `quarters`, '2022Q1' / '2022-Q1' / '2022' mean the period at their end (2022-03 / 2022-12);
+    - January when January and February are merged: points to the 1-2月 period (YYYY-02);
+    - a month not yet ended (the future, or the current month);
+    - with `require_reporting`, a month for which no return and no reporting period exists.
+    """
+    try:
+        period = parse_span(value) if quarters else parse_period(value)
+    except PeriodError as e:
+        if quarters:
+            raise PeriodError(f"{e}（也可填季度YYYYQ1–Q4或年度YYYY）") from e
+        raise
+    year, month = split(period)
+    if merge_jan_feb and month == 1:
+        raise PeriodError(f"报告期{year}年1月不单独报送：1-2月合并为一个报告期，请选择{make(year, 2)}（{year}年1-2月）")
+    latest = current_period(today)
+    if period > latest:
+        raise PeriodError(f"报告期{label(period, merge_jan_feb)}尚未结束，还没有数据"
+                          f"（最近的报告期为{label(latest, merge_jan_feb)}）")
+    if require_reporting and not _has_reporting_period(period):
+        raise PeriodError(f"报告期{label(period, merge_jan_feb)}不存在：系统中没有该月的报表")
+    return period
+
+
+def period_or_404(value, **options):
+    """check_period for a page: a bad period answers 404 with the same message (404.html shows it)."""
+    from django.http import Http404
+
+    try:
+        return check_period(value, **options)
+    except PeriodError as e:
+        raise Http404(str(e)) from e
+
+
+def _has_reporting_period(period):
+    """Whether any form has a return or a reporting-period record for `period`.
+
+    Imported here, not at the top: lib has no models of its own, and only this question needs one.
+    Filters by form ids so that the (form, period, status) index answers it.
+    """
+    from gongxin.reporting.models import Form, ReportingPeriod, Return
+
+    forms = list(Form.objects.values_list("id", flat=True))
+    return (Return.objects.filter(form_id__in=forms, period=period).exists()
+            or ReportingPeriod.objects.filter(form_id__in=forms, period=period).exists())

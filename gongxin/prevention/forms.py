@@ -38,7 +38,7 @@ class NoticeForm(forms.Form):
     towns = forms.ModelMultipleChoiceField(label="镇街", queryset=Region.objects.towns(), required=False)
     tiers = forms.MultipleChoiceField(label="产值档次", required=False,
                                       choices=[(k, v) for k, v in analysis.TIER_NAMES.items()
-                                               if k != analysis.UNDER_100M])
+                                               if k not in (analysis.UNDER_100M, analysis.UNTIERED)])
     enterprises = forms.CharField(label="指定企业（统一社会信用代码，每行一个）", required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     files = MultiFileField(label="附件（PDF、Word、Excel、图片，每个不超过20MB）", required=False)

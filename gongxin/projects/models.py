@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, When
 
 from gongxin.accounts.scoping import enterprise_q
 from gongxin.lib import periods
@@ -75,21 +75,44 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(is_key=True, key_year=year)
 
     def with_flags(self, ref_date):
-        """Annotate the three overdue flags as of `ref_date` (a date; its month is the reference period)."""
-        return self.annotate(**overdue_expressions(ref_date))
+        """Annotate the stage as of `ref_date` and the three overdue flags as of then (a date; its
+        month is the reference period)."""
+        return self.annotate(**stage_expressions(ref_date)).annotate(**overdue_expressions(ref_date))
 
     def overdue(self, ref_date):
-        flags = overdue_expressions(ref_date)
-        return self.annotate(**flags).filter(Q(start_overdue=True) | Q(completion_overdue=True)
-                                             | Q(stalled=True))
+        return self.with_flags(ref_date).filter(Q(start_overdue=True) | Q(completion_overdue=True)
+                                                | Q(stalled=True))
+
+    def at(self, ref_date):
+        """The projects that existed on `ref_date` (entered by then), with their stage as of then
+        (`stage_at`, `paused_from_at`) and overdue flags."""
+        return self.with_flags(ref_date).filter(stage_at__isnull=False)
+
+
+def stage_expressions(ref_date):
+    """`stage_at` / `paused_from_at`: the project's stage on `ref_date` from its stage history (the
+    last StageChange dated on or before it; None if the project was entered later). A project with
+    no history at all (made outside the services) keeps its current stage."""
+    changes = StageChange.objects.filter(project=OuterRef("pk"))
+    last = changes.filter(date__lte=ref_date).order_by("-date", "-id")
+    has_history = Exists(changes)
+    text = models.CharField(max_length=12)
+    return {
+        "stage_at": Case(When(has_history, then=Subquery(last.values("to_stage")[:1])),
+                         default=F("stage"), output_field=text),
+        "paused_from_at": Case(When(has_history, then=Subquery(last.values("from_stage")[:1])),
+                               default=F("paused_from"), output_field=text),
+    }
 
 
 def overdue_expressions(ref_date):
-    """Flags: planned start passed but not 开工; planned completion passed but not 竣工;
-    在建 with no investment reported in the reference month and the month before it."""
+    """Flags as of `ref_date`, on the stage then (`stage_at`, see stage_expressions): planned start
+    passed but not 开工; planned completion passed but not 竣工; 在建 with no investment reported
+    in the reference month and the month before it."""
     period = periods.make(ref_date.year, ref_date.month)
-    progress = Q(stage__in=NOT_STARTED) | Q(stage=Stage.PAUSED, paused_from__in=NOT_STARTED)
-    unfinished = Q(stage__in=NOT_COMPLETED) | Q(stage=Stage.PAUSED, paused_from__in=NOT_COMPLETED)
+    paused = Q(stage_at=Stage.PAUSED)
+    progress = Q(stage_at__in=NOT_STARTED) | (paused & Q(paused_from_at__in=NOT_STARTED))
+    unfinished = Q(stage_at__in=NOT_COMPLETED) | (paused & Q(paused_from_at__in=NOT_COMPLETED))
     recent = ProjectInvestment.objects.filter(project=OuterRef("pk"), month__gt=0,
                                               period__in=[periods.shift(period, -1), period])
     return {
@@ -97,7 +120,7 @@ def overdue_expressions(ref_date):
                                            output_field=models.BooleanField()),
         "completion_overdue": ExpressionWrapper(Q(planned_completion__lt=ref_date) & unfinished,
                                                 output_field=models.BooleanField()),
-        "stalled": ExpressionWrapper(Q(stage=Stage.BUILDING) & ~Exists(recent),
+        "stalled": ExpressionWrapper(Q(stage_at=Stage.BUILDING) & ~Exists(recent),
                                      output_field=models.BooleanField()),
     }
 

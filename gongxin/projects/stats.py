@@ -78,23 +78,44 @@ def _row(group):
             "ytd": ytd, "ytd_ly": ytd_ly, "ytd_growth_pct": growth_pct(ytd, ytd_ly)}
 
 
+def investment_coverage(period, projects=None):
+    """Coverage of `period`'s investment figures: `expected` — projects under construction (开工、在建)
+    at the period's end, who owe the month's investment; `reported` — of them, those with a record
+    for the period; `counted` — every project whose record of the period is in the totals."""
+    qs = Project.objects.all() if projects is None else Project.objects.filter(pk__in=projects.values("pk"))
+    building = qs.at(period_end(period)).filter(stage_at__in=[Stage.STARTED, Stage.BUILDING])
+    with_record = ProjectInvestment.objects.filter(period=period)
+    if projects is not None:
+        with_record = with_record.filter(project__in=projects.values("pk"))
+    return {"expected": building.count(),
+            "reported": building.filter(pk__in=with_record.values("project_id")).count(),
+            "counted": with_record.count()}
+
+
 def investment_series(project):
     """A project's monthly investment, oldest first: [{"period", "month", "ytd"}] (for its chart)."""
     return list(project.investments.order_by("period").values("period", "month", "ytd"))
 
 
-def key_project_summary(year, projects=None):
-    """Key projects of `year`: count, Σ planned total investment, and the same by stage (all stages)."""
+def key_project_summary(year, projects=None, as_of=None):
+    """Key projects of `year`: count, Σ planned total investment, and the same by stage (all stages).
+
+    With `as_of` (a date, normally the period's end) the stages are those of the stage history on
+    that day, and only projects entered by then count; without it, today's stages.
+    """
     qs = Project.objects.key(year)
     if projects is not None:
         qs = qs.filter(pk__in=projects.values("pk"))
+    stage = "stage"
+    if as_of is not None:
+        qs, stage = qs.at(as_of), "stage_at"
     totals = qs.aggregate(count=Count("id"), total=Sum("total_investment"))
-    found = {row["stage"]: row for row in qs.order_by().values("stage").annotate(
+    found = {row[stage]: row for row in qs.order_by().values(stage).annotate(
         count=Count("id"), total=Sum("total_investment"))}
     by_stage = []
-    for stage in LIFECYCLE + [Stage.PAUSED, Stage.TERMINATED]:
-        row = found.get(stage, {})
-        by_stage.append({"stage": stage.value, "label": stage.label, "count": row.get("count", 0),
+    for value in LIFECYCLE + [Stage.PAUSED, Stage.TERMINATED]:
+        row = found.get(value, {})
+        by_stage.append({"stage": value.value, "label": value.label, "count": row.get("count", 0),
                          "total_investment": _money(row.get("total"))})
     return {"count": totals["count"], "total_investment": _money(totals["total"]), "by_stage": by_stage}
 
@@ -109,18 +130,21 @@ def programme_rows(year, projects=None):
             for p in qs.order_by("-level", "name")]
 
 
-def _disbursements(year=None, applications=None):
+def _disbursements(year=None, applications=None, as_of=None):
     qs = Disbursement.objects.all()
     if year is not None:
         qs = qs.filter(application__fund__year=year)
+    if as_of is not None:
+        qs = qs.filter(date__lte=as_of)
     if applications is not None:
         qs = qs.filter(application__in=applications.values("pk"))
     return qs
 
 
-def fund_summary(year=None, applications=None):
-    """Support funds actually paid out (拨付): number of enterprises and the total (万元)."""
-    totals = _disbursements(year, applications).aggregate(
+def fund_summary(year=None, applications=None, as_of=None):
+    """Support funds actually paid out (拨付): number of enterprises and the total (万元); with
+    `as_of` (the period's end) only the payments dated on or before it."""
+    totals = _disbursements(year, applications, as_of).aggregate(
         enterprises=Count("application__enterprise", distinct=True), total=Sum("amount"))
     return {"enterprises": totals["enterprises"], "total": _money(totals["total"])}
 
@@ -132,15 +156,16 @@ FUND_GROUPS = {
 }
 
 
-def fund_rows(year=None, by="programme", applications=None):
-    """Support funds per programme / enterprise / town: applications, requested, approved, disbursed."""
+def fund_rows(year=None, by="programme", applications=None, as_of=None):
+    """Support funds per programme / enterprise / town: applications, requested, approved, disbursed
+    (with `as_of`, disbursed counts the payments dated on or before it)."""
     code, name = FUND_GROUPS[by]
     qs = FundApplication.objects.all()
     if year is not None:
         qs = qs.filter(fund__year=year)
     if applications is not None:
         qs = qs.filter(pk__in=applications.values("pk"))
-    paid = dict(_disbursements(year, qs).order_by().values_list(f"application__{code}").annotate(Sum("amount")))
+    paid = dict(_disbursements(year, qs, as_of).order_by().values_list(f"application__{code}").annotate(Sum("amount")))
     rows = qs.order_by().values(code, name).annotate(
         applications=Count("id"), requested_sum=Sum("requested"),
         approved_sum=Sum("approved", filter=Q(status__in=[FundApplication.Status.APPROVED,

@@ -84,10 +84,8 @@ def _period(request):
     """The reference period from ?period=, defaulting to the latest with investment data."""
     text = request.GET.get("period", "").strip()
     if text:
-        try:
-            return periods.parse_period(text)
-        except periods.PeriodError:
-            pass
+        # Investment is reported for every month (January too), and for projects without returns.
+        return periods.period_or_404(text, merge_jan_feb=False, require_reporting=False)
     return stats.latest_period()
 
 
@@ -356,8 +354,9 @@ def dashboard(request):
     scope = _scope(request.user)
     applications = None if get_access(request.user).sees_all else FundApplication.objects.for_user(request.user)
     county = stats.investment_rows(period, "county", scope)[0]
-    key = stats.key_project_summary(year, scope)
-    overdue = (Project.objects.for_user(request.user).overdue(stats.period_end(period))
+    end = stats.period_end(period)  # every figure of the page is as of the period's end
+    key = stats.key_project_summary(year, scope, as_of=end)
+    overdue = (Project.objects.for_user(request.user).overdue(end)
                .select_related("enterprise", "town").order_by("planned_completion", "code"))
     ctx = {
         "page_title": "技改项目监测",
@@ -375,8 +374,8 @@ def dashboard(request):
                         "totals": [str(wan_to_yi(s["total_investment"])) for s in key["by_stage"]]},
         "overdue": overdue,
         "programmes": stats.programme_rows(year, scope),
-        "funds": stats.fund_summary(year, applications),
-        "fund_rows": stats.fund_rows(year, "programme", applications),
+        "funds": stats.fund_summary(year, applications, as_of=end),
+        "fund_rows": stats.fund_rows(year, "programme", applications, as_of=end),
         "periods": stats.available_periods(),
         "show_plans": not get_access(request.user).is_enterprise or get_access(request.user).sees_all,
         "plans_available": _resolves("/analysis/plans/"),

@@ -52,12 +52,8 @@ def _get_return_context(request, uscc, form_code, period):
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user).select_related("town"),
                                    uscc=uscc.upper())
     form = get_object_or_404(Form, code=form_code, is_active=True)
-    try:
-        period = P.parse_period(period)
-    except P.PeriodError as e:
-        raise Http404("报告期无效") from e
-    if not P.is_reported(period, form.merge_jan_feb):
-        raise Http404("该报告期不单独报送")
+    # A period not yet filed by anyone is still open for entry: no "reporting period exists" check.
+    period = P.period_or_404(period, merge_jan_feb=form.merge_jan_feb, require_reporting=False)
     ret = Return.objects.filter(enterprise=enterprise, form=form, period=period).first()
     return enterprise, form, period, ret
 
@@ -79,11 +75,9 @@ def return_list(request):
         return _my_returns(request, access)
     forms = Form.objects.filter(is_active=True)
     form = forms.filter(code=request.GET.get("form") or "output").first() or forms.first()
-    period = request.GET.get("period") or _latest_period(form)
-    try:
-        period = P.parse_period(period)
-    except P.PeriodError:
-        period = _latest_period(form)
+    period = request.GET.get("period")
+    period = P.period_or_404(period, merge_jan_feb=form.merge_jan_feb, require_reporting=False) if period \
+        else _latest_period(form)
     f = {k: request.GET.get(k, "").strip() for k in ("town", "status", "q")}
     qs = Return.objects.for_user(request.user).filter(form=form, period=period)
     if f["town"]:
@@ -438,11 +432,10 @@ def return_transition(request, uscc, form_code, period, action):
 
 def _form_and_period(request):
     form = get_object_or_404(Form, code=request.GET.get("form") or "output")
-    try:
-        period = P.parse_period(request.GET.get("period") or _latest_period(form))
-    except P.PeriodError as e:
-        raise Http404("报告期无效") from e
-    return form, period
+    period = request.GET.get("period")
+    if not period:
+        return form, _latest_period(form)
+    return form, P.period_or_404(period, merge_jan_feb=form.merge_jan_feb, require_reporting=False)
 
 
 def _require_reviewer(user):

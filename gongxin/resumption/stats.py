@@ -236,6 +236,8 @@ def _labelled(by, rows, user):
     if by == "tier":
         out = []
         for code, name in engine.TIER_NAMES.items():
+            if code == engine.UNTIERED and code not in rows:
+                continue  # 未分档 is listed when it holds someone (as the engine lists it)
             row = rows.get(code) or ResumptionRow(code, name, key=code)
             row.code, row.name = code, name
             out.append(row)
@@ -283,7 +285,7 @@ def as_of(event, day, by="county", user=None, snap=None):
     tier_of = tiers(day.year, user) if by == "tier" else {}
     rows = {}
     for eid, town_id, division_id in snap.enterprises:
-        group = _group_of(by, town_id, division_id, tier_of.get(eid, engine.UNDER_100M))
+        group = _group_of(by, town_id, division_id, tier_of.get(eid, engine.UNTIERED))
         row = rows.setdefault(group, ResumptionRow("", "", key=group))
         row.count(tl, tl.status_on(eid, day), tl.entry_on(eid, day))
     return _labelled(by, rows, user)

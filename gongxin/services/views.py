@@ -168,8 +168,10 @@ def demand_new(request):
     if not (access.is_bureau or access.is_town_officer or own):
         raise PermissionDenied("您无权登记企业诉求")
     for_enterprise = bool(own) and not (access.is_bureau or access.is_town_officer)
+    # A warning follow-up, a visit or a resumption blocker opens this page with its own facts filled in.
+    prefill = {k: request.GET.get(k, "")[:100] for k in ("source", "title", "category", "channel") if request.GET.get(k)}
     form = DemandForm(request.POST or None, for_enterprise=for_enterprise,
-                      initial={"token": uuid.uuid4().hex, "source": request.GET.get("source", "")})
+                      initial={"token": uuid.uuid4().hex, **prefill})
     enterprise = None
     uscc = request.POST.get("enterprise") or request.GET.get("enterprise") or (own[0].uscc if own else "")
     if uscc:

@@ -103,3 +103,11 @@ def test_rules_page_read_by_bureau_edited_by_admin_only(client, setup):
     assert (rule.level, str(rule.threshold), rule.version) == ("orange", "25.0", 2)
     bad = client.post(f"/analysis/warnings/rules/{rule.pk}/", dict(data, message="{oops", version=2))
     assert bad.status_code == 200 and "占位符有误" in bad.content.decode()
+
+
+def test_period_filter_takes_all_and_refuses_a_bad_period_like_every_page(client, setup):
+    people, home, away = setup
+    client.force_login(people["analyst"])
+    assert "荆河红色企业有限公司" in client.get("/analysis/warnings/?period=all").content.decode()
+    refused = client.get("/analysis/warnings/?period=2022-01")
+    assert refused.status_code == 404 and "请选择2022-02" in refused.content.decode()

@@ -35,10 +35,14 @@ def returns():
 
 def test_indicators_json_keys_and_formats(returns):
     data = json.loads(run("indicators", "--period", "2022-03"))
-    assert set(data) == {"period", "by", "unit", "rows"}
+    # The published keys stay; issue 11 added `coverage` and `units` beside them.
+    assert set(data) == {"period", "by", "unit", "rows", "coverage", "units", "month_on_month_pct",
+                         "two_year_average_pct"}
+    assert data["coverage"] == {"expected": 2, "reported": 2, "counted": 2}
+    assert data["units"]["electricity"] == "万千瓦时"
     assert (data["period"], data["by"], data["unit"]) == ("2022-03", "county", "千元")
     (row,) = data["rows"]
-    assert set(row) == {"code", "name", "enterprises", "indicators"}
+    assert set(row) == {"code", "name", "enterprises", "indicators", "coverage", "sell_through"}
     assert row["enterprises"] == 2
     assert set(row["indicators"]) == {"output_value", "sales_value", "export_value", "electricity"}
     out = row["indicators"]["output_value"]
@@ -57,19 +61,22 @@ def test_indicators_by_town_sum_to_county(returns):
     total = sum(float(t["indicators"]["output_value"]["ytd"]) for t in towns)
     assert total == float(county["indicators"]["output_value"]["ytd"])
     tiers = json.loads(run("indicators", "--period", "2022-03", "--by", "tier"))["rows"]
-    assert [t["code"] for t in tiers] == ["over_500m", "100m_500m", "under_100m"]
+    # Neither enterprise has a 2021-12 or 2022-12 return: both are 未分档 (issue 11), listed as a row.
+    assert [t["code"] for t in tiers] == ["over_500m", "100m_500m", "under_100m", "untiered"]
     industries = json.loads(run("indicators", "--period", "2022-03", "--by", "industry"))["rows"]
     assert [t["code"] for t in industries] == ["06", "26"]
 
 
 def test_products_json_keys_and_formats(returns):
     data = json.loads(run("products", "--period", "2022-03"))
-    assert set(data) == {"period", "products_total", "output_up", "output_up_share_pct", "price_up",
-                         "price_up_share_pct", "rows"}
-    assert (data["products_total"], data["output_up"], data["output_up_share_pct"]) == (2, 1, "50.0")
-    assert (data["price_up"], data["price_up_share_pct"]) == (1, "50.0")
+    assert set(data) >= {"period", "products_total", "output_up", "output_up_share_pct", "price_up",
+                         "price_up_share_pct", "rows"}  # issue 11 added keys beside these
+    # P2 has no data this period: the shares are over the 1 product with data (issue 11), said beside them.
+    assert (data["products_total"], data["products_with_data"], data["basis"]) == (2, 1, "ytd")
+    assert (data["output_up"], data["output_up_share_pct"]) == (1, "100.0")
+    assert (data["price_up"], data["price_up_share_pct"]) == (1, "100.0")
     p1, p2 = data["rows"]
-    assert set(p1) == {"code", "name", "unit", "ytd", "ytd_ly", "ytd_growth_pct", "price", "price_ly",
+    assert set(p1) >= {"code", "name", "unit", "ytd", "ytd_ly", "ytd_growth_pct", "price", "price_ly",
                        "price_growth_pct"}
     assert (p1["code"], p1["unit"], p1["ytd"], p1["price"], p1["price_growth_pct"]) == (
         "P1", "万吨", "30.0000", "500.0000", "25.0")

@@ -38,7 +38,9 @@ def test_totals_and_weighted_prices(lines):
     assert p1.ytd_growth_pct == Decimal("63.6")  # 90/55 − 1
     assert p1.price == D(175)  # (100×10 + 200×30) ÷ 40
     assert p1.price_ly == D(96)  # (90×8 + 100×12) ÷ 20
-    assert p1.price_growth_pct == Decimal("82.3")
+    # Price growth on the same weights for both years (issue 11): this month's quantities weigh both
+    # prices — (100×10 + 200×30) ÷ (90×10 + 100×30) − 1 = 7000 / 3900 − 1 (not 175 / 96 − 1 = 82.3%).
+    assert p1.price_growth_pct == Decimal("79.5")
     assert p1.output_up and p1.price_up
 
 
@@ -53,8 +55,10 @@ def test_counts_and_shares_of_the_monitored_list(lines):
     p3 = {r.code: r for r in result.rows}["P3"]
     assert p3.ytd == 0 and p3.price is None  # leaver and draft lines do not count
     assert result.total == 3
-    assert (result.output_up, result.output_up_share_pct) == (1, Decimal("33.3"))
-    assert (result.price_up, result.price_up_share_pct) == (2, Decimal("66.7"))
+    # Shares are over the products with data (issue 11): P3 has none this period → denominator 2.
+    assert result.with_data == 2
+    assert (result.output_up, result.output_up_share_pct) == (1, Decimal("50.0"))
+    assert (result.price_up, result.price_up_share_pct) == (2, Decimal("100.0"))
 
 
 def test_price_only_weighs_lines_with_a_price():
@@ -65,7 +69,17 @@ def test_price_only_weighs_lines_with_a_price():
     p1 = stats.products("2022-03").rows[0]
     assert p1.price == D(100)  # b has no price: 100×10 ÷ 10
     assert p1.price_ly == D(100)  # (80×10 + 120×10) ÷ 20
-    assert not p1.price_up
+    # Growth on the same weights compares like with like: only a is priced both years, 100 vs 80.
+    assert p1.price_growth_pct == Decimal("25.0") and p1.price_up
+
+
+def test_month_basis_compares_this_month(settings):
+    make_product("P1")
+    make_return(make_enterprise(), "2022-03", lines={"P1": (5, 30, 10, 20, 1, 1)})  # month down, ytd up
+    assert stats.products("2022-03").output_up == 1  # default: 1-本月
+    settings.PRODUCTS_BASIS = "month"
+    result = stats.products("2022-03")
+    assert (result.basis_label, result.output_up) == ("本月", 0)
 
 
 def test_town_officer_products_cover_own_town(lines):

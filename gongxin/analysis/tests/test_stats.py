@@ -6,7 +6,7 @@ import pytest
 
 from gongxin.accounts.models import Role
 from gongxin.analysis import stats
-from gongxin.analysis.models import OfficialAddedValue, PriceIndex, TownPlan
+from gongxin.analysis.models import AddedValueRate, OfficialAddedValue, PriceIndex, TownPlan
 from gongxin.lib.numeric import fmt_growth, growth_pct, pct
 from gongxin.registry.models import EnterpriseGroup
 from gongxin.testing import division, make_enterprise, make_user, town
@@ -124,7 +124,9 @@ def test_tiers_from_previous_december_counted_return():
     tiers = {r.code: r for r in stats.totals("2022-03", "tier")}
     assert tiers["over_500m"].enterprises == 1 and tiers["over_500m"].output.ytd == D(10)
     assert tiers["100m_500m"].enterprises == 2 and tiers["100m_500m"].output.ytd == D(50)  # middle+edge
-    assert tiers["under_100m"].enterprises == 3 and tiers["under_100m"].output.ytd == D(150)  # 40+50+60
+    assert tiers["under_100m"].enterprises == 1 and tiers["under_100m"].output.ytd == D(40)  # small
+    # No counted 2021-12 return and no 2022-12 return (issue 11): 未分档, no longer silently 1亿元以下.
+    assert tiers["untiered"].enterprises == 2 and tiers["untiered"].output.ytd == D(110)  # 50+60
 
 
 def test_groups_count_each_member(county):
@@ -168,17 +170,46 @@ def test_completeness_counts_listed_enterprises(county):
     assert c.pct == Decimal("60.0")
 
 
-def test_added_value_deflates_each_division_by_its_cumulative_ppi(county):
-    # division 34: ytd 300 (ly 240), PPI 1-本月 120 → 250; division 26: 240 (ly 220), no PPI → 240.
+def rate(code, year, value):
+    AddedValueRate.objects.update_or_create(division=division(code), year=year, defaults={"rate_pct": D(value)})
+
+
+def test_added_value_on_the_single_deflation_method(county):
+    # 单缩法: Σ output × this year's rate ÷ PPI  ÷  Σ last year's output × last year's rate − 1.
+    rate("34", 2022, 25), rate("34", 2021, 20), rate("26", 2022, 20), rate("26", 2021, 20)
     PriceIndex.objects.create(division=division("34"), period="2022-03", month_index=D(125), ytd_index=D(120))
+    PriceIndex.objects.create(division=division("26"), period="2022-03", month_index=D(100), ytd_index=D(100))
     av = stats.added_value("2022-03")
-    assert av.ytd_estimate_pct == growth_pct(D(490), D(460)) == Decimal("6.5")
-    # month: 34: 100/1.25 = 80 (ly 80); 26: 80 (ly 70) → 160/150 − 1 = 6.7
-    assert av.month_estimate_pct == Decimal("6.7")
-    assert not av.is_official and av.ytd_pct == Decimal("6.5")
+    # 1-本月: 34: 300 × 25% ÷ 1.20 = 62.5 (ly 240 × 20% = 48); 26: 240 × 20% ÷ 1 = 48 (ly 220 × 20% = 44)
+    assert av.ytd_estimate_pct == growth_pct(D("110.5"), D(92)) == Decimal("20.1")
+    # 本月: 34: 100 × 25% ÷ 1.25 = 20 (ly 16); 26: 80 × 20% = 16 (ly 14) → 36 / 30 − 1
+    assert av.month_estimate_pct == Decimal("20.0")
+    assert av.comparable and av.not_comparable_text == ""
+    assert not av.is_official and av.ytd_pct == Decimal("20.1")
     OfficialAddedValue.objects.create(period="2022-03", ytd_growth_pct=D("8.1"))
     av = stats.added_value("2022-03")
-    assert av.is_official and av.ytd_pct == Decimal("8.1") and av.month_pct == Decimal("6.7")
+    assert av.is_official and av.ytd_pct == Decimal("8.1") and av.month_pct == Decimal("20.0")
+
+
+def test_added_value_without_a_division_ppi_is_not_comparable(county):
+    # Division 26 has output but no PPI: no number, never the nominal growth labelled comparable.
+    PriceIndex.objects.create(division=division("34"), period="2022-03", month_index=D(125), ytd_index=D(120))
+    av = stats.added_value("2022-03")
+    assert av.ytd_estimate_pct is None and av.month_estimate_pct is None and av.ytd_pct is None
+    assert not av.comparable
+    assert [r.code for r in av.missing_divisions] == ["26"]
+    assert av.not_comparable_text == "不可比（缺少1个行业价格指数）"
+    OfficialAddedValue.objects.create(period="2022-03", ytd_growth_pct=D("8.1"))
+    assert stats.added_value("2022-03").ytd_pct == Decimal("8.1")  # the official figure still shows
+
+
+def test_added_value_without_last_years_rate_is_not_comparable(county):
+    for code in ("34", "26"):
+        PriceIndex.objects.create(division=division(code), period="2022-03", month_index=D(100), ytd_index=D(100))
+    AddedValueRate.objects.filter(division=division("34"), year=2021).delete()
+    av = stats.added_value("2022-03")
+    assert av.ytd_estimate_pct is None
+    assert av.not_comparable_text == "不可比（缺少1个行业增加值率）"
 
 
 def test_plan_completion_against_time_progress(county):

@@ -154,3 +154,51 @@ def test_exports_neutralise_formulas(client, data):
 def test_unknown_export_is_404(client, data):
     login(client, data[2]["analyst"])
     assert client.get("/analysis/export/nothing/?period=2022-03").status_code == 404
+
+
+# ---------------------------------------------------------------- issue 11 on the pages
+
+
+def test_analyst_keeps_the_added_value_rates_on_the_ppi_page(client, data):
+    from gongxin.analysis.models import AddedValueRate
+
+    login(client, data[2]["analyst"])
+    d = division("34")
+    response = client.post("/analysis/ppi/?period=2022-03", {"period": "2022-03", f"rate_{d.pk}": "26.5"})
+    assert response.status_code == 302
+    assert AddedValueRate.objects.get(division=d, year=2022).rate_pct == D("26.5")
+    assert AuditEntry.objects.filter(object_type="analysis.addedvaluerate").count() == 1
+    for bad in ("0", "120", "abc", "25.555"):
+        refused = client.post("/analysis/ppi/?period=2022-03", {"period": "2022-03", f"rate_{d.pk}": bad})
+        assert refused.status_code == 400, bad
+    assert AddedValueRate.objects.get(division=d, year=2022).rate_pct == D("26.5")
+
+
+@pytest.mark.parametrize("who", ["leader", "town"])
+def test_read_only_roles_cannot_change_rates(client, data, who):
+    from gongxin.analysis.models import AddedValueRate
+
+    login(client, data[2][who])
+    d = division("34")
+    before = AddedValueRate.objects.get(division=d, year=2022).rate_pct
+    assert client.post("/analysis/ppi/?period=2022-03", {f"rate_{d.pk}": "50"}).status_code == 403
+    assert AddedValueRate.objects.get(division=d, year=2022).rate_pct == before
+
+
+def test_dashboard_headline_says_the_coverage_and_not_comparable(client, data):
+    make_enterprise("未报企业")  # on the list, no return
+    login(client, data[2]["analyst"])
+    html = client.get("/analysis/?period=2022-03").content.decode()
+    assert "2022年3月已报送2家，占应报3家的66.7%，以下数据仅含已报送企业（未计入1家）。" in html
+    assert "不可比" in html and "缺少2个行业价格指数" in html  # no PPI entered for 34 and 26
+
+
+@pytest.mark.parametrize("who", ["analyst", "town", "leader"])
+@pytest.mark.parametrize("period, message", [("2022-01", "请选择2022-02"), ("2030-05", "尚未结束"),
+                                             ("2021-07", "不存在")])
+def test_pages_answer_a_bad_period_with_404_and_the_message(client, data, who, period, message):
+    login(client, data[2][who])
+    for url in ("/analysis/", "/analysis/products/", "/analysis/plans/", "/analysis/ppi/", "/analysis/brief/"):
+        response = client.get(f"{url}?period={period}")
+        assert response.status_code == 404, url
+        assert message in response.content.decode(), url

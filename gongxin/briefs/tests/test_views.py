@@ -70,11 +70,13 @@ def test_meeting_pack_has_one_sheet_per_table(client, people):
     assert towns["A1"].value == "镇街" and towns["C1"].value == "同比增长（%）"
 
 
-def test_bad_period_is_a_clear_400(client, people):
+def test_bad_period_is_a_clear_404(client, people):
+    # Pages answer a bad, future or January period with 404 and lib.periods' message (issue 9/11).
     client.force_login(people["analyst"])
-    response = client.get("/analysis/brief/?period=2022-13")
-    assert response.status_code == 400
-    assert "报告期" in response.content.decode()
+    for period, message in (("2022-13", "不是有效的年月"), ("2022-01", "请选择2022-02"), ("2030-05", "尚未结束")):
+        response = client.get(f"/analysis/brief/?period={period}")
+        assert response.status_code == 404
+        assert message in response.content.decode()
 
 
 def test_unknown_chart_is_404(client, people):

@@ -26,7 +26,10 @@ def test_json_has_exactly_the_published_keys():
     invest(p, "2021-03", "10", "40")
     invest(p, "2022-03", "10", "50")
     data = json.loads(run("--period", "2022-03", "--format", "json"))
-    assert list(data) == ["period", "unit", "rows", "key_projects", "programmes", "funds"]
+    # The published keys, in order; issue 11 added `as_of` and `coverage` after them.
+    assert list(data) == ["period", "unit", "rows", "key_projects", "programmes", "funds", "as_of", "coverage"]
+    assert data["as_of"] == "2022-03-31"
+    assert data["coverage"] == {"expected": 1, "reported": 1, "counted": 1}
     assert (data["period"], data["unit"]) == ("2022-03", "万元")
     [row] = data["rows"]
     assert list(row) == ["code", "name", "projects", "ytd", "ytd_ly", "ytd_growth_pct"]

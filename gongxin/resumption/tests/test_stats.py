@@ -105,7 +105,8 @@ def test_tier_comes_from_the_engine(county):
     make_return(a, "2021-12", Return.Status.ACCEPTED, values(output_value__ytd=600_000))
     entry(event, a, S.FULL, D(2022, 4, 1))
     rows = {r.code: (r.enterprises, r.resumed) for r in stats.as_of(event, D(2022, 4, 2), "tier")}
-    assert rows == {"over_500m": (1, 1), "100m_500m": (0, 0), "under_100m": (3, 0)}
+    # The other three have no 2021-12 (nor 2022-12) return: 未分档, never silently 1亿元以下 (issue 11).
+    assert rows == {"over_500m": (1, 1), "100m_500m": (0, 0), "under_100m": (0, 0), "untiered": (3, 0)}
 
 
 def test_town_officer_sees_only_their_town(county):

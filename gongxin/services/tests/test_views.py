@@ -155,3 +155,14 @@ def test_workbench_items_match_their_lists(client, cast):
                 continue
             body = client.get(item.url).content.decode()
             assert body.count("data-demand-row") == item.count, (who, item.title)
+
+
+def test_a_warning_opens_a_prefilled_demand_linked_back(client, cast):
+    client.force_login(cast["p"]["town"])
+    url = f"/services/demands/new/?enterprise={cast['e'].uscc}&source=alerts.earlywarning:7&channel=warning&title=产值下降"
+    body = client.get(url).content.decode()
+    assert 'value="alerts.earlywarning:7"' in body and 'value="产值下降"' in body
+    form = {"category": "materials", "title": "产值下降", "description": "原料不足", "tier": tier().pk, "token": "w-1",
+            "enterprise": cast["e"].uscc, "channel": "warning", "source": "alerts.earlywarning:7"}
+    assert client.post("/services/demands/new/", form).status_code == 302
+    assert Demand.objects.get(title="产值下降").source == "alerts.earlywarning:7"

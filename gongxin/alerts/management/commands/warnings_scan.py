@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from gongxin.alerts.scan import scan
-from gongxin.analysis.management.commands._common import period_arg
+from gongxin.lib.commands import period_arg
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(today) if today else None
         except ValueError as e:
             raise CommandError(f"日期“{today}”格式应为YYYY-MM-DD") from e
-        counts = scan(period_arg(period), today=day)
+        # The period just ended, before anyone filed, is scanned too (逾期未报).
+        counts = scan(period_arg(period, require_reporting=False), today=day)
         self.stdout.write(f"{period}：新增{counts['created']}条，更新{counts['updated']}条，"
                           f"解除{counts['cleared']}条，待跟进{counts['open']}条")

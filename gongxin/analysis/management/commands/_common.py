@@ -1,18 +1,6 @@
 import json
 
-from django.core.management.base import CommandError
-
-from gongxin.lib.periods import PeriodError
-
-
-def period_arg(value):
-    """YYYY-MM; a quarter (2022Q1) or a year (2022) means the period at its end."""
-    from gongxin.analysis.stats import resolve_period
-
-    try:
-        return resolve_period(value)
-    except PeriodError as e:
-        raise CommandError(str(e)) from e
+from gongxin.lib.commands import period_arg  # noqa: F401  (the commands of this app import it from here)
 
 
 def dump_json(stdout, data):

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongxin.analysis.management.commands._common import period_arg
 from gongxin.briefs import brief as brief_data
 from gongxin.briefs import word
+from gongxin.lib.commands import period_arg
 
 
 class Command(BaseCommand):

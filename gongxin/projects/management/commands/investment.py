@@ -1,15 +1,17 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from gongxin.lib import periods
+from gongxin.lib.commands import period_arg
 from gongxin.projects import stats
 
 
 def report(period, by="county"):
     """The figures of `gongxin investment` (the same stats functions as the dashboard)."""
     year = periods.split(period)[0]
-    key = stats.key_project_summary(year)
+    end = stats.period_end(period)  # projects' stages and funds paid as of the period's end
+    key = stats.key_project_summary(year, as_of=end)
     return {
         "period": period,
         "unit": "万元",
@@ -19,7 +21,9 @@ def report(period, by="county"):
                  for r in stats.investment_rows(period, by=by)],
         "key_projects": {"count": key["count"], "total_investment": str(key["total_investment"])},
         "programmes": [{"name": p["name"], "projects": p["projects"]} for p in stats.programme_rows(year)],
-        "funds": {k: str(v) if k == "total" else v for k, v in stats.fund_summary(year).items()},
+        "funds": {k: str(v) if k == "total" else v for k, v in stats.fund_summary(year, as_of=end).items()},
+        "as_of": end.isoformat(),
+        "coverage": stats.investment_coverage(period),
     }
 
 
@@ -32,10 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args, period, by, format, **options):
-        try:
-            period = periods.parse_period(period)
-        except periods.PeriodError as e:
-            raise CommandError(str(e)) from e
+        period = period_arg(period, quarters=False, merge_jan_feb=False, require_reporting=False)
         data = report(period, by)
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

@@ -42,7 +42,7 @@ class Command(BaseCommand):
 DEMO_APPS = ("projects", "analysis", "alerts", "reporting", "notices", "emergencies", "reserves", "prevention",
              "resumption", "permits", "services", "api")
 KEEP_ON_RESET = {"reporting.form", "reporting.indicator", "reporting.validationrule", "alerts.warningrule",
-                 "services.tier", "services.department", "services.workdayoverride"}
+                 "analysis.addedvaluerate", "services.tier", "services.department", "services.workdayoverride"}
 
 
 def _reset():

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gongxin.lib import periods as P
+from gongxin.lib.commands import period_arg
 from gongxin.reporting.models import Form
 from gongxin.reporting.reminders import remind
 
@@ -13,12 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--form", default="output", help="报表代码，默认 output（产值）")
 
     def handle(self, *args, period, form, **options):
-        try:
-            period = P.parse_period(period)
-        except P.PeriodError as e:
-            raise CommandError(str(e)) from e
         form_obj = Form.objects.filter(code=form).first()
         if form_obj is None:
             raise CommandError(f"没有报表“{form}”")
+        # A period just ended has no returns yet: that is when reminders go out.
+        period = period_arg(period, quarters=False, merge_jan_feb=form_obj.merge_jan_feb, require_reporting=False)
         created, sent = remind(form_obj, period)
         self.stdout.write(self.style.SUCCESS(f"新增催报通知{created}条，发送邮件{sent}封。"))
