@@ -8,6 +8,7 @@ in services.py. Every number comes from analysis/stats.py.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
@@ -172,15 +173,26 @@ def _worst_of_family(found):
 # ---------------------------------------------------------------- services
 
 
+def _concerns(enterprise):
+    """(finding test, warning filter) for what `enterprise` can change: its own warnings and its
+    town's (a town's plan completion moves with each of its enterprises); everything when None."""
+    if enterprise is None:
+        return (lambda f: True), Q()
+    return ((lambda f: f.enterprise_id == enterprise.pk or (f.enterprise_id is None and f.town_id == enterprise.town_id)),
+            Q(enterprise=enterprise) | Q(enterprise__isnull=True, town_id=enterprise.town_id))
+
+
 @transaction.atomic
-def scan(period, today=None, actor=SCAN_ACTOR):
+def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
     """Store the findings of `period`: create new warnings, update existing, clear the rest.
+    With `enterprise`, only its warnings and its town's are touched (after one of its returns changed).
 
     Returns {"created", "updated", "cleared", "open"}. Running it twice changes nothing.
     """
-    findings = {f.key: f for f in evaluate(period, today=today)}
+    concerns, q = _concerns(enterprise)
+    findings = {f.key: f for f in evaluate(period, today=today) if concerns(f)}
     existing = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): w
-                for w in EarlyWarning.objects.filter(period=period).select_for_update(of=("self",))
+                for w in EarlyWarning.objects.filter(q, period=period).select_for_update(of=("self",))
                 .select_related("rule", "enterprise", "town").prefetch_related("follow_ups")}
     counts = {"created": 0, "updated": 0, "cleared": 0}
     for key, f in findings.items():
@@ -212,3 +224,18 @@ def scan(period, today=None, actor=SCAN_ACTOR):
             counts["cleared"] += 1
     counts["open"] = EarlyWarning.objects.filter(period=period, status=EarlyWarning.Status.OPEN).count()
     return counts
+
+
+def rescan_changed(form, items, actor="报表变动自动扫描", **_):
+    """Keep stored warnings current after returns changed ({(enterprise_id | None, period)}): the
+    enterprise's warnings for that period, or the whole period (None: an import). Only the 产值 form
+    feeds the rules."""
+    if form != stats.OUTPUT_FORM:
+        return
+    whole = {p for e, p in items if e is None}
+    for period in sorted(whole):
+        scan(period, actor=actor)
+    firms = {e.pk: e for e in Enterprise.objects.filter(pk__in={e for e, _ in items if e is not None})}
+    for enterprise_id, period in sorted(i for i in items if i[0] is not None and i[1] not in whole):
+        if enterprise_id in firms:
+            scan(period, actor=actor, enterprise=firms[enterprise_id])

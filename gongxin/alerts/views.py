@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q
-from gongxin.lib.periods import PeriodError, label, period_or_404
+from gongxin.lib.periods import PeriodError, label, parse_period, period_or_404
 from gongxin.registry.models import Region
 
 from .forms import WarningRuleForm
 from .models import EarlyWarning, Level, WarningRule
+from .scan import scan
 from .services import WarningError, can_follow_up, follow_up, update_rule
 
 WARNING_FILTERS = ("period", "level", "town", "kind", "status")
@@ -58,6 +59,7 @@ def warning_list(request):
         "towns": Region.objects.towns().filter(region_q(request.user)).order_by("code"),
         "level_counts": [(value, name, counts[value]) for value, name in Level.choices],
         "can_follow": access.follows_up_warnings, "period_label": _label(f["period"]),
+        "can_rescan": access.is_bureau and not access.read_only,
     })
 
 
@@ -125,3 +127,21 @@ def warning_rule_edit(request, rule_id):
             return redirect("/analysis/warnings/rules/")
     return render(request, "alerts/rule_form.html", {
         "page_title": f"修改预警规则：{rule.name}", "form": form, "rule": rule})
+
+
+@login_required
+@require_POST
+def warning_rescan(request):
+    """重新扫描: the bureau re-evaluates the rules for one period now (the scan is idempotent)."""
+    access = get_access(request.user)
+    if not access.is_bureau or access.read_only:
+        raise PermissionDenied("只有工信局工作人员可以重新扫描预警")
+    try:
+        period = parse_period(request.POST.get("period", ""))
+    except PeriodError:
+        messages.error(request, "请选择要扫描的报告期")
+        return redirect("/analysis/warnings/")
+    counts = scan(period, actor=request.user.get_username())
+    messages.success(request, f"{label(period)}预警已重新扫描：新增{counts['created']}条，更新{counts['updated']}条，"
+                              f"解除{counts['cleared']}条，待跟进{counts['open']}条")
+    return redirect(f"/analysis/warnings/?period={period}")

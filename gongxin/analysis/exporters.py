@@ -3,14 +3,15 @@
 from decimal import Decimal
 
 from gongxin.lib.export import Exporter
-from gongxin.lib.numeric import round_half_up
+from gongxin.lib.numeric import qian_to_wan, round_half_up
 
 from . import stats
 from .imports import PLAN_HEADERS, PPI_HEADERS, PRODUCT_HEADERS
 
 CENTS = Decimal("0.01")
-GROUP_HEADERS = ("代码", "名称", "企业数", "本月（千元）", "1-本月（千元）", "上年同月（千元）", "上年1-同月（千元）",
-                 "本月增速（%）", "累计增速（%）", "累计增减额（千元）", "累计占比（%）", "累计贡献率（%）",
+# 万元, as the dashboard shows them (the forms report 千元).
+GROUP_HEADERS = ("代码", "名称", "企业数", "本月（万元）", "1-本月（万元）", "上年同月（万元）", "上年1-同月（万元）",
+                 "本月增速（%）", "累计增速（%）", "累计增减额（万元）", "累计占比（%）", "累计贡献率（%）",
                  "拉动（百分点）", "应报（名录企业数）", "已报送", "计入")
 
 
@@ -37,8 +38,8 @@ class GroupingExporter(_PeriodExporter):
         for row, share, contribution, pull in stats.with_structure(rows, whole):
             f = row.output
             c = coverage.get(row.key, stats.Coverage(counted=row.enterprises))
-            yield [row.code, row.name, row.enterprises, f.month, f.ytd, f.month_ly, f.ytd_ly,
-                   f.month_growth_pct, f.ytd_growth_pct, f.ytd_change, share, contribution, pull,
+            yield [row.code, row.name, row.enterprises, *(qian_to_wan(v) for v in (f.month, f.ytd, f.month_ly, f.ytd_ly)),
+                   f.month_growth_pct, f.ytd_growth_pct, qian_to_wan(f.ytd_change), share, contribution, pull,
                    c.expected, c.reported, c.counted]
 
 
@@ -88,12 +89,13 @@ class GroupExporter(GroupingExporter):
 class RisersExporter(_PeriodExporter):
     identifier, name = "risers", "增长贡献企业"
     fallers = False
-    headers = ("统一社会信用代码", "企业名称", "镇街", "1-本月（千元）", "上年1-同月（千元）", "增减额（千元）", "累计增速（%）")
+    headers = ("统一社会信用代码", "企业名称", "镇街", "1-本月（万元）", "上年1-同月（万元）", "增减额（万元）", "累计增速（%）")
 
     def rows(self):
         for r in stats.enterprise_changes(self.period, self.user, limit=50, fallers=self.fallers):
             f = r.output
-            yield [r.code, r.name, r.town, f.ytd, f.ytd_ly, f.ytd_change, f.ytd_growth_pct]
+            yield [r.code, r.name, r.town, qian_to_wan(f.ytd), qian_to_wan(f.ytd_ly), qian_to_wan(f.ytd_change),
+                   f.ytd_growth_pct]
 
 
 class FallersExporter(RisersExporter):
@@ -176,3 +178,24 @@ class ProductTemplateExporter(Exporter):
 PERIOD_EXPORTERS = {e.identifier: e for e in (CountyExporter, TownExporter, IndustryExporter, TierExporter,
                                               GroupExporter, RisersExporter, FallersExporter, ProductExporter,
                                               PpiExporter)}
+
+
+class DrillExporter(Exporter):
+    """The enterprises of one group (drill-down page), in 万元 as on the screen."""
+
+    identifier = "enterprises"
+    headers = ("序号", "统一社会信用代码", "企业名称", "镇街", "行业", "本月产值（万元）", "本月增速（%）",
+               "1-本月产值（万元）", "上年1-同月（万元）", "累计增速（%）", "占比（%）", "贡献率（%）")
+
+    def __init__(self, period, by, group, rows):
+        self.period, self.by, self.group, self.rows_ = period, by, group, rows
+        self.name = f"{group.name}企业"
+
+    def filename(self):
+        return f"{self.group.name}_规上工业企业_{self.period}.xlsx"
+
+    def rows(self):
+        for n, r in enumerate(self.rows_, start=1):
+            f = r.output
+            yield [n, r.code, r.name, r.town, r.industry, qian_to_wan(f.month), f.month_growth_pct,
+                   qian_to_wan(f.ytd), qian_to_wan(f.ytd_ly), f.ytd_growth_pct, r.share, r.contribution]

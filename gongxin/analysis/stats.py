@@ -1149,3 +1149,107 @@ def rolling_series(period, user=None, months=24):
             out.append({"period": current, "figures": county(current, user, ("output_value",)).output})
         current = P.shift(current, -1)
     return list(reversed(out))
+
+
+# ---------------------------------------------------------------- drill-down: the enterprises of a group
+
+DRILL_BYS = {"town": "镇街", "industry": "行业", "tier": "规模", "group": "企业名单"}
+DRILL_SORTS = {"output": lambda r: r.output.ytd, "growth": lambda r: r.output.ytd_growth_pct,
+               "contribution": lambda r: r.contribution}
+
+
+def _drill_filter(qs, by, code, period, form_id):
+    if by == "town":
+        return qs.filter(enterprise__town__code=code)
+    if by == "industry":
+        return qs.filter(enterprise__division__code=code)
+    if by == "group":
+        return qs.filter(enterprise__groups__pk=int(code)) if str(code).isdigit() else qs.none()
+    if by == "tier":
+        return qs.annotate(tier=tier_expression(period, form_id)).filter(tier=code)
+    return qs
+
+
+def drill_name(by, code):
+    """The name of the group `by`/`code` (None when it does not exist)."""
+    if by == "town":
+        return Region.objects.filter(code=code).values_list("name", flat=True).first()
+    if by == "industry":
+        return Industry.objects.filter(code=code).values_list("name", flat=True).first()
+    if by == "group":
+        return (EnterpriseGroup.objects.filter(pk=int(code)).values_list("name", flat=True).first()
+                if str(code).isdigit() else None)
+    if by == "tier":
+        return TIER_NAMES.get(code)
+    return None
+
+
+def enterprise_rows(period, by, code, user=None, sort="output", descending=True):
+    """(group Row, [enterprise Row]) of `period`: every enterprise of the town / industry / tier / group
+    with a counted 产值 return, each with `town`, `industry`, `share` (of the group's 1-本月) and
+    `contribution` (to the group's growth) set; sorted by output, growth or contribution (None last)."""
+    form_id = output_form_id()
+    qs = _drill_filter(counted_values(period, ("output_value",), user, form_id), by, code, period, form_id)
+    rows = {}
+    for rec in qs.values("enterprise_id", *COLUMNS):
+        row = rows.setdefault(rec["enterprise_id"], Row("", "", 1, key=rec["enterprise_id"]))
+        row.indicators["output_value"] = Figures(*(rec[c] or ZERO for c in COLUMNS))
+    group = Row(code, drill_name(by, code) or "", len(rows), {"output_value": Figures()})
+    for row in rows.values():
+        group.indicators["output_value"] = group.output.add(row.output)
+    names = Enterprise.objects.filter(pk__in=rows).values_list("pk", "uscc", "name", "town__name", "division__name")
+    for pk, uscc, name, town, industry in names:
+        row = rows[pk]
+        row.code, row.name, row.town, row.industry = uscc, name, town, industry or "—"
+        row.share = share_pct(row.output, group.output)
+        row.contribution = contribution_pct(row.output, group.output)
+    key = DRILL_SORTS.get(sort, DRILL_SORTS["output"])
+    known = sorted((r for r in rows.values() if key(r) is not None), key=lambda r: (key(r), r.code),
+                   reverse=descending)
+    return group, known + sorted((r for r in rows.values() if key(r) is None), key=lambda r: r.code)
+
+
+def missing_in_group(period, by, code, user=None):
+    """Enterprises of a town / industry / group on the year's list without a counted 产值 return."""
+    if by not in ("town", "industry", "group"):
+        return Enterprise.objects.none()
+    visible = Enterprise.objects.all() if user is None else Enterprise.objects.for_user(user)
+    lookup = {"town": "town__code", "industry": "division__code", "group": "groups__pk"}[by]
+    if by == "group" and not str(code).isdigit():
+        return Enterprise.objects.none()
+    counted = counted_returns(period, user).values("enterprise_id")
+    return (visible.on_list(year_of(period)).filter(**{lookup: code}).exclude(pk__in=counted)
+            .select_related("town").order_by("uscc"))
+
+
+@dataclass
+class ProductMaker:
+    """One enterprise's line of a product for a period: quantities (the product's unit) and prices (元)."""
+
+    uscc: str
+    name: str
+    town: str
+    qty_month: Decimal | None
+    qty_ytd: Decimal | None
+    qty_ytd_ly: Decimal | None
+    price: Decimal | None
+    price_ly: Decimal | None
+
+    @property
+    def ytd_growth_pct(self):
+        return growth_pct(self.qty_ytd, self.qty_ytd_ly)
+
+    @property
+    def price_growth_pct(self):
+        return growth_pct(self.price, self.price_ly)
+
+
+def product_makers(period, product, user=None):
+    """The enterprises making `product` in `period` (counted 产值 returns of listed enterprises), by 1-本月 quantity."""
+    lines = (ProductLine.objects.filter(on_list(year_of(period)), scope_q(user), period=period, product=product,
+                                        ret__form_id=output_form_id(), ret__period=period,
+                                        ret__status__in=Return.COUNTED)
+             .values_list("enterprise__uscc", "enterprise__name", "enterprise__town__name", "qty_month", "qty_ytd",
+                          "qty_ytd_ly", "price", "price_ly"))
+    makers = [ProductMaker(*line) for line in lines]
+    return sorted(makers, key=lambda m: (-(m.qty_ytd or ZERO), m.uscc))

@@ -1,14 +1,16 @@
 from django.urls import path
 
-from . import cockpit, views
+from . import cockpit, drill, views
 
 urlpatterns = [
     path("", views.overview, name="analysis_overview"),
     path("cockpit/", cockpit.cockpit, name="analysis_cockpit"),
     path("cockpit/data.json", cockpit.cockpit_json, name="analysis_cockpit_json"),
+    path("enterprises/", drill.enterprises, name="analysis_enterprises"),
     path("export/<slug:identifier>/", views.export, name="analysis_export"),
     path("enterprise/<str:uscc>/", views.enterprise, name="analysis_enterprise"),
     path("products/", views.products, name="analysis_products"),
+    path("products/<str:code>/enterprises/", drill.product_enterprises, name="analysis_product_enterprises"),
     path("products/import/", views.products_import, name="analysis_products_import"),
     path("products/import/template.xlsx", views.products_template, name="analysis_products_template"),
     path("plans/", views.plans, name="analysis_plans"),

@@ -97,6 +97,9 @@ def overview(request):
         "risers": stats.enterprise_changes(period, user),
         "fallers": stats.enterprise_changes(period, user, fallers=True),
         "is_town_view": not access.sees_all,
+        # A town officer sees every enterprise of the town (not only the top risers and fallers).
+        "town_enterprises": (stats.enterprise_rows(period, "town", whole.code, user, "growth")[1]
+                             if not access.sees_all and whole.code else None),
         "charts": _charts(period, series, town_rows, industry_rows),
         "tier_members": _tier_members(tier_coverage),
         **_main_rows(period, user),

@@ -73,6 +73,31 @@ def _cell_value(value):
     return value
 
 
+# A header's unit decides its number format unless the exporter says otherwise.
+UNIT_FORMATS = (("（万元）", "#,##0.0"), ("（亿元）", "#,##0.0"), ("（千元）", "#,##0"), ("（%）", "0.0"),
+                ("（百分点）", "0.0"), ("率", "0.0"), ("（元", "#,##0.00"))
+MAX_WIDTH = 60
+
+
+def default_number_format(header):
+    """The number format a header's unit implies ("" when it implies none)."""
+    for unit, fmt in UNIT_FORMATS:
+        if unit in str(header):
+            return fmt
+    return ""
+
+
+def text_width(value):
+    """Display width in Excel character units: a CJK character is two."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal | int | float):
+        return len(f"{value:,}") + 1
+    if isinstance(value, dt.date):
+        return 16 if isinstance(value, dt.datetime) else 10
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(value))
+
+
 def write_sheet(ws, headers, rows, choices=None, number_formats=None):
     ws.append(list(headers))
     for cell in ws[1]:
@@ -81,20 +106,21 @@ def write_sheet(ws, headers, rows, choices=None, number_formats=None):
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(bottom=THIN)
     count = 0
+    # Widths fit the longest cell of each column (header wrapped over up to two lines), Chinese counted double.
+    widths = [max(8, (text_width(h) + 1) // 2 + 2) for h in headers]
+    formats = {i: (number_formats or {}).get(h) or default_number_format(h) for i, h in enumerate(headers)}
     for row in rows:
         ws.append([_cell_value(v) for v in row])
         count += 1
-        for cell in ws[ws.max_row]:
+        for i, cell in enumerate(ws[ws.max_row]):
             if looks_like_formula(cell.value):
                 cell.data_type = "s"
-    widths = [max(8, min(40, len(str(h)) * 2 + 2)) for h in headers]
+            elif formats.get(i) and isinstance(cell.value, Decimal | int | float) and not isinstance(cell.value, bool):
+                cell.number_format = formats[i]
+            if i < len(widths):
+                widths[i] = max(widths[i], text_width(cell.value) + 2)
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    for header, fmt in (number_formats or {}).items():
-        if header in headers:
-            col = get_column_letter(list(headers).index(header) + 1)
-            for cell in ws[col][1:]:
-                cell.number_format = fmt
+        ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width)
     for header, values in (choices or {}).items():
         if header not in headers or not values:
             continue

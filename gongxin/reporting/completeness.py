@@ -10,7 +10,7 @@ from gongxin.lib import periods as P
 from gongxin.lib.numeric import pct
 from gongxin.registry.models import Enterprise, ListYear
 
-from .models import Form, Notice, Return
+from .models import Form, Return
 
 MISSING_LABELS = {None: "未填报", Return.Status.DRAFT: "草稿未报送", Return.Status.RETURNED: "已退回待重报"}
 
@@ -59,8 +59,9 @@ def completeness(user, form, period):
                    .order_by("town__code", "uscc"))
     returns = {e: (s, t) for e, s, t in Return.objects.filter(form=form, period=period).values_list(
         "enterprise_id", "status", "submitted_at")}
-    reminded = set(Notice.objects.filter(form=form, period=period, kind=Notice.Kind.REMIND)
-                   .values_list("enterprise_id", flat=True))
+    from .reminders import reminded_ids  # reminders imports this module
+
+    reminded = reminded_ids(form, period)
     end = deadline_end(form, period)
     total, towns = Tally("合计"), {}
     for e in enterprises:

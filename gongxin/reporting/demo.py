@@ -111,7 +111,7 @@ def build(ctx):
     _create_products(rng, returns, stayers, entrants)
     _create_finance_returns(rng, returns, plans)
     _close_future_periods()
-    remind(form, "2022-04", actor="演示数据")
+    remind(form, "2022-04", actor="演示数据", today=dt.date(2022, 5, 11))
     ctx["demo_returns"] = returns
 
 

@@ -21,6 +21,7 @@ from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, 
 from gongxin.lib.numeric import to_decimal
 from gongxin.registry.models import Enterprise
 
+from .events import changed_later
 from .models import Form, Return, ReturnValue, ValueChange
 from .validation import COLUMNS, RuleSet, validate_return
 
@@ -149,6 +150,7 @@ def import_returns(rows, *, user=None, actor=None, filename="", dry_run=False):
         log_action(user, "returns.import", form, {"file": filename, "created": report.created, "updated": report.updated,
                                           "unchanged": report.unchanged, "warnings": len(report.warnings)},
                    actor=actor)
+        changed_later(form.code, {(None, p) for p in file_periods})
     return report
 
 

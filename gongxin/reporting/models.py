@@ -303,7 +303,8 @@ class ReportingPeriod(models.Model):
 
 
 class Notice(models.Model):
-    """An in-app notice to an enterprise's reporters (催报); one per enterprise × form × period × kind."""
+    """Retired: the old 催报 notice. Rows were moved to notices.Notice (migration 0006) and nothing
+    writes or reads this model any more; it is kept so the rows' read times are not lost."""
 
     class Kind(models.TextChoices):
         REMIND = "remind", "催报"

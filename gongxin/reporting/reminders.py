@@ -1,38 +1,67 @@
-"""催报: one in-app notice per missing enterprise per form and period; e-mail when configured."""
+"""催报: one in-app notice per missing enterprise × form × period × day; e-mail when configured.
+
+The `gongxin remind` command and the 催报 button on 报送进度 both call `remind`: one mechanism, one key
+(`remind:<enterprise>:<form>:<period>:<day>`), so pressing the button again the same day, or the
+command after the button, adds nothing.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.models import Membership, Role
 from gongxin.lib import periods as P
+from gongxin.notices.models import Notice
+from gongxin.notices.services import send
+from gongxin.registry.models import Enterprise
 
 from .completeness import missing_enterprises
-from .models import Notice
 
 
-def remind(form, period, actor="催报命令"):
-    """Record a reminder for every enterprise still missing; returns (new notices, e-mails sent).
+def remind_source(form, period):
+    """What a 催报 notice is about; completeness reads it to mark enterprises 已催报."""
+    return f"reporting.remind:{form.code}:{period}"
 
-    Idempotent: an enterprise already reminded for this form and period gets nothing new."""
+
+def remind_key(enterprise_id, form, period, day):
+    return f"remind:{enterprise_id}:{form.code}:{period}:{day:%Y-%m-%d}"
+
+
+def reminded_ids(form, period):
+    """Enterprises that were sent a 催报 notice for the form and period (any day)."""
+    return set(Notice.objects.filter(kind=Notice.Kind.REMIND, source=remind_source(form, period))
+               .values_list("enterprise_id", flat=True))
+
+
+def remind(form, period, actor="催报命令", user=None, today=None):
+    """Send a 催报 notice to every enterprise still missing (within `user`'s scope when given);
+    returns (new notices, e-mails sent). Idempotent per enterprise × form × period × day."""
+    day = today or timezone.localdate()
     deadline = P.deadline(period, form.deadline_day)
     label = P.label(period, form.merge_jan_feb)
-    already = set(Notice.objects.filter(form=form, period=period, kind=Notice.Kind.REMIND)
-                  .values_list("enterprise_id", flat=True))
-    missing = [e for e in missing_enterprises(form, period) if e.id not in already]
-    notices = [Notice(enterprise=e, form=form, period=period, kind=Notice.Kind.REMIND,
-                      message=f"请尽快报送{label}{form.name}表（截止{deadline:%Y年%m月%d日}）。")
-               for e in missing]
+    missing = missing_enterprises(form, period)
+    if user is not None:
+        missing = missing.filter(pk__in=Enterprise.objects.for_user(user).values("pk"))
+    message = f"请尽快报送{label}{form.name}表（截止{deadline:%Y年%m月%d日}）。"
+    created = []
     with transaction.atomic():
-        Notice.objects.bulk_create(notices, ignore_conflicts=True)
-        if notices:
-            log_action(None, "returns.remind", form, {"period": period, "count": len(notices)}, actor=actor)
-    sent = _email(form, period, [n for n in notices]) if settings.EMAIL_HOST else 0
-    return len(notices), sent
+        for e in missing:
+            notice, new = send(Notice.Kind.REMIND, message, to_enterprise=e,
+                               url=f"/returns/{e.uscc}/{form.code}/{period}/", sender=user,
+                               source=remind_source(form, period), key=remind_key(e.pk, form, period, day))
+            if new:
+                created.append(notice)
+        if created:
+            log_action(user, "returns.remind", form,
+                       {"period": period, "count": len(created), "day": f"{day:%Y-%m-%d}"},
+                       actor=None if getattr(user, "pk", None) else actor)
+    sent = _email(created, message) if settings.EMAIL_HOST else 0
+    return len(created), sent
 
 
-def _email(form, period, notices):
+def _email(notices, message):
     sent = 0
     emails = {}
     for enterprise_id, email in Membership.objects.filter(
@@ -43,9 +72,8 @@ def _email(form, period, notices):
         to = emails.get(notice.enterprise_id)
         if not to:
             continue
-        send_mail(f"【催报】{notice.message}", f"{notice.enterprise.name}：\n{notice.message}\n\n工信运行监测平台",
+        send_mail(f"【催报】{message}", f"{notice.enterprise.name}：\n{message}\n\n工信运行监测平台",
                   None, to, fail_silently=True)
-        Notice.objects.filter(enterprise_id=notice.enterprise_id, form=form, period=period,
-                              kind=Notice.Kind.REMIND).update(emailed_to=",".join(to)[:300])
+        Notice.objects.filter(pk=notice.pk).update(emailed_to=",".join(to)[:300])
         sent += 1
     return sent

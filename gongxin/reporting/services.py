@@ -23,7 +23,9 @@ from gongxin.accounts.scoping import get_access
 from gongxin.lib import bounds
 from gongxin.lib import periods as P
 
+from .events import return_changed_later
 from .models import Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValueChange
+from .notify import notify_transition
 from .validation import COLUMNS, PRODUCT_COLUMNS, validate_return
 
 S = Return.Status
@@ -253,6 +255,7 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
     _bump(ret, "status", "submitted_at", "explanation")
     log_action(user, "returns.submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
                                              "explanation": ret.explanation if warnings else "", "changes": _cells(changes)})
+    return_changed_later(ret)
     return ret
 
 
@@ -264,6 +267,7 @@ def approve_return(user, ret, expected_version=None):
     ret.status, ret.approved_at = S.APPROVED, timezone.now()
     _bump(ret, "status", "approved_at")
     log_action(user, "returns.approve", ret, {})
+    notify_transition(ret, "approved", user)
     return ret
 
 
@@ -277,6 +281,7 @@ def return_to_enterprise(user, ret, reason, expected_version=None):
     ret.status, ret.return_reason, ret.approved_at = S.RETURNED, reason.strip(), None
     _bump(ret, "status", "return_reason", "approved_at")
     log_action(user, "returns.return", ret, {"reason": ret.return_reason})
+    notify_transition(ret, "returned", user, ret.return_reason)
     return ret
 
 
@@ -288,6 +293,7 @@ def accept_return(user, ret, expected_version=None):
     ret.status, ret.accepted_at = S.ACCEPTED, timezone.now()
     _bump(ret, "status", "accepted_at")
     log_action(user, "returns.accept", ret, {})
+    notify_transition(ret, "accepted", user)
     return ret
 
 
@@ -302,6 +308,7 @@ def reopen_return(user, ret, reason, expected_version=None):
     ret.status, ret.return_reason, ret.accepted_at, ret.approved_at = S.RETURNED, reason.strip(), None, None
     _bump(ret, "status", "return_reason", "accepted_at", "approved_at")
     log_action(user, "returns.reopen", ret, {"reason": ret.return_reason})
+    notify_transition(ret, "returned", user, ret.return_reason)
     return ret
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import routine_views, views
 
 urlpatterns = [
     path("", views.return_list, name="return_list"),
     path("bulk/", views.bulk_action, name="return_bulk"),
     path("completeness/", views.completeness, name="completeness"),
+    path("completeness/remind/", routine_views.completeness_remind, name="completeness_remind"),
     path("completeness/export.xlsx", views.completeness_export, name="completeness_export"),
     path("import/", views.import_page, name="return_import"),
     path("import/template.xlsx", views.import_template, name="return_import_template"),

@@ -17,6 +17,9 @@ from gongxin.lib.export import xlsx_response
 from gongxin.lib.masking import Masker
 from gongxin.lib.numeric import pct
 from gongxin.lib.uploads import run_import
+from gongxin.notices.models import Notice as AppNotice
+from gongxin.notices.models import NoticeRead
+from gongxin.notices.services import mark_read
 from gongxin.registry.models import Enterprise, Region
 
 from . import services
@@ -24,7 +27,9 @@ from .completeness import completeness as completeness_tally
 from .completeness import latest_period, owed_returns, period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
-from .models import Form, Indicator, Notice, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .models import Form, Indicator, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .review import review_rows, unexplained, warnings_by_return
+from .routine_views import can_remind
 from .validation import (
     COLUMNS,
     Finding,
@@ -82,7 +87,15 @@ def return_list(request):
     if f["q"]:
         qs = qs.filter(enterprise__in=Enterprise.objects.search(f["q"]))
     qs = qs.select_related("enterprise__town", "form").order_by("enterprise__town__code", "enterprise__uscc")
+    f["flag"] = request.GET.get("flag", "") if request.GET.get("flag") == "warnings" else ""
+    if f["flag"]:
+        flagged = warnings_by_return(qs)
+        qs = [r for r in qs if flagged[r.pk]]
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    flags = flagged if f["flag"] else warnings_by_return(page.object_list)
+    for r in page.object_list:
+        r.warnings = flags[r.pk]
+        r.unexplained = unexplained(r, r.warnings)
     ctx = {
         "page_title": "月度报表", "page": page, "form": form, "forms": forms, "period": period, "filters": f,
         "period_label": P.label(period, form.merge_jan_feb),
@@ -96,14 +109,17 @@ def return_list(request):
 
 def _my_returns(request, access):
     enterprises = Enterprise.objects.filter(pk__in=access.enterprise_ids).order_by("uscc")
-    owed = [(o.enterprise, o.form, o.period, o.label) for o in owed_returns(enterprises)]
+    owed = [(o.enterprise, o.form, o.period, o.label, o.deadline) for o in owed_returns(enterprises)]
     returns = (Return.objects.for_user(request.user).select_related("enterprise", "form")
                .order_by("-period", "form__order"))
     status = request.GET.get("status", "")
     if status in S.values:
         returns = returns.filter(status=status)
     page = Paginator(returns, 30).get_page(request.GET.get("page"))
-    notices = Notice.objects.filter(enterprise__in=enterprises).select_related("form")[:10]
+    notices = list(AppNotice.objects.for_user(request.user)[:10])
+    read = set(NoticeRead.objects.filter(user=request.user, notice__in=notices).values_list("notice_id", flat=True))
+    for n in notices:
+        n.is_read = n.pk in read
     ctx = {"page_title": "我的月度报表", "page": page, "enterprises": enterprises, "owed": owed[-12:], "owed_count": len(owed),
            "notices": notices, "status": status if status in S.values else "", "status_label": dict(S.choices).get(status)}
     return render(request, "reporting/my_returns.html", ctx)
@@ -129,13 +145,22 @@ def bulk_action(request):
         messages.warning(request, "请先勾选要处理的报表")
         return redirect(back)
     label = "审核通过" if action == "approve" else "受理"
-    if request.POST.get("confirm") != "yes":
-        ctx = {"page_title": f"批量{label}确认", "returns": returns, "action": action, "label": label, "back": back}
+    flags = warnings_by_return(returns)
+    skipped = [r for r in returns if unexplained(r, flags[r.pk])]
+    returns = [r for r in returns if r not in skipped]
+    for r in skipped:
+        r.warnings = flags[r.pk]
+    if request.POST.get("confirm") != "yes" or not returns:
+        ctx = {"page_title": f"批量{label}确认", "returns": returns, "action": action, "label": label, "back": back,
+               "skipped": skipped}
         return render(request, "reporting/bulk_confirm.html", ctx)
     versions = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
     done, refused = services.bulk_transition(request.user, action, [(r, versions.get(r.pk, "")) for r in returns])
     if done:
         messages.success(request, f"已{label}{len(done)}份报表")
+    if skipped:
+        messages.warning(request, f"已跳过{len(skipped)}份存在预警但企业未说明原因的报表：" +
+                         "、".join(r.enterprise.name for r in skipped) + "；请逐份审核或退回企业说明。")
     for ret, message in refused:
         messages.error(request, f"{ret.enterprise.name}：{message}")
     return redirect(back)
@@ -322,6 +347,8 @@ def return_page(request, uscc, form_code, period):
         "can_reopen": access.is_admin and status == S.ACCEPTED,
         "base_url": f"/returns/{enterprise.uscc}/{form.code}/{period}/",
     }
+    if can_review and ret is not None and ret.status != S.DRAFT:
+        ctx["review"], ctx["review_general"] = review_rows(ret)
     return render(request, "reporting/return_page.html", ctx, status=400 if error else 200)
 
 
@@ -426,6 +453,7 @@ def completeness(request):
            "period": period, "total": total, "towns": towns, "forms": Form.objects.filter(is_active=True),
            "deadline": P.deadline(period, form.deadline_day),
            "closed": form.periods.filter(period=period, closed_at__isnull=False).exists(),
+           "can_remind": can_remind(request.user),
            "periods": [P.shift(period, -i) for i in range(-1, 14) if P.is_reported(P.shift(period, -i), form.merge_jan_feb)]}
     return render(request, "reporting/completeness.html", ctx)
 
@@ -556,11 +584,6 @@ def import_template(request):
 @login_required
 @require_POST
 def notice_read(request, pk):
-    access = get_access(request.user)
-    notice = get_object_or_404(Notice, pk=pk, enterprise_id__in=access.enterprise_ids)
-    if notice.read_at is None:
-        from django.utils import timezone
-
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
+    notice = get_object_or_404(AppNotice.objects.for_user(request.user), pk=pk)
+    mark_read(notice, request.user)
     return redirect("/returns/")

@@ -8,8 +8,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongxin.accounts.models import Role
+from gongxin.notices.models import Notice
 from gongxin.reporting.completeness import completeness
-from gongxin.reporting.models import Notice, Return
+from gongxin.reporting.models import Return
 from gongxin.testing import make_enterprise, make_user, personas
 
 from .helpers import make_return, output_form
