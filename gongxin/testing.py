@@ -56,3 +56,10 @@ def personas(enterprise=None, other_enterprise=None):
         "leader": make_user("leader1", Role.LEADER),
         "nobody": make_user("nobody1", None),
     }
+
+
+def period_on_record(period, form_code="output"):
+    """A reporting-period record for `period`, so pages that check periods accept it without returns."""
+    from gongxin.reporting.models import Form, ReportingPeriod
+
+    ReportingPeriod.objects.get_or_create(form=Form.objects.get(code=form_code), period=period)

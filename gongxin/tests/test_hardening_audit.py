@@ -12,7 +12,7 @@ from gongxin.analysis.models import OfficialAddedValue
 from gongxin.projects.models import FundApplication, FundProgramme, Programme
 from gongxin.reporting.models import Form, ValidationRule
 from gongxin.reporting.tests.helpers import make_return, post_data, values
-from gongxin.testing import make_enterprise, make_user, personas
+from gongxin.testing import make_enterprise, make_user, period_on_record, personas
 
 from .hardening import logged_in, make_project
 
@@ -100,6 +100,7 @@ def test_admin_password_change_is_audited_without_the_hash(cast):
 
 def test_official_figure_update_logs_old_and_new(cast):
     e, p = cast
+    period_on_record("2022-03")  # official figures are entered for a period the system holds
     client = logged_in(p["analyst"])
     client.post("/analysis/ppi/official/", {"period": "2022-03", "ytd_growth_pct": "8.0"})
     client.post("/analysis/ppi/official/", {"period": "2022-03", "ytd_growth_pct": "9.5"})
