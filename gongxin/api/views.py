@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ParseError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,6 +42,11 @@ class ApiView(APIView):
     def initial(self, request, *args, **kwargs):
         self._started = time.monotonic()
         super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses NUL characters in a query; refuse them here, clearly, for every resource.
+        texts = [*kwargs.values(), *request.query_params.keys(),
+                 *(v for values in request.query_params.lists() for v in values[1])]
+        if any("\x00" in str(t) for t in texts):
+            raise ParseError("请求参数中含有非法字符（NUL）")
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

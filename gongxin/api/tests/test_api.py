@@ -258,3 +258,10 @@ def test_module_figures_are_their_commands(county):
     _, town_token = make_client("town-modules", Role.TOWN_OFFICER, region=town("荆河街道"))
     assert api(town_token).get("/api/v1/resumption/?date=2022-04-13").status_code == 403
     assert api(token).get("/api/v1/resumption/?date=2022-13-01").status_code == 400
+
+
+def test_a_nul_character_in_a_parameter_is_a_clear_400(county):
+    _, token = make_client("nul", Role.BUREAU_STAFF)
+    for url in ("/api/v1/prevention/?event=a%00b", "/api/v1/returns/?form=%00", "/api/v1/enterprises/%00/"):
+        response = api(token).get(url)
+        assert response.status_code == 400 and "非法字符" in response.json()["detail"], url
