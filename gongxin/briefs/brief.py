@@ -440,8 +440,10 @@ def warnings_section(period, user, ctx):
     rows, links = [], []
     for f in findings:
         firm = firms.get(f.enterprise_id)
-        rows.append([levels[f.level], firm.name if firm else names[f.town_id], names[f.town_id],
-                     f.rule.get_kind_display(), f.reason])
+        subject = firm.name if firm else names[f.town_id]
+        # The reason without the subject's name it starts with: the row names the subject beside it.
+        rows.append([levels[f.level], subject, names[f.town_id], f.rule.get_kind_display(),
+                     f.reason.removeprefix(subject) or f.reason])
         links.append(f"/enterprises/{firm.uscc}/" if firm else None)
     table = Table("warnings", "运行预警及建议走访企业", [Column("预警级别"), Column("企业（镇街）"), Column("镇街"),
                                                  Column("预警类型"), Column("预警原因")], rows, links)
