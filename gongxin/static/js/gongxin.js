@@ -86,9 +86,8 @@ document.addEventListener("submit", function (event) {
   show();
   setInterval(show, 1000);
   form.setAttribute("aria-busy", "true");
-  setTimeout(function () {
-    form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = true; });
-  }, 0);
+  // Disabled after the submit event the form is still sent (without these buttons, which carry no data).
+  form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = true; });
 });
 
 // htmx fragments (data-fragment) say so when their request fails, instead of spinning for ever.
