@@ -501,6 +501,7 @@ def resumption_section(period, user, ctx):
 SECTIONS = {"overview": overview, "towns": towns, "industries": industries, "enterprises": key_enterprises,
             "products": key_products, "projects": projects_section, "warnings": warnings_section,
             "resumption": resumption_section, "reporting": reporting_section}
+CHART_SECTIONS = {"series": "overview", "towns": "towns", "industries": "industries"}  # chart → its section
 # The sections' titles, for a page that shows its outline before the sections are built.
 OUTLINE = {"overview": "总体情况", "towns": "分镇街情况", "industries": "分行业情况", "enterprises": "重点企业",
            "products": "重点产品", "projects": "技改项目", "warnings": "运行预警", "resumption": "复工复产",

@@ -132,11 +132,15 @@ def brief_pack(request):
 
 @login_required
 def brief_chart(request, name):
+    """One chart of the brief as PNG, from the section that holds it (only that section is built)."""
+    _require_reader(request)
     try:
-        brief = _build(request)
+        period = _period(request)
     except PeriodError as e:
         return _bad_period(e)
-    chart = brief.charts.get(name) if brief else None
+    key = brief_data.CHART_SECTIONS.get(name)
+    section = brief_data.build_section(period, request.user, key) if period and key else None
+    chart = next((c for c in section.charts if c.name == name), None) if section else None
     if chart is None:
         raise Http404("没有这个图表")
     response = HttpResponse(brief_charts.render(chart), content_type="image/png")
