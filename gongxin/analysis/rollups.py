@@ -369,14 +369,16 @@ def rebuild(periods=None):
     q = connection.ops.quote_name
     written = 0
     with transaction.atomic():
-        if periods is None:
+        everything = periods is None
+        if everything:
             periods = periods_on_record()
             for model in TABLES:
-                model.objects.exclude(period__in=periods).delete()
+                model.objects.all().delete()
         for period in periods:
             for model, qs in _selects(period).items():
                 keys, sums = TABLES[model]
-                model.objects.filter(period=period).delete()
+                if not everything:
+                    model.objects.filter(period=period).delete()
                 opts = model._meta
                 columns = [opts.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
                            for f in (*keys, *sums)]
@@ -390,17 +392,16 @@ def rebuild(periods=None):
     return written
 
 
-def _same(a, b):
-    """Equal sums: exact on PostgreSQL; SQLite sums NUMERIC as floats (15 significant digits)."""
-    a, b = Decimal(str(a or 0)), Decimal(str(b or 0))
-    if connection.vendor == "sqlite":
-        return abs(a - b) <= max(abs(a), abs(b), Decimal(1)) * Decimal("1e-12") + Decimal("0.00005")
-    return a == b
+def _columns(model, fields):
+    opts = model._meta
+    return [opts.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column for f in fields]
 
 
 def check(periods=None):
-    """[(table, key, stored, computed)] of every cell that differs from the raw returns (cells of zero
-    and missing cells are alike)."""
+    """[(table, key, stored, computed)] of every cell that differs from the raw returns (a cell of
+    zeros and a missing cell are alike). The comparison runs in the database: per table and period
+    the rebuild's SELECT, FULL OUTER JOIN the stored cells, only differing rows come back."""
+    q = connection.ops.quote_name
     differences = []
     all_periods = periods is None
     periods = periods_on_record() if all_periods else periods
@@ -409,13 +410,28 @@ def check(periods=None):
         for row in stale.values_list(*keys, *sums):
             if any(row[len(keys):]):
                 differences.append((model.__name__, row[:len(keys)], row[len(keys):], None))
+    # SQLite sums NUMERIC columns as floats (15 significant digits): there, equal within rounding.
+    differ = ("ABS(COALESCE(c.{0}, 0) - COALESCE(s.{0}, 0)) > 0.00005 + 1e-12 * ABS(COALESCE(c.{0}, 0))"
+              if connection.vendor == "sqlite" else "COALESCE(c.{0}, 0) <> COALESCE(s.{0}, 0)")
     for period in periods:
         for model, qs in _selects(period).items():
             keys, sums = TABLES[model]
-            computed = {(period, *r[:len(keys) - 1]): r[len(keys) - 1:] for r in qs}
-            stored = {r[:len(keys)]: r[len(keys):] for r in model.objects.filter(period=period).values_list(*keys, *sums)}
-            for key in sorted(set(computed) | set(stored), key=lambda k: tuple(str(x) for x in k)):
-                s, c = stored.get(key, (0,) * len(sums)), computed.get(key, (0,) * len(sums))
-                if not all(_same(x, y) for x, y in zip(s, c, strict=True)):
-                    differences.append((model.__name__, key, s, c))
+            key_cols, sum_cols = _columns(model, keys[1:]), _columns(model, sums)
+            names = [f"k{i}" for i in range(len(key_cols))] + [f"v{i}" for i in range(len(sum_cols))]
+            inner, params = qs.query.sql_with_params()
+            on = " AND ".join(f"c.k{i} = s.{q(c)}" for i, c in enumerate(key_cols))
+            sql = (f"WITH c ({', '.join(names)}) AS ({inner}) "
+                   f"SELECT {', '.join(f'COALESCE(c.k{i}, s.{q(c)})' for i, c in enumerate(key_cols))}, "
+                   f"{', '.join(f's.{q(c)}' for c in sum_cols)}, {', '.join(f'c.v{i}' for i in range(len(sum_cols)))} "
+                   f"FROM c FULL OUTER JOIN (SELECT * FROM {q(model._meta.db_table)} WHERE period = %s) s ON {on} "
+                   f"WHERE " + " OR ".join(differ.format(f"v{i}").replace(f"s.v{i}", f"s.{q(c)}")
+                                           for i, c in enumerate(sum_cols)))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, (*params, period))
+                for row in cursor.fetchall():
+                    n = len(key_cols)
+                    stored, computed = row[n:n + len(sum_cols)], row[n + len(sum_cols):]
+                    differences.append((model.__name__, (period, *row[:n]),
+                                        tuple(0 if v is None else v for v in stored),
+                                        tuple(0 if v is None else v for v in computed)))
     return differences
