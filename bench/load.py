@@ -19,18 +19,18 @@ from locust.exception import StopUser
 
 import argparse
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from flow import TOKEN, VERSION, figures  # noqa: E402  (bench/ is the script's directory)
+
 PERIOD = "2022-05"
 PASSWORD = "load-bench-pw-2022"
 SUBMITS_PER_S, P99_MS = 200, 300
@@ -68,25 +68,6 @@ def prepare(users):
     Membership.objects.bulk_create([Membership(user=u, role=Role.ENTERPRISE, enterprise=e)
                                     for u, e in zip(made, enterprises, strict=True)])
     return [(u.username, e.uscc) for u, e in zip(made, enterprises, strict=True)]
-
-
-CELL = re.compile(r'name="([a-z_]+\.(?:month|ytd|month_ly|ytd_ly))" value="([^"]*)"')
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-VERSION = re.compile(r'name="version" value="([^"]*)"')
-
-
-def figures(page):
-    """This year's cells from last year's pre-filled ones (+10%, so every rule passes but the
-    month-consistency warning, explained at submission)."""
-    cells = dict(CELL.findall(page))
-    out = {}
-    for name, value in cells.items():
-        code, column = name.split(".")
-        if column in ("month_ly", "ytd_ly"):
-            out[name] = value
-            base = Decimal(value.replace(",", "") or 0)
-            out[f"{code}.{column[:-3]}"] = str((base * Decimal("1.1")).quantize(Decimal("1"), ROUND_HALF_UP))
-    return out
 
 
 def free_port():
