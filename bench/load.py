@@ -79,12 +79,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+SERVER_LOG = Path(tempfile.gettempdir()) / "gongxin-bench-load-server.log"
+
+
 def serve(port, workers, threads):
+    """gunicorn as `make run` starts it; its errors (and the application's) go to SERVER_LOG."""
     env = dict(os.environ, DEBUG="false", SECURE_COOKIES="false", ALLOWED_HOSTS="127.0.0.1",
-               LOG_LEVEL="CRITICAL", WEB_WORKERS=str(workers), WEB_THREADS=str(threads))
+               LOG_LEVEL="ERROR", LOG_FORMAT="text", WEB_WORKERS=str(workers), WEB_THREADS=str(threads))
+    log = SERVER_LOG.open("w")
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "python:gongxin.gunicorn_conf",
                              "--access-logfile", "/dev/null", "-b", f"127.0.0.1:{port}", "gongxin.wsgi"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=ROOT, env=env, stdout=log, stderr=log)
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -205,12 +210,14 @@ def main():
         print(f"  {name:<7} n={s.num_requests:<5} p50={s.get_response_time_percentile(0.5):.0f} ms"
               f"  p99={s.get_response_time_percentile(0.99):.0f} ms  failures={s.num_failures}")
     print(f"flow requests: p99={p99:.0f} ms (budget < {P99_MS}), failures={failures}")
-    for uscc, reason in broken[:5]:
+    for uscc, reason in broken[:3]:
         print(f"  broken off: {uscc} {reason}")
+    for error in sorted(stats.errors.values(), key=lambda e: -e.occurrences)[:5]:
+        print(f"  error ×{error.occurrences}: {error.method} {error.name}: {str(error.error)[:160]}")
     print(f"after-check: {check}")
     ok = (check["submitted"] == check["accounts"] == check["distinct"] == check["returns"]
           and check["with_history"] == check["accounts"] and failures == 0)
-    print("lost/duplicated: " + ("none" if ok else "MISMATCH"))
+    print("lost/duplicated: " + ("none" if ok else "MISMATCH") + f"  (server errors: {SERVER_LOG})")
     met = ok and rate >= SUBMITS_PER_S and p99 < P99_MS
     sys.exit(0 if met else 1)
 
