@@ -113,6 +113,9 @@ def run_load(base, accounts):
 
         def on_start(self):
             self.username, self.uscc = queue.pop()
+            # A new connection per request: gunicorn closes a keep-alive connection idle for 2 s, and
+            # a CPU-starved client then sends on a closed one (a browser retries that; requests does not).
+            self.client.headers["Connection"] = "close"
             try:
                 page = self.client.get("/accounts/login/", name="login page").text
                 response = self.client.post("/accounts/login/", {
