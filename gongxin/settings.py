@@ -137,10 +137,14 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, default SQLite under var/ (WAL, immediate transactions).
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise expects STATIC_ROOT to exist
+# Connections are kept for DB_CONN_MAX_AGE seconds (each gunicorn thread holds one) and checked
+# before reuse: opening a PostgreSQL connection per request cost ~45% of a worker's CPU on the
+# deadline-day load (bench/load.py). 0 closes after each request.
+DB_CONN_MAX_AGE = envint("DB_CONN_MAX_AGE", 600)
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gongxin.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=DB_CONN_MAX_AGE > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -148,7 +152,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # 数据异常 (None, logged) instead of breaking the page (lib/sqlite_backend).
     DATABASES["default"]["ENGINE"] = "gongxin.lib.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        # Writers queue for SQLite's one write lock; on the deadline day (bench/load.py) a busy
+        # machine made waits beyond 5 s, each an error page: wait up to 20 s instead.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         "transaction_mode": "IMMEDIATE",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -159,7 +165,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
 REPLICA_READ_YOUR_WRITES_SECONDS = envint("REPLICA_READ_YOUR_WRITES_SECONDS", 30)
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE,
+                                                 conn_health_checks=DB_CONN_MAX_AGE > 0)
     DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {})}
     # Tests create their database on the primary only; the standby receives it by streaming.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
+from gongxin.accounts.scoping import enterprise_scope, town_scope
 from gongxin.analysis import stats
 from gongxin.lib.numeric import fmt_growth, round_half_up
 from gongxin.lib.periods import deadline, label, previous_in_year, split
@@ -23,6 +24,8 @@ from .models import LEVEL_ORDER, EarlyWarning, WarningRule
 Kind = WarningRule.Kind
 # Rules of these kinds describe the same thing (output falling): an enterprise keeps the worst.
 OUTPUT_FAMILY = {Kind.OUTPUT_FALL, Kind.CONSECUTIVE_FALL}
+# Rules of these kinds find towns (a town's warning), the others enterprises.
+TOWN_KINDS = {Kind.PLAN_BEHIND}
 SCAN_ACTOR = "预警扫描"
 
 
@@ -182,6 +185,19 @@ def _concerns(enterprise):
             Q(enterprise=enterprise) | Q(enterprise__isnull=True, town_id=enterprise.town_id))
 
 
+def _evaluate_concerning(period, enterprise, today):
+    """`evaluate` for what can concern `enterprise` (everything when None). Its own warnings depend
+    on its own returns only and its town's (plan) on the town's: evaluating just those finds the
+    same as the county-wide evaluation, at a fraction of its cost (it runs after each submission)."""
+    if enterprise is None:
+        return evaluate(period, today=today)
+    rules = list(WarningRule.objects.filter(active=True))
+    own = [r for r in rules if r.kind not in TOWN_KINDS]
+    town = [r for r in rules if r.kind in TOWN_KINDS]
+    return ((evaluate(period, enterprise_scope(enterprise.pk), today=today, rules=own) if own else [])
+            + (evaluate(period, town_scope(enterprise.town_id), today=today, rules=town) if town else []))
+
+
 @transaction.atomic
 def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
     """Store the findings of `period`: create new warnings, update existing, clear the rest.
@@ -190,7 +206,7 @@ def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
     Returns {"created", "updated", "cleared", "open"}. Running it twice changes nothing.
     """
     concerns, q = _concerns(enterprise)
-    findings = {f.key: f for f in evaluate(period, today=today) if concerns(f)}
+    findings = {f.key: f for f in _evaluate_concerning(period, enterprise, today) if concerns(f)}
     existing = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): w
                 for w in EarlyWarning.objects.filter(q, period=period).select_for_update(of=("self",))
                 .select_related("rule", "enterprise", "town").prefetch_related("follow_ups")}

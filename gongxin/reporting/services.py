@@ -24,10 +24,11 @@ from gongxin.lib import bounds
 from gongxin.lib import changes as figures
 from gongxin.lib import periods as P
 
+from . import reference
 from .events import return_changed_later
-from .models import Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValueChange
+from .models import ProductLine, ReportingPeriod, Return, ReturnValue, ValueChange
 from .notify import notify_transition
-from .validation import COLUMNS, PRODUCT_COLUMNS, validate_return
+from .validation import COLUMNS, PRODUCT_COLUMNS, product_lines_of, validate_return
 
 S = Return.Status
 
@@ -140,12 +141,16 @@ def _cell_changes(ret, user, reason, old_by_field, new_by_field, labels):
             for f, new in new_by_field.items() if old_by_field.get(f) != new]
 
 
-def apply_values(ret, user, values, notes=None, reason=""):
-    """Write {indicator code: {column: Decimal|None}} (and ly notes) onto `ret`; returns the changes."""
+def apply_values(ret, user, values, notes=None, reason="", saved=None):
+    """Write {indicator code: {column: Decimal|None}} (and ly notes) onto `ret`; returns the changes.
+
+    New rows are inserted and changed rows updated in one statement each, however many indicators
+    the form has. `saved`, a dict, receives the return's figures and notes as they now stand
+    ({code: {column: value}}, {code: note}: what `values_of` would read back)."""
     notes = notes or {}
-    indicators = {i.code: i for i in Indicator.objects.filter(form_id=ret.form_id)}
+    indicators = {i.code: i for i in reference.indicators(ret.form_id)}
     existing = {v.indicator.code: v for v in ReturnValue.objects.filter(ret=ret).select_related("indicator")}
-    changes = []
+    changes, created, updated = [], [], []
     for code, cols in values.items():
         ind = indicators.get(code)
         if ind is None:
@@ -165,8 +170,14 @@ def apply_values(ret, user, values, notes=None, reason=""):
                 if c in cols:
                     setattr(row, c, cols[c])
             row.ly_note = note[:200]
-            row.save()
+            (updated if row.pk else created).append(row)
+            existing[code] = row
         changes.extend(found)
+    ReturnValue.objects.bulk_create(created)
+    ReturnValue.objects.bulk_update(updated, [*COLUMNS, "ly_note"])
+    if saved is not None:
+        saved["values"] = {code: {c: getattr(row, c) for c in COLUMNS} for code, row in existing.items()}
+        saved["notes"] = {code: row.ly_note for code, row in existing.items()}
     return changes
 
 
@@ -209,7 +220,7 @@ def _get_or_create(ret, user):
     return ret, True
 
 
-def _write(user, ret, values, notes, explanation, products, expected_version, reason, action):
+def _write(user, ret, values, notes, explanation, products, expected_version, reason, action, saved=None):
     _require(can_fill(user, ret.enterprise), "您无权填报或修改该企业的报表")
     expected_version = _version(expected_version)
     if (ret.pk is None and expected_version not in (None, 0)) or (ret.pk and expected_version == 0):
@@ -218,7 +229,7 @@ def _write(user, ret, values, notes, explanation, products, expected_version, re
     ret = _locked(ret, None if created else expected_version)
     _require_state(ret, editable_statuses(user), action)
     with figures.return_changing(ret):  # the bureau's edit of a counted return moves the roll-ups
-        changes = apply_values(ret, user, values or {}, notes, reason)
+        changes = apply_values(ret, user, values or {}, notes, reason, saved)
         if products:
             changes += apply_products(ret, user, products, reason)
     ValueChange.objects.bulk_create(changes)
@@ -244,9 +255,12 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
     if ret.pk:
         _require(can_fill(user, ret.enterprise), "您无权报送该企业的报表")
         _require_state(ret, (S.DRAFT, S.RETURNED), "报送")
-    ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, "报送", "报送")
+    saved = {}
+    ret, changes = _write(user, ret, values, notes, explanation, products, expected_version, "报送", "报送", saved)
     _require_state(ret, (S.DRAFT, S.RETURNED), "报送")
-    findings = validate_return(ret, today=today)
+    # The figures as they now stand (just written: not read back); the product lines are read.
+    findings = validate_return(saved["values"], form=ret.form, period=ret.period, enterprise_id=ret.enterprise_id,
+                               notes=saved["notes"], products=product_lines_of(ret), today=today)
     errors = [f for f in findings if f.is_error]
     warnings = [f for f in findings if not f.is_error]
     if errors:

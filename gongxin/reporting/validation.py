@@ -16,7 +16,8 @@ from decimal import Decimal
 from gongxin.lib import periods as P
 from gongxin.lib.numeric import fmt_growth, growth_pct, pct
 
-from .models import Form, Indicator, ProductLine, ReportingPeriod, Return, ReturnValue, ValidationRule
+from . import reference
+from .models import Form, ProductLine, ReportingPeriod, Return, ReturnValue, ValidationRule
 
 COLUMNS = {"month": "本月", "ytd": "1-本月", "month_ly": "上年同月", "ytd_ly": "上年1-同月"}
 PRODUCT_COLUMNS = {"qty_month": "本月产量", "qty_ytd": "1-本月产量", "qty_month_ly": "上年同月产量",
@@ -59,8 +60,7 @@ class RuleSet:
 
     @classmethod
     def load(cls, form):
-        return cls(form, list(Indicator.objects.filter(form=form)),
-                   list(ValidationRule.objects.filter(form=form, is_active=True)))
+        return cls(form, reference.indicators(form.pk), reference.rules(form.pk))
 
 
 def period_is_open(form, period, today=None):
@@ -98,10 +98,28 @@ def last_year_values(enterprise_id, form, period):
     return {code: {"month_ly": m, "ytd_ly": y} for code, m, y in rows.values_list("indicator__code", "month", "ytd")}
 
 
+def entry_figures(enterprise_id, form, period):
+    """(`previous_ytd`, `last_year_values`) of the enterprise's return for `period`, in one query."""
+    prev, last = P.previous_in_year(period, form.merge_jan_feb), P.same_period_last_year(period)
+    rows = ReturnValue.objects.filter(enterprise_id=enterprise_id, ret__form=form,
+                                      period__in=[p for p in (prev, last) if p])
+    previous, last_year = {}, {}
+    for at, code, month, ytd, status in rows.values_list("period", "indicator__code", "month", "ytd", "ret__status"):
+        if at == prev:
+            previous[code] = ytd
+        elif status in Return.COUNTED:
+            last_year[code] = {"month_ly": month, "ytd_ly": ytd}
+    return (previous or None) if prev else {}, last_year
+
+
 def product_lines_of(ret):
     """{Product: {column: Decimal or None}} of a saved return's product lines."""
-    return {line.product: {c: getattr(line, c) for c in PRODUCT_COLUMNS}
-            for line in ProductLine.objects.filter(ret=ret).select_related("product")}
+    return line_figures(ProductLine.objects.filter(ret=ret).select_related("product"))
+
+
+def line_figures(lines):
+    """{Product: {column: Decimal or None}} of product lines (read with their product)."""
+    return {line.product: {c: getattr(line, c) for c in PRODUCT_COLUMNS} for line in lines}
 
 
 def derived_month(ytd, previous, code):
@@ -132,6 +150,8 @@ def validate_return(target, *, form=None, period=None, enterprise_id=None, notes
         values = target
     notes = notes or {}
     ruleset = ruleset or RuleSet.load(form)
+    if enterprise_id and previous is _UNSET and last_year is _UNSET:
+        previous, last_year = entry_figures(enterprise_id, form, period)
     if previous is _UNSET:
         previous = previous_ytd(enterprise_id, form, period) if enterprise_id else None
     if last_year is _UNSET:

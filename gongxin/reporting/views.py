@@ -22,12 +22,12 @@ from gongxin.notices.models import NoticeRead
 from gongxin.notices.services import mark_read
 from gongxin.registry.models import Enterprise, Region
 
-from . import services
+from . import reference, services
 from .completeness import completeness as completeness_tally
 from .completeness import latest_period, owed_returns, period_counts
 from .exporters import MissingExporter, ReturnTemplateExporter
 from .importing import import_returns
-from .models import Form, Indicator, Product, ProductLine, ReportingPeriod, Return, ReturnValue
+from .models import Form, ProductLine, ReportingPeriod, Return, ReturnValue
 from .review import review_rows, unexplained, warnings_by_return
 from .routine_views import can_remind
 from .validation import (
@@ -35,9 +35,8 @@ from .validation import (
     Finding,
     columns_of,
     derived_month,
-    last_year_values,
-    previous_ytd,
-    product_lines_of,
+    entry_figures,
+    line_figures,
     validate_return,
 )
 
@@ -55,6 +54,8 @@ def _get_return_context(request, uscc, form_code, period):
     # A period not yet filed by anyone is still open for entry: no "reporting period exists" check.
     period = P.period_or_404(period, merge_jan_feb=form.merge_jan_feb, require_reporting=False)
     ret = Return.objects.filter(enterprise=enterprise, form=form, period=period).first()
+    if ret is not None:
+        ret.enterprise, ret.form = enterprise, form  # already read: no second look-up
     return enterprise, form, period, ret
 
 
@@ -232,7 +233,14 @@ def _entry_rows(indicators, values, notes, previous, last_year, findings):
     return rows
 
 
-def _product_rows(ret, enterprise, period, posted=None, findings=()):
+def _saved_lines(ret):
+    """The return's saved product lines {product id: line} (each with its product)."""
+    if ret is None:
+        return {}
+    return {line.product_id: line for line in ProductLine.objects.filter(ret=ret).select_related("product")}
+
+
+def _product_rows(monitored, saved, enterprise, period, posted=None, findings=()):
     """Product lines to show: saved lines, and last year's products pre-filled; plus the products to add."""
     by_product, by_field = {}, {}
     for f in findings:
@@ -240,9 +248,6 @@ def _product_rows(ret, enterprise, period, posted=None, findings=()):
             by_product.setdefault(f.field[8:].split(".")[0], []).append(f)
             if by_field.get(f.field) != "error":
                 by_field[f.field] = f.severity
-    year = P.split(period)[0]
-    monitored = list(Product.objects.filter(monitored__year=year).order_by("code"))
-    saved = {line.product_id: line for line in ProductLine.objects.filter(ret=ret)} if ret else {}
     last = {line.product_id: line for line in ProductLine.objects.filter(
         enterprise=enterprise, period=P.same_period_last_year(period), ret__status__in=Return.COUNTED)}
     rows = []
@@ -261,7 +266,7 @@ def _product_rows(ret, enterprise, period, posted=None, findings=()):
                                 "state": by_field.get(f"product:{product.code}.{c}")}
                                for c in services.PRODUCT_COLUMNS]})
     shown = {r["product"].id for r in rows}
-    return rows, [p for p in monitored if p.id not in shown], monitored
+    return rows, [p for p in monitored if p.id not in shown]
 
 
 def _history(ret):
@@ -287,12 +292,10 @@ def _fmt(value):
 @require_http_methods(["GET", "POST"])
 def return_page(request, uscc, form_code, period):
     enterprise, form, period, ret = _get_return_context(request, uscc, form_code, period)
-    indicators = list(Indicator.objects.filter(form=form))
+    indicators = reference.indicators(form.pk)
     can_fill = services.can_fill(request.user, enterprise)
     editable = can_fill and (ret is None or ret.status in services.editable_statuses(request.user))
-    products = list(Product.objects.filter(monitored__year=P.split(period)[0])) if form.has_products else []
-    previous = previous_ytd(enterprise.id, form, period)
-    last_year = last_year_values(enterprise.id, form, period)
+    products = reference.monitored_products(P.split(period)[0]) if form.has_products else []
     findings, error, posted_lines = [], None, None
     if request.method == "POST":
         if not can_fill:
@@ -318,14 +321,18 @@ def return_page(request, uscc, form_code, period):
             findings, error = e.findings, str(e)
         except services.DomainError as e:
             error = str(e)
-    else:
+    # The page is rendered (a GET, or a refused POST): the figures it shows beside the entry.
+    previous, last_year = entry_figures(enterprise.id, form, period)
+    saved_lines = _saved_lines(ret)
+    if request.method != "POST":
         values, notes = _saved_or_prefilled(ret, last_year)
         explanation = ret.explanation if ret else ""
         if editable and ret is not None:
             findings = validate_return(values, form=form, period=period, enterprise_id=enterprise.id, notes=notes,
-                                       previous=previous, last_year=last_year, products=product_lines_of(ret))
-    product_rows, addable, _ = (_product_rows(ret, enterprise, period, posted_lines, findings) if form.has_products
-                                else ([], [], []))
+                                       previous=previous, last_year=last_year,
+                                       products=line_figures(saved_lines.values()))
+    product_rows, addable = (_product_rows(products, saved_lines, enterprise, period, posted_lines, findings)
+                             if form.has_products else ([], []))
     shown_products = {f"product:{r['product'].code}." for r in product_rows}
     access = get_access(request.user)
     status = ret.status if ret else None
@@ -375,11 +382,10 @@ def return_check(request, uscc, form_code, period):
     enterprise, form, period, ret = _get_return_context(request, uscc, form_code, period)
     if not services.can_fill(request.user, enterprise):
         raise PermissionDenied("您无权填报该企业的报表")
-    indicators = list(Indicator.objects.filter(form=form))
-    products = list(Product.objects.filter(monitored__year=P.split(period)[0])) if form.has_products else []
+    indicators = reference.indicators(form.pk)
+    products = reference.monitored_products(P.split(period)[0]) if form.has_products else []
     values, notes, lines, bad = _parse_entry(request.POST, indicators, products)
-    previous = previous_ytd(enterprise.id, form, period)
-    last_year = last_year_values(enterprise.id, form, period)
+    previous, last_year = entry_figures(enterprise.id, form, period)
     findings = bad + validate_return(values, form=form, period=period, enterprise_id=enterprise.id, notes=notes,
                                      previous=previous, last_year=last_year, products=lines)
     by_product = {}

@@ -133,3 +133,26 @@ def test_rules_are_data_a_changed_threshold_changes_the_result():
         services.update_rule(rule, admin, {"threshold": Decimal(12)}, rule.version)  # stale version
     with pytest.raises(PermissionDenied):
         services.update_rule(rule, make_user("s1", Role.BUREAU_STAFF), {"threshold": Decimal(12)}, 2)
+
+
+@time_machine.travel("2022-07-20")
+def test_the_rescan_of_one_enterprise_finds_what_the_county_wide_evaluation_finds_for_it():
+    """After one return changes, only that enterprise and its town are evaluated: the findings that
+    concern them are the county-wide ones, every kind of rule included."""
+    home, fine, key = (make_enterprise(town_name="荆河街道", years=(2021, 2022)) for _ in range(3))
+    away = make_enterprise(town_name="龙泉街道", years=(2021, 2022))
+    make_return(key, "2021-12", values=values((10, 150_000, 10, 140_000)))  # 过亿元: owes June, files none
+    make_return(home, "2022-05", values=values((60, 300, 100, 400)))  # month −40%
+    make_return(home, "2022-06", values=values((65, 365, 100, 500), electricity=(8, 30, 10, 31)))
+    make_return(fine, "2022-06", values=values((120, 600, 100, 500), electricity=(8, 30, 10, 31)))  # blue
+    make_return(away, "2022-06", values=values((10, 45, 10, 100)))  # red, other town
+    TownPlan.objects.create(year=2022, town=town("荆河街道"), output_target=Decimal(100_000))
+    TownPlan.objects.create(year=2022, town=town("龙泉街道"), output_target=Decimal(1))
+    county = scan.evaluate("2022-06")
+    assert {f.rule.kind for f in county} == set(WarningRule.Kind.values)
+    for e in (home, fine, key, away):
+        concerns, _ = scan._concerns(e)
+        expected = sorted((f.key, f.level, f.reason) for f in county if concerns(f))
+        assert sorted((f.key, f.level, f.reason) for f in scan._evaluate_concerning("2022-06", e, None)
+                      if concerns(f)) == expected
+        assert expected
