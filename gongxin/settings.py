@@ -245,6 +245,9 @@ IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 5_000_000)
 PRODUCTS_BASIS = envstr("PRODUCTS_BASIS", "ytd")
 if PRODUCTS_BASIS not in ("ytd", "month"):
     raise ImproperlyConfigured(f"PRODUCTS_BASIS must be ytd or month, not {PRODUCTS_BASIS!r}")
+# The engine reads the roll-ups (analysis/rollups.py) for county/town/industry/tier/group/product
+# figures; false → every figure from the raw returns (the roll-ups are kept either way).
+ROLLUPS = envbool("GONGXIN_ROLLUPS", "true")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")

@@ -1,6 +1,7 @@
 """What the bureau maintains for analysis: PPI deflators, official added-value figures, town plans.
 
-The figures themselves are computed (analysis/stats.py); nothing here stores a total.
+The figures are computed (analysis/stats.py); the `…Rollup` models hold their sums per cell,
+kept by analysis/rollups.py in the same transaction as every change that alters what counts.
 """
 
 from django.conf import settings
@@ -103,3 +104,121 @@ class TownPlan(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.town}"
+
+
+# ---------------------------------------------------------------- roll-ups (analysis/rollups.py keeps them)
+
+# Sums of many 千元 amounts (4 places) and of price × quantity products (8 places).
+ROLLUP_SUM = {"max_digits": 28, "decimal_places": 4, "default": 0}
+ROLLUP_PRODUCT = {"max_digits": 40, "decimal_places": 8, "default": 0}
+TIER_CHOICES = [("over_500m", "产值5亿元以上"), ("100m_500m", "产值1亿-5亿元"), ("under_100m", "产值1亿元以下"),
+                ("untiered", "未分档")]
+
+
+class OutputRollup(models.Model):
+    """Σ of one 产值 indicator's four columns over the counted returns of one period × town × division × tier.
+
+    Exactly what `stats.totals()` sums from the raw values (counted returns of listed enterprises,
+    tier by last year's annual output); `n` counts the value rows. Kept in the same transaction as
+    every change that alters what counts (analysis/rollups.py); `gongxin rollups --check` proves it.
+    """
+
+    period = models.CharField("报告期", max_length=7)
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
+    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", verbose_name="行业大类")
+    tier = models.CharField("规模分档", max_length=12, choices=TIER_CHOICES)
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", verbose_name="指标")
+    month = models.DecimalField("本月合计", **ROLLUP_SUM)
+    ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
+    month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
+    ytd_ly = models.DecimalField("上年1-同月合计", **ROLLUP_SUM)
+    n = models.IntegerField("计入报表数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产值汇总（镇街×行业×规模）"
+        constraints = [
+            # One cell per key: maintenance creates missing cells with ignore_conflicts, then adds.
+            models.UniqueConstraint(fields=["period", "town", "division", "tier", "indicator"],
+                                    name="output_rollup_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.town_id}/{self.division_id}/{self.tier} {self.indicator_id}"
+
+
+class GroupRollup(models.Model):
+    """Σ of one indicator over the counted returns of one period × enterprise group × town
+    (an enterprise in several groups counts in each, as `totals(by="group")` does)."""
+
+    period = models.CharField("报告期", max_length=7)
+    group = models.ForeignKey("registry.EnterpriseGroup", models.CASCADE, related_name="+", verbose_name="企业分组")
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", verbose_name="指标")
+    month = models.DecimalField("本月合计", **ROLLUP_SUM)
+    ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
+    month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
+    ytd_ly = models.DecimalField("上年1-同月合计", **ROLLUP_SUM)
+    n = models.IntegerField("计入报表数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产值汇总（企业分组）"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "group", "town", "indicator"], name="group_rollup_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.group_id}/{self.town_id} {self.indicator_id}"
+
+
+class ProductRollup(models.Model):
+    """What `stats.products()` sums for one period × town × product over the counted product lines."""
+
+    period = models.CharField("报告期", max_length=7)
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
+    product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", verbose_name="产品")
+    n = models.IntegerField("产品行数", default=0)
+    month = models.DecimalField("本月产量合计", **ROLLUP_SUM)
+    ytd = models.DecimalField("1-本月产量合计", **ROLLUP_SUM)
+    month_ly = models.DecimalField("上年同月产量合计", **ROLLUP_SUM)
+    ytd_ly = models.DecimalField("上年1-同月产量合计", **ROLLUP_SUM)
+    value = models.DecimalField("Σ价格×本月产量", **ROLLUP_PRODUCT)
+    weight = models.DecimalField("Σ有价格行的本月产量", **ROLLUP_PRODUCT)
+    mean = models.DecimalField("Σ价格", **ROLLUP_PRODUCT)
+    priced = models.IntegerField("有价格行数", default=0)
+    value_ly = models.DecimalField("Σ上年价格×上年同月产量", **ROLLUP_PRODUCT)
+    weight_ly = models.DecimalField("Σ有上年价格行的上年同月产量", **ROLLUP_PRODUCT)
+    mean_ly = models.DecimalField("Σ上年价格", **ROLLUP_PRODUCT)
+    priced_ly = models.IntegerField("有上年价格行数", default=0)
+    same_value = models.DecimalField("Σ价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
+    same_value_ly = models.DecimalField("Σ上年价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
+    same_n = models.IntegerField("两年均有价格行数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点产品汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "town", "product"], name="product_rollup_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.town_id} {self.product_id}"
+
+
+class CoverageRollup(models.Model):
+    """Of one period × town × division × tier: listed enterprises with a counted 产值 return
+    (`reported`) and, of them, those whose output value is in the figures (`counted`)."""
+
+    period = models.CharField("报告期", max_length=7)
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
+    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", verbose_name="行业大类")
+    tier = models.CharField("规模分档", max_length=12, choices=TIER_CHOICES)
+    reported = models.IntegerField("已报送企业数", default=0)
+    counted = models.IntegerField("计入企业数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报送覆盖汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "town", "division", "tier"], name="coverage_rollup_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.town_id}/{self.division_id}/{self.tier}"

@@ -283,6 +283,39 @@ def _grouped(qs, by, period, form_id):
     return key, qs.values(*fields).annotate(n=Count("id"), **sums).order_by()
 
 
+# The roll-up read path (analysis/rollups.py): the cells' sums per grouping, the same records as
+# `_grouped` gives from the raw values. Cells whose returns all left hold n = 0 and are skipped.
+ROLLUP_KEYS = {"county": None, "town": "town_id", "industry": "division_id", "tier": "tier", "group": "group_id"}
+
+
+def rollup_scope(user):
+    """A Q over the roll-ups' `town` for `user` when the roll-ups can answer for that scope (the whole
+    county, or a town officer's towns), else None (raw path): also None when settings.ROLLUPS is off."""
+    from . import rollups
+
+    if not rollups.enabled():
+        return None
+    if user is None:
+        return Q()
+    access = get_access(user)
+    if access.sees_all:
+        return Q()
+    if access.enterprise_ids:
+        return None  # an enterprise reporter's scope is not a set of towns
+    return Q(town_id__in=access.region_ids)
+
+
+def _grouped_rollups(period, by, ids, town_filter):
+    from .models import GroupRollup, OutputRollup
+
+    key = ROLLUP_KEYS[by]
+    model = GroupRollup if by == "group" else OutputRollup
+    qs = model.objects.filter(town_filter, period=period, indicator_id__in=ids.values(), n__gt=0)
+    fields = [key, "indicator_id"] if key else ["indicator_id"]
+    sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
+    return key, qs.values(*fields).annotate(n=Sum("n"), **sums).order_by()
+
+
 def totals(period, by="county", user=None, indicators=INDICATORS):
     """Figures of `period` grouped `by` county / town / industry / tier / group / enterprise.
 
@@ -294,8 +327,11 @@ def totals(period, by="county", user=None, indicators=INDICATORS):
     form_id = output_form_id()
     ids = indicator_ids(indicators)
     code_by_id = {v: k for k, v in ids.items()}
-    qs = counted_values(period, indicators, user, form_id)
-    key, grouped = _grouped(qs, by, period, form_id)
+    town_filter = rollup_scope(user)
+    if town_filter is not None and by in ROLLUP_KEYS:
+        key, grouped = _grouped_rollups(period, by, ids, town_filter)
+    else:
+        key, grouped = _grouped(counted_values(period, indicators, user, form_id), by, period, form_id)
     rows = {}
     for rec in grouped:
         group = rec[key] if key else None
@@ -348,6 +384,11 @@ def dashboard_totals(period, user=None):
     """
     form_id = output_form_id()
     ids = indicator_ids(("output_value",))
+    town_filter = rollup_scope(user)
+    if town_filter is not None:
+        return {by: (rows[0] if by == "county" else rows)
+                for by in ("county", "town", "industry", "tier")
+                for rows in [totals(period, by, user, ("output_value",))]}
     rows = counted_values(period, ("output_value",), user, form_id).annotate(
         town_key=F("enterprise__town_id"),
         division_key=F("enterprise__division_id"),
@@ -922,9 +963,29 @@ def products(period, user=None, basis=None):
     def total(column, **extra):
         return Coalesce(Sum(column, **extra), Value(ZERO), output_field=amount)
 
+    town_filter = rollup_scope(user)
+    qs = (_product_rollups(period, rows, town_filter, total) if town_filter is not None
+          else _product_lines(period, year, rows, user, total, amount))
+    for rec in qs:
+        row = rows[rec["product_id"]]
+        row.enterprises = rec["n"]
+        for c in COLUMNS:
+            setattr(row, c, rec[c])
+        mean = rec["mean"] / rec["priced"] if rec["priced"] else None
+        mean_ly = rec["mean_ly"] / rec["priced_ly"] if rec["priced_ly"] else None
+        row.price = weighted_price(rec["value"], rec["weight"], mean)
+        row.price_ly = weighted_price(rec["value_ly"], rec["weight_ly"], mean_ly)
+        row.price_value, row.price_value_ly = rec["same_value"], rec["same_value_ly"]
+    if user is not None and not get_access(user).sees_all:
+        return ProductStats(period, [r for r in rows.values() if r.enterprises], basis)
+    return ProductStats(period, list(rows.values()), basis)
+
+
+def _product_lines(period, year, rows, user, total, amount):
+    """The per-product sums of `products()` from the raw product lines."""
     priced, priced_ly = Q(price__isnull=False), Q(price_ly__isnull=False)
     both = priced & priced_ly & Q(qty_month__gt=0)
-    qs = (
+    return (
         ProductLine.objects.filter(
             on_list(year),
             scope_q(user),
@@ -954,19 +1015,23 @@ def products(period, user=None, basis=None):
         )
         .order_by()
     )
+
+
+def _product_rollups(period, rows, town_filter, total):
+    """The per-product sums of `products()` from ProductRollup (the same records as `_product_lines`)."""
+    from .models import ProductRollup
+
+    summed = ("month", "ytd", "month_ly", "ytd_ly", "value", "weight", "mean", "value_ly", "weight_ly", "mean_ly",
+              "same_value", "same_value_ly")
+    qs = (ProductRollup.objects.filter(town_filter, period=period, product_id__in=rows, n__gt=0)
+          .values("product_id")
+          .annotate(**{c: total(c) for c in summed}, n=Sum("n"), priced=Sum("priced"), priced_ly=Sum("priced_ly"),
+                    same_n=Sum("same_n"))
+          .order_by())
     for rec in qs:
-        row = rows[rec["product_id"]]
-        row.enterprises = rec["n"]
-        for c in COLUMNS:
-            setattr(row, c, rec[c])
-        mean = rec["mean"] / rec["priced"] if rec["priced"] else None
-        mean_ly = rec["mean_ly"] / rec["priced_ly"] if rec["priced_ly"] else None
-        row.price = weighted_price(rec["value"], rec["weight"], mean)
-        row.price_ly = weighted_price(rec["value_ly"], rec["weight_ly"], mean_ly)
-        row.price_value, row.price_value_ly = rec["same_value"], rec["same_value_ly"]
-    if user is not None and not get_access(user).sees_all:
-        return ProductStats(period, [r for r in rows.values() if r.enterprises], basis)
-    return ProductStats(period, list(rows.values()), basis)
+        if not rec["same_n"]:
+            rec["same_value"] = rec["same_value_ly"] = None  # no line priced both years: as Sum over none
+        yield rec
 
 
 # ---------------------------------------------------------------- guidance plans
