@@ -506,7 +506,9 @@ def main():
     parser.add_argument("--periods", type=int, default=36)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rebuild-rollups", action="store_true", help="rebuild the roll-ups before timing")
+    parser.add_argument("--rebuild-rollups", choices=["all", "period"],
+                        help=f"rebuild the roll-ups before timing: of every period, or of {PERIOD} only "
+                             "(the one timed; after generating: all)")
     parser.add_argument("--reload-duckdb", action="store_true", help="copy the tables into DuckDB again")
     parser.add_argument("--submissions", type=int, default=20, help="submissions to time (0: none)")
     parser.add_argument("--rescans", type=int, default=1, help="alerts rescans after a submission to time (0: none)")
@@ -528,9 +530,11 @@ def main():
     if generated or args.rebuild_rollups:
         from gongxin.analysis import rollups
 
+        which = None if generated or args.rebuild_rollups == "all" else [PERIOD]
         t = time.perf_counter()
-        cells = rollups.rebuild()
-        print(f"  roll-ups rebuilt: {cells} cells ({time.perf_counter() - t:.1f} s)", flush=True)
+        cells = rollups.rebuild(which)
+        print(f"  roll-ups of {'every period' if which is None else PERIOD} rebuilt: {cells} cells "
+              f"({time.perf_counter() - t:.1f} s)", flush=True)
     form = Form.objects.get(code="output").pk
     indicators = dict(Indicator.objects.filter(form_id=form).values_list("code", "id"))
     params = {"period": PERIOD, "year": int(PERIOD[:4]), "december": f"{int(PERIOD[:4]) - 1}-12",
