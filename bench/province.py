@@ -535,6 +535,13 @@ def main():
         cells = rollups.rebuild(which)
         print(f"  roll-ups of {'every period' if which is None else PERIOD} rebuilt: {cells} cells "
               f"({time.perf_counter() - t:.1f} s)", flush=True)
+    if connection.vendor == "postgresql":
+        # The roll-up tables were just written (or by an earlier run): give the planner their
+        # statistics, as autovacuum would in production (it is off on the development machines).
+        from gongxin.analysis import rollups
+
+        with connection.cursor() as c:
+            c.execute(f"ANALYZE {', '.join(model._meta.db_table for model in rollups.TABLES)}")
     form = Form.objects.get(code="output").pk
     indicators = dict(Indicator.objects.filter(form_id=form).values_list("code", "id"))
     params = {"period": PERIOD, "year": int(PERIOD[:4]), "december": f"{int(PERIOD[:4]) - 1}-12",
