@@ -21,3 +21,11 @@ def _fresh_reference_cache():
     clear_reference_cache()
     yield
     clear_reference_cache()
+
+
+@pytest.fixture(autouse=True)
+def _raw_figures_by_default(settings):
+    # Most tests write returns straight through the ORM, which the roll-ups do not see: the engine
+    # answers from the raw returns unless a test asks for the roll-ups (analysis/tests/conftest.py
+    # runs the engine's tests on both paths; test_rollups.py keeps them through the services).
+    settings.ROLLUPS = False

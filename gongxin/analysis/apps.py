@@ -9,8 +9,15 @@ class AnalysisConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_started
 
-        from . import stats
+        from gongxin.lib import changes
+
+        from . import rollups, stats
 
         # Reference ids are cached for one request at a time: an indicator added in the admin
         # is seen from the next request on.
         request_started.connect(stats.clear_reference_cache, dispatch_uid="gongxin_stats_cache")
+        # The roll-ups are kept in the transaction of every change that alters what counts.
+        if rollups.tracking_return not in changes.RETURN_TRACKERS:
+            changes.RETURN_TRACKERS.append(rollups.tracking_return)
+            changes.PAIR_TRACKERS.append(rollups.tracking)
+            changes.ENTERPRISE_TRACKERS.append(rollups.tracking_enterprises)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from gongxin.accounts.audit import log_action
-from gongxin.lib import bounds
+from gongxin.lib import bounds, changes
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
 from gongxin.lib.numeric import to_decimal
 from gongxin.lib.periods import PeriodError, parse_period
@@ -110,7 +110,7 @@ def import_products(rows, user=None, actor=None, dry_run=False):
             parsed.append((enterprise, period, product, values))
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
+    with transaction.atomic(), changes.returns_changing({(e.pk, period) for e, period, _, _ in parsed}):
         _write_product_lines(parsed, report, user, actor)
     return report
 

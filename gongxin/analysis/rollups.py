@@ -81,14 +81,18 @@ def _tier(previous, own):
     return UNTIERED
 
 
-def _tiers(enterprise_ids, years, form_id):
-    """{(enterprise id, year): tier code} from the counted December output values."""
+def _output_value_id():
     from .stats import indicator_ids
 
+    return indicator_ids(("output_value",)).get("output_value")
+
+
+def _tiers(enterprise_ids, years, form_id):
+    """{(enterprise id, year): tier code} from the counted December output values."""
     decembers = sorted({f"{y - 1:04d}-12" for y in years} | {f"{y:04d}-12" for y in years})
     rows = ReturnValue.objects.filter(
         enterprise_id__in=enterprise_ids, period__in=decembers,
-        indicator_id=indicator_ids(("output_value",)).get("output_value"),
+        indicator_id=_output_value_id(),
         ret__form_id=form_id, ret__period__in=decembers, ret__status__in=Return.COUNTED,
     ).values_list("enterprise_id", "period", "ytd", "ytd_ly")
     found = {(e, p): (ytd, ytd_ly) for e, p, ytd, ytd_ly in rows}
@@ -99,14 +103,16 @@ def _tiers(enterprise_ids, years, form_id):
 
 def _enterprises(enterprise_ids, lock=False):
     """{enterprise id: (town id, division id, [group ids])}, the rows locked when `lock`."""
-    qs = Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk")
+    qs = Enterprise.objects.order_by("pk")
     if lock:
         qs = qs.select_for_update(of=("self",))
     out = {}
-    for pk, town, division, group in qs.values_list("pk", "town_id", "division_id", "groups__id"):
-        groups = out.setdefault(pk, (town, division, []))[2]
-        if group is not None:
-            groups.append(group)
+    for chunk in _chunks(enterprise_ids):
+        for pk, town, division, group in qs.filter(pk__in=chunk).values_list("pk", "town_id", "division_id",
+                                                                             "groups__id"):
+            groups = out.setdefault(pk, (town, division, []))[2]
+            if group is not None:
+                groups.append(group)
     return out
 
 
@@ -114,29 +120,41 @@ def _n(value):
     return ZERO if value is None else value
 
 
+CHUNK = 2000  # enterprises per query (SQLite's limit on a statement's parameters)
+
+
+def _chunks(ids):
+    ids = sorted(ids)
+    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
 def contributions(pairs, info):
     """{model: {key tuple: [sums]}} of what the enterprise-periods `pairs` add to the cells now.
 
-    `info` is `_enterprises(...)` of their enterprises. Four small queries (tiers, returns with
-    their values, listed years folded in, product lines)."""
+    `info` is `_enterprises(...)` of their enterprises. Three small queries per 2,000 enterprises
+    (their December values for tiers, their counted returns with values and listing, product lines)."""
     out = {model: defaultdict(functools.partial(_zeros, len(sums))) for model, (_, sums) in TABLES.items()}
     pairs = set(pairs)
-    if not pairs:
-        return out
+    for chunk in _chunks({e for e, _ in pairs}):
+        members = set(chunk)
+        _contribute(out, {(e, p) for e, p in pairs if e in members}, chunk, info)
+    return out
+
+
+def _contribute(out, pairs, enterprise_ids, info):
     form_id = _output_form_id()
-    enterprise_ids = sorted({e for e, _ in pairs})
     periods = sorted({p for _, p in pairs})
     years = sorted({_year(p) for p in periods})
     tiers = _tiers(enterprise_ids, years, form_id)
     listed = ListYear.objects.filter(enterprise_id=OuterRef("enterprise_id"),
                                      year=Cast(Substr(OuterRef("period"), 1, 4), IntegerField()))
-    rows = (Return.objects.filter(enterprise_id__in=enterprise_ids, period__in=periods, form_id=form_id,
-                                  status__in=Return.COUNTED)
-            .filter(Exists(listed))
-            .values_list("id", "enterprise_id", "period", "values__indicator__code", "values__indicator_id",
-                         "values__month", "values__ytd", "values__month_ly", "values__ytd_ly"))
+    rets = Return.objects.filter(Exists(listed), enterprise_id__in=enterprise_ids, period__in=periods, form_id=form_id,
+                                 status__in=Return.COUNTED)
+    output_id = _output_value_id()
+    rows = rets.values_list("id", "enterprise_id", "period", "values__indicator_id", "values__month", "values__ytd",
+                            "values__month_ly", "values__ytd_ly")
     counted_rets, coverage = {}, {}
-    for ret_id, e, p, code, indicator, *columns in rows:
+    for ret_id, e, p, indicator, *columns in rows:
         if (e, p) not in pairs or e not in info:
             continue
         town, division, groups = info[e]
@@ -145,7 +163,7 @@ def contributions(pairs, info):
         cell = coverage.setdefault((p, town, division, tier, e), [1, 0])
         if indicator is None:
             continue  # a counted return without values: reported, nothing summed
-        if code == "output_value":
+        if indicator == output_id:
             cell[1] = 1
         sums = [_n(c) for c in columns] + [1]
         _add(out[OutputRollup][(p, town, division, tier, indicator)], sums)
@@ -154,12 +172,13 @@ def contributions(pairs, info):
     for (p, town, division, tier, _), flags in coverage.items():
         _add(out[CoverageRollup][(p, town, division, tier)], flags)
     if counted_rets:
-        lines = ProductLine.objects.filter(ret_id__in=list(counted_rets)).values_list(
+        lines = ProductLine.objects.filter(ret__in=rets).values_list(
             "ret_id", "product_id", "qty_month", "qty_ytd", "qty_month_ly", "qty_ytd_ly", "price", "price_ly")
         for ret_id, product, *line in lines:
+            if ret_id not in counted_rets:
+                continue  # another period of the enterprise than the ones asked
             p, town = counted_rets[ret_id]
             _add(out[ProductRollup][(p, town, product)], _line_sums(*line))
-    return out
 
 
 def _line_sums(qty_month, qty_ytd, qty_month_ly, qty_ytd_ly, price, price_ly):
@@ -238,6 +257,11 @@ def _periods_touched(pairs):
     return out
 
 
+def _require_transaction():
+    if not connection.in_atomic_block:
+        raise RuntimeError("roll-ups are kept inside the change's own transaction (transaction.atomic)")
+
+
 @contextmanager
 def tracking(pairs, *, moves=True):
     """Keep the roll-ups right across the block: `pairs` are the (enterprise id, period) whose
@@ -249,22 +273,39 @@ def tracking(pairs, *, moves=True):
     if not enterprise_ids:
         yield
         return
-    with transaction.atomic():
-        info = _enterprises(enterprise_ids, lock=True)
-        before = contributions(pairs, info)
-        yield
-        after = contributions(pairs, _enterprises(enterprise_ids) if moves else info)
-        _apply(before, after)
+    _require_transaction()
+    info = _enterprises(enterprise_ids, lock=True)
+    before = contributions(pairs, info)
+    yield
+    after = contributions(pairs, _enterprises(enterprise_ids) if moves else info)
+    _apply(before, after)
 
 
 @contextmanager
 def tracking_return(ret):
-    """`tracking` for one return's transition or edit (nothing for other forms than 产值)."""
+    """`tracking` for one return's transition or edit; `ret` is the row read under its lock, and
+    its `status` after the block is the one saved. A return counted neither before nor after costs
+    nothing; one that starts counting (a submission) costs one snapshot, after the change. Other
+    forms than 产值 count nowhere."""
     if ret.form_id != _output_form_id():
         yield
         return
-    with tracking([(ret.enterprise_id, ret.period)], moves=False):
-        yield
+    pairs = _periods_touched({(ret.enterprise_id, ret.period)})
+    ids = [ret.enterprise_id]
+    was_counted = ret.status in Return.COUNTED
+    december = len(pairs) > 1  # its figures decide tiers: the other periods' before is needed at once
+    _require_transaction()
+    info = before = None
+    if was_counted or december:
+        info = _enterprises(ids, lock=True)
+        before = contributions(pairs, info)
+    yield
+    if not was_counted and ret.status not in Return.COUNTED:
+        return  # a draft stays a draft: it counts nowhere, before or after
+    if info is None:
+        info = _enterprises(ids, lock=True)
+        before = contributions((), info)  # it did not count: nothing to take back
+    _apply(before, contributions(pairs, info))
 
 
 def tracking_enterprises(enterprise_ids):

@@ -1,11 +1,13 @@
 """Changes to the registry: every write in a transaction, version-checked, audited."""
 
 import datetime as dt
+from contextlib import nullcontext
 
 from django.db import IntegrityError, transaction
 
 from gongxin.accounts.audit import changes, log_action, snapshot
 from gongxin.lib import bounds
+from gongxin.lib import changes as figures
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
 from gongxin.lib.uscc import USCCError, normalize, validate_uscc
 
@@ -51,6 +53,15 @@ def set_list_years(enterprise, years):
     return True
 
 
+def _moves_figures(current, enterprise, list_years, groups):
+    """The change moves the enterprise's figures: another town or industry, list years or groups."""
+    if (current.town_id, current.industry_id) != (enterprise.town_id, enterprise.industry_id):
+        return True
+    if list_years is not None and set(list_years) != set(current.years_on_list):
+        return True
+    return groups is not None and {getattr(g, "pk", g) for g in groups} != set(current.groups.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_version=None, actor=None):
     """Create or update `enterprise` (already holding the new values) with audit and version check.
@@ -74,13 +85,16 @@ def save_enterprise(user, enterprise, *, list_years=None, groups=None, expected_
         before = snapshot(current, AUDITED_FIELDS)
         before_years = current.years_on_list
         before_groups = sorted(current.groups.values_list("name", flat=True))
-        enterprise.version = current.version + 1
-        enterprise.save()
-        data = _audit_data(enterprise, before)
-    if list_years is not None:
-        set_list_years(enterprise, list_years)
-    if groups is not None:
-        enterprise.groups.set(groups)
+    with (figures.enterprises_changing([enterprise.pk])
+          if not creating and _moves_figures(current, enterprise, list_years, groups) else nullcontext()):
+        if not creating:
+            enterprise.version = current.version + 1
+            enterprise.save()
+            data = _audit_data(enterprise, before)
+        if list_years is not None:
+            set_list_years(enterprise, list_years)
+        if groups is not None:
+            enterprise.groups.set(groups)
     if not creating:
         years, names = enterprise.years_on_list, sorted(enterprise.groups.values_list("name", flat=True))
         if years != before_years:

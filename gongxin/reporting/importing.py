@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
+from gongxin.lib import changes
 from gongxin.lib import periods as P
 from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
 from gongxin.lib.numeric import to_decimal
@@ -145,7 +146,7 @@ def import_returns(rows, *, user=None, actor=None, filename="", dry_run=False):
     report.warnings = sorted(report.warnings + warnings, key=lambda e: e.row)
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
+    with transaction.atomic(), changes.returns_changing({(e, p) for _, e, p, _ in parsed}):
         _write(parsed, form, existing, file_periods, report, user, actor, filename)
         log_action(user, "returns.import", form, {"file": filename, "created": report.created, "updated": report.updated,
                                           "unchanged": report.unchanged, "warnings": len(report.warnings)},

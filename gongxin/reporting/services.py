@@ -21,6 +21,7 @@ from django.utils import timezone
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.lib import bounds
+from gongxin.lib import changes as figures
 from gongxin.lib import periods as P
 
 from .events import return_changed_later
@@ -216,9 +217,10 @@ def _write(user, ret, values, notes, explanation, products, expected_version, re
     ret, created = _get_or_create(ret, user)
     ret = _locked(ret, None if created else expected_version)
     _require_state(ret, editable_statuses(user), action)
-    changes = apply_values(ret, user, values or {}, notes, reason)
-    if products:
-        changes += apply_products(ret, user, products, reason)
+    with figures.return_changing(ret):  # the bureau's edit of a counted return moves the roll-ups
+        changes = apply_values(ret, user, values or {}, notes, reason)
+        if products:
+            changes += apply_products(ret, user, products, reason)
     ValueChange.objects.bulk_create(changes)
     if explanation is not None:
         ret.explanation = explanation.strip()
@@ -251,8 +253,9 @@ def submit_return(user, ret, values=None, *, notes=None, explanation=None, produ
         raise ValidationFailed(findings)
     if warnings and not ret.explanation:
         raise ValidationFailed(findings, "报表存在预警，请在“预警说明”中写明原因后再报送")
-    ret.status, ret.submitted_at = S.SUBMITTED, timezone.now()
-    _bump(ret, "status", "submitted_at", "explanation")
+    with figures.return_changing(ret):
+        ret.status, ret.submitted_at = S.SUBMITTED, timezone.now()
+        _bump(ret, "status", "submitted_at", "explanation")
     log_action(user, "returns.submit", ret, {"changed": len(changes), "warnings": [f.message for f in warnings],
                                              "explanation": ret.explanation if warnings else "", "changes": _cells(changes)})
     return_changed_later(ret)
@@ -264,6 +267,7 @@ def approve_return(user, ret, expected_version=None):
     _require(can_review(user, ret.enterprise), "只有企业所在镇街的工业专干或工信局可以审核该报表")
     ret = _locked(ret, expected_version)
     _require_state(ret, (S.SUBMITTED,), "审核通过")
+    # Submitted → approved (and → accepted) changes nothing the figures count: no roll-up work.
     ret.status, ret.approved_at = S.APPROVED, timezone.now()
     _bump(ret, "status", "approved_at")
     log_action(user, "returns.approve", ret, {})
@@ -278,8 +282,9 @@ def return_to_enterprise(user, ret, reason, expected_version=None):
         raise DomainError("退回报表须填写退回原因")
     ret = _locked(ret, expected_version)
     _require_state(ret, (S.SUBMITTED, S.APPROVED), "退回")
-    ret.status, ret.return_reason, ret.approved_at = S.RETURNED, reason.strip(), None
-    _bump(ret, "status", "return_reason", "approved_at")
+    with figures.return_changing(ret):
+        ret.status, ret.return_reason, ret.approved_at = S.RETURNED, reason.strip(), None
+        _bump(ret, "status", "return_reason", "approved_at")
     log_action(user, "returns.return", ret, {"reason": ret.return_reason})
     notify_transition(ret, "returned", user, ret.return_reason)
     return ret
@@ -305,8 +310,9 @@ def reopen_return(user, ret, reason, expected_version=None):
         raise DomainError("重新开放报表须填写原因")
     ret = _locked(ret, expected_version)
     _require_state(ret, (S.ACCEPTED,), "重新开放")
-    ret.status, ret.return_reason, ret.accepted_at, ret.approved_at = S.RETURNED, reason.strip(), None, None
-    _bump(ret, "status", "return_reason", "accepted_at", "approved_at")
+    with figures.return_changing(ret):
+        ret.status, ret.return_reason, ret.accepted_at, ret.approved_at = S.RETURNED, reason.strip(), None, None
+        _bump(ret, "status", "return_reason", "accepted_at", "approved_at")
     log_action(user, "returns.reopen", ret, {"reason": ret.return_reason})
     notify_transition(ret, "returned", user, ret.return_reason)
     return ret
@@ -397,5 +403,5 @@ def delete_draft(user, ret, expected_version=None):
               for c in COLUMNS if getattr(v, c) is not None}
     key = {"uscc": ret.enterprise.uscc, "form": ret.form.code, "period": ret.period}
     log_action(user, "returns.delete", ret, {"key": key, "values": values})
-    ret.delete()
+    ret.delete()  # a draft counts nowhere: the roll-ups do not change
     return key
