@@ -577,6 +577,10 @@ def main():
         fn()  # warm caches
     times, results = _timed(fns, args.repeat)
     ok = _report(times, results, n_enterprises, connection.vendor, args.repeat)
+    from gongxin.analysis import rollups
+
+    print(f"  roll-up rows of {PERIOD} (the roll-up path reads them): "
+          + ", ".join(f"{model.__name__} {model.objects.filter(period=PERIOD).count()}" for model in rollups.TABLES))
     if args.submissions:
         times, drafts = submissions(PERIOD, args.submissions)
         for maintained, (submit_ms, back_ms) in times.items():
