@@ -240,23 +240,25 @@ def engine_figures(period):
     }
 
 
+# The same totals in one statement. Like the engine, it repeats the period on the return
+# (r.period), so that PostgreSQL picks the period's returns by index and DuckDB joins them only.
 HAND_SQL = """
 WITH v AS (
   SELECT v.enterprise_id, v.indicator_id, v.month, v.ytd, v.month_ly, v.ytd_ly
   FROM reporting_returnvalue v JOIN reporting_return r ON r.id = v.ret_id
-  WHERE v.period = %(period)s AND v.indicator_id = %(output)s AND r.form_id = %(form)s AND r.status IN ('submitted', 'approved', 'accepted')
+  WHERE v.period = %(period)s AND r.period = %(period)s AND v.indicator_id = %(output)s AND r.form_id = %(form)s AND r.status IN ('submitted', 'approved', 'accepted')
     AND EXISTS (SELECT 1 FROM registry_listyear l WHERE l.enterprise_id = v.enterprise_id AND l.year = %(year)s)
 ),
 dec AS (
   SELECT d.enterprise_id, d.ytd
   FROM reporting_returnvalue d JOIN reporting_return r ON r.id = d.ret_id
-  WHERE d.period = %(december)s AND d.indicator_id = %(output)s AND r.form_id = %(form)s
+  WHERE d.period = %(december)s AND r.period = %(december)s AND d.indicator_id = %(output)s AND r.form_id = %(form)s
     AND r.status IN ('submitted', 'approved', 'accepted')
 ),
 own AS (
   SELECT d.enterprise_id, d.ytd_ly
   FROM reporting_returnvalue d JOIN reporting_return r ON r.id = d.ret_id
-  WHERE d.period = %(own_december)s AND d.indicator_id = %(output)s AND r.form_id = %(form)s
+  WHERE d.period = %(own_december)s AND r.period = %(own_december)s AND d.indicator_id = %(output)s AND r.form_id = %(form)s
     AND r.status IN ('submitted', 'approved', 'accepted')
 ),
 annual AS (
@@ -287,7 +289,7 @@ UNION ALL
 SELECT 'products', p.code, SUM(pl.qty_month), SUM(pl.qty_ytd), SUM(pl.price * pl.qty_month), SUM(pl.qty_ytd_ly)
   FROM reporting_productline pl JOIN reporting_return r ON r.id = pl.ret_id
   JOIN reporting_product p ON p.id = pl.product_id
-  WHERE pl.period = %(period)s AND r.form_id = %(form)s AND r.status IN ('submitted', 'approved', 'accepted')
+  WHERE pl.period = %(period)s AND r.period = %(period)s AND r.form_id = %(form)s AND r.status IN ('submitted', 'approved', 'accepted')
     AND pl.product_id IN (SELECT product_id FROM reporting_monitoredproduct WHERE year = %(year)s)
     AND EXISTS (SELECT 1 FROM registry_listyear l WHERE l.enterprise_id = pl.enterprise_id AND l.year = %(year)s)
   GROUP BY p.code
