@@ -52,10 +52,10 @@ def figures_payload(period, client, by="town"):
             "figures": data, "control_totals": control_totals(data)}
 
 
-def push(target, period, attempts=3, backoff=1.0, opener=urllib.request.urlopen):
+def push(target, period, attempts=3, backoff=1.0, opener=urllib.request.urlopen, payload=None):
     """POST the period's figures to `target`; retries with exponential back-off; the partner's
     receipt is reconciled against our control totals. Returns the PushLog."""
-    payload = figures_payload(period, target.client)
+    payload = payload or figures_payload(period, target.client)
     body = json.dumps(payload, ensure_ascii=False, default=str).encode()
     log = PushLog.objects.create(target=target, period=period, control_totals=payload["control_totals"])
     for attempt in range(1, attempts + 1):
@@ -74,6 +74,26 @@ def push(target, period, attempts=3, backoff=1.0, opener=urllib.request.urlopen)
                 time.sleep(backoff * 2 ** (attempt - 1))
     log.save()
     return log
+
+
+def push_if_changed(target, period, **options):
+    """`push` unless the partner already holds these figures: its last successful, reconciled push
+    of `period` carried the same control totals. Returns the PushLog, or None when skipped (so the
+    scheduled push can run every night and sends a period again only after its figures change)."""
+    payload = figures_payload(period, target.client)
+    last = target.logs.filter(period=period, ok=True).order_by("-at", "-pk").first()
+    if last is not None and last.reconciled and last.control_totals == payload["control_totals"]:
+        return None
+    return push(target, period, payload=payload, **options)
+
+
+def latest_closed_period():
+    """The newest 产值 period the bureau has closed (its figures final), or None."""
+    from gongxin.reporting.models import ReportingPeriod
+
+    row = (ReportingPeriod.objects.filter(form__code="output", closed_at__isnull=False)
+           .order_by("-period").values_list("period", flat=True).first())
+    return row
 
 
 # ---------------------------------------------------------------- the signed package

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongxin.accounts.models import Role
-from gongxin.api.exchange import PackageError, export_package, push, read_package
+from gongxin.api.exchange import PackageError, export_package, push, push_if_changed, read_package
 from gongxin.api.models import CodeMapping, PushTarget
 from gongxin.api.testing import make_client
 from gongxin.reporting.models import Return
@@ -57,6 +57,26 @@ def test_push_gives_up_after_its_attempts(filed):
     target = PushTarget.objects.create(name="停机平台", url="http://partner.invalid/in", client=client)
     log = push(target, "2022-03", attempts=3, backoff=0, opener=FakePartner(failures=9))
     assert not log.ok and log.attempts == 3 and "URLError" in log.error
+
+
+def test_scheduled_push_sends_a_period_again_only_after_its_figures_change(filed):
+    client, _ = make_client("nightly", Role.BUREAU_STAFF, micro_data=True)
+    target = PushTarget.objects.create(name="省平台", url="http://partner.invalid/in", client=client)
+    partner = FakePartner()
+    assert push_if_changed(target, "2022-03", backoff=0, opener=partner).reconciled
+    assert push_if_changed(target, "2022-03", backoff=0, opener=partner) is None  # the partner holds them
+    assert len(partner.calls) == 1
+    make_return(make_enterprise("补报企业有限公司"), period="2022-03", status=Return.Status.ACCEPTED, vals=values())
+    assert push_if_changed(target, "2022-03", backoff=0, opener=partner).ok  # figures changed: sent again
+    assert len(partner.calls) == 2
+
+
+def test_scheduled_push_without_targets_or_closed_period_is_no_error(filed):
+    out = io.StringIO()
+    call_command("api_push", "--due", stdout=out)
+    assert "无需推送" in out.getvalue()
+    with pytest.raises(CommandError, match="请指定"):
+        call_command("api_push")
 
 
 def test_package_round_trip_imports_with_dry_run_first(filed, tmp_path):

@@ -35,3 +35,19 @@ def test_list_and_run_one():
     assert "升级督办0件" in out.getvalue()
     with pytest.raises(CommandError, match="没有任务"):
         call_command("scheduler", "--run", "nothing")
+
+
+@pytest.mark.django_db
+def test_every_job_runs_on_an_empty_database():
+    """Each scheduled job is safe to run with nothing to do (a fresh site, a quiet night)."""
+    for job in JOBS:
+        call_command("scheduler", "--run", job.name, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_a_failing_job_run_alone_fails_the_command(monkeypatch):
+    import gongxin.jobs
+
+    monkeypatch.setattr(gongxin.jobs, "JOBS", [Job("broken", "api_push", "05:00", ("--period", "2022-13"))])
+    with pytest.raises(CommandError, match="任务“broken”失败"):
+        call_command("scheduler", "--run", "broken", stdout=StringIO())

@@ -44,8 +44,10 @@ def test_purge_and_overstay_commands(cast, capsys):
         call_command("permits_purge", cast["event"].code)
     cast["event"].closed_at = timezone.now()
     cast["event"].save()
-    call_command("permits_purge", cast["event"].code)
+    call_command("permits_purge", "--closed")  # the scheduled job: every closed event
     assert "证明1份，驾乘人员2人" in capsys.readouterr().out
+    call_command("permits_purge", cast["event"].code)  # idempotent
+    assert "证明0份，驾乘人员0人" in capsys.readouterr().out
 
 
 def test_keygen_prints_a_usable_key(capsys, settings, tmp_path):

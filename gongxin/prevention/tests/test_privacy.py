@@ -81,6 +81,9 @@ def test_purge_removes_names_and_ids_of_a_closed_event_and_keeps_every_count(c):
     out = io.StringIO()
     call_command("prevention_purge", "--event", event.code, stdout=out)  # idempotent: nothing more, no new entry
     assert "没有需要清除" in out.getvalue()
+    out = io.StringIO()
+    call_command("prevention_purge", "--closed", stdout=out)  # the scheduled job: every closed event
+    assert f"{event.code}：没有需要清除" in out.getvalue()
     assert AuditEntry.objects.filter(action="prevention.purge").count() == 1
 
 

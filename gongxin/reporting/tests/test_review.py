@@ -3,7 +3,7 @@
 import pytest
 
 from gongxin.reporting.models import Return
-from gongxin.reporting.review import review_rows, warnings_by_return
+from gongxin.reporting.review import findings_by_return, review_rows, warnings_by_return
 from gongxin.testing import make_enterprise, personas
 
 from .helpers import make_return, values
@@ -77,3 +77,27 @@ def test_warnings_by_return_ignores_errors_and_the_period_rule(cast):
     _, quiet, silent, _, _ = cast
     flags = warnings_by_return(Return.objects.filter(enterprise__in=[quiet, silent]))
     assert {len(v) for v in flags.values()} == {0, 1}
+
+
+def test_findings_in_bulk_equal_validating_each_return(django_assert_max_num_queries):
+    """The list's warning flags come from bulk reads; they must be exactly what validating each return one at a
+    time finds: with and without the previous period filed (month check), with last year's own
+    return (ly columns), in the year's first period, and for a draft last year (not counted)."""
+    from gongxin.reporting.validation import validate_return
+
+    a, b, c, d = (make_enterprise(town_name="荆河街道") for _ in range(4))
+    make_return(a, "2022-02", status=S.ACCEPTED, vals=values(output_value__ytd=1500))  # 3月本月 ≠ 1-3 − 1-2
+    make_return(a, "2022-03", status=S.SUBMITTED, vals=WARNED)
+    make_return(b, "2021-03", status=S.ACCEPTED, vals=values(output_value__month=500, output_value__ytd=1000))
+    make_return(b, "2022-03", status=S.SUBMITTED)  # its ly columns differ from its own 2021-03 return
+    make_return(c, "2021-03", status=S.DRAFT, vals=values(output_value__month=1, output_value__ytd=1))
+    make_return(c, "2022-03", status=S.SUBMITTED, vals=values(sales_value__ytd=3500))  # sales > output
+    make_return(d, "2022-02", status=S.SUBMITTED, vals=values(output_value__month=5000))
+    returns = Return.objects.filter(enterprise__in=[a, b, c, d]).select_related("form")
+    with django_assert_max_num_queries(12):
+        bulk = findings_by_return(returns)
+    one_by_one = {r.pk: validate_return(r, check_period=False) for r in returns}
+    assert bulk == one_by_one
+    rules = {f.rule for found in bulk.values() for f in found}
+    assert {"yoy", "month_consistency", "ly_note", "sales_gt_output"} <= rules  # the cases above are exercised
+    assert warnings_by_return(returns) == {pk: [f for f in v if not f.is_error] for pk, v in bulk.items()}

@@ -43,7 +43,8 @@ class Command(BaseCommand):
             job = by_name().get(run)
             if job is None:
                 raise CommandError(f"没有任务“{run}”：{', '.join(by_name())}")
-            self._run(job)
+            if not self._run(job):  # a cron line sees the failure in the exit status
+                raise CommandError(f"任务“{job.name}”失败")
             return
         last = timezone.localtime() - dt.timedelta(minutes=1)
         while True:
@@ -62,5 +63,6 @@ class Command(BaseCommand):
             call_command(job.command, *job.arguments(), stdout=self.stdout)
         except Exception as e:  # noqa: BLE001 - one failing job must not stop the others
             log.error("job failed", extra={"job": job.name, "error": f"{type(e).__name__}: {e}"})
-            return
+            return False
         log.warning("job done", extra={"job": job.name, "seconds": round(time.monotonic() - started, 2)})
+        return True
