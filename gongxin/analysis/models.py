@@ -124,10 +124,10 @@ class OutputRollup(models.Model):
     """
 
     period = models.CharField("报告期", max_length=7)
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
-    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", verbose_name="行业大类")
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", db_index=False, verbose_name="行业大类")
     tier = models.CharField("规模分档", max_length=12, choices=TIER_CHOICES)
-    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", verbose_name="指标")
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False, verbose_name="指标")
     month = models.DecimalField("本月合计", **ROLLUP_SUM)
     ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
     month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
@@ -137,8 +137,9 @@ class OutputRollup(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "产值汇总（镇街×行业×规模）"
         constraints = [
-            # One cell per key: maintenance creates missing cells with ignore_conflicts, then adds.
-            models.UniqueConstraint(fields=["period", "town", "division", "tier", "indicator"],
+            # One cell per key (the additive upsert's conflict target); period first, then what a
+            # reading filters on: the one index every read and write uses (hence no index per key).
+            models.UniqueConstraint(fields=["period", "indicator", "town", "division", "tier"],
                                     name="output_rollup_once_per_cell"),
         ]
 
@@ -151,9 +152,9 @@ class GroupRollup(models.Model):
     (an enterprise in several groups counts in each, as `totals(by="group")` does)."""
 
     period = models.CharField("报告期", max_length=7)
-    group = models.ForeignKey("registry.EnterpriseGroup", models.CASCADE, related_name="+", verbose_name="企业分组")
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
-    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", verbose_name="指标")
+    group = models.ForeignKey("registry.EnterpriseGroup", models.CASCADE, related_name="+", db_index=False, verbose_name="企业分组")
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False, verbose_name="指标")
     month = models.DecimalField("本月合计", **ROLLUP_SUM)
     ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
     month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
@@ -163,7 +164,7 @@ class GroupRollup(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "产值汇总（企业分组）"
         constraints = [
-            models.UniqueConstraint(fields=["period", "group", "town", "indicator"], name="group_rollup_once_per_cell"),
+            models.UniqueConstraint(fields=["period", "indicator", "group", "town"], name="group_rollup_once_per_cell"),
         ]
 
     def __str__(self):
@@ -174,8 +175,8 @@ class ProductRollup(models.Model):
     """What `stats.products()` sums for one period × town × product over the counted product lines."""
 
     period = models.CharField("报告期", max_length=7)
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
-    product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", verbose_name="产品")
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", db_index=False, verbose_name="产品")
     n = models.IntegerField("产品行数", default=0)
     month = models.DecimalField("本月产量合计", **ROLLUP_SUM)
     ytd = models.DecimalField("1-本月产量合计", **ROLLUP_SUM)
@@ -196,7 +197,7 @@ class ProductRollup(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "重点产品汇总"
         constraints = [
-            models.UniqueConstraint(fields=["period", "town", "product"], name="product_rollup_once_per_cell"),
+            models.UniqueConstraint(fields=["period", "product", "town"], name="product_rollup_once_per_cell"),
         ]
 
     def __str__(self):
@@ -208,8 +209,8 @@ class CoverageRollup(models.Model):
     (`reported`) and, of them, those whose output value is in the figures (`counted`)."""
 
     period = models.CharField("报告期", max_length=7)
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", verbose_name="镇街")
-    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", verbose_name="行业大类")
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", db_index=False, verbose_name="行业大类")
     tier = models.CharField("规模分档", max_length=12, choices=TIER_CHOICES)
     reported = models.IntegerField("已报送企业数", default=0)
     counted = models.IntegerField("计入企业数", default=0)

@@ -48,6 +48,7 @@ TABLES = {  # model → (key fields, summed fields)
     CoverageRollup: (("period", "town_id", "division_id", "tier"), ("reported", "counted")),
 }
 ZERO = Decimal(0)
+OUTPUT_FORM = "output"  # stats.OUTPUT_FORM (stats imports this module's models; no cycle at import time)
 
 
 def enabled():
@@ -81,18 +82,12 @@ def _tier(previous, own):
     return UNTIERED
 
 
-def _output_value_id():
-    from .stats import indicator_ids
-
-    return indicator_ids(("output_value",)).get("output_value")
-
-
 def _tiers(enterprise_ids, years, form_id):
     """{(enterprise id, year): tier code} from the counted December output values."""
     decembers = sorted({f"{y - 1:04d}-12" for y in years} | {f"{y:04d}-12" for y in years})
     rows = ReturnValue.objects.filter(
         enterprise_id__in=enterprise_ids, period__in=decembers,
-        indicator_id=_output_value_id(),
+        indicator__code="output_value",  # by code: one join instead of a look-up query on the request path
         ret__form_id=form_id, ret__period__in=decembers, ret__status__in=Return.COUNTED,
     ).values_list("enterprise_id", "period", "ytd", "ytd_ly")
     found = {(e, p): (ytd, ytd_ly) for e, p, ytd, ytd_ly in rows}
@@ -128,7 +123,7 @@ def _chunks(ids):
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
-def contributions(pairs, info):
+def contributions(pairs, info, form_id=None):
     """{model: {key tuple: [sums]}} of what the enterprise-periods `pairs` add to the cells now.
 
     `info` is `_enterprises(...)` of their enterprises. Three small queries per 2,000 enterprises
@@ -137,12 +132,11 @@ def contributions(pairs, info):
     pairs = set(pairs)
     for chunk in _chunks({e for e, _ in pairs}):
         members = set(chunk)
-        _contribute(out, {(e, p) for e, p in pairs if e in members}, chunk, info)
+        _contribute(out, {(e, p) for e, p in pairs if e in members}, chunk, info, form_id or _output_form_id())
     return out
 
 
-def _contribute(out, pairs, enterprise_ids, info):
-    form_id = _output_form_id()
+def _contribute(out, pairs, enterprise_ids, info, form_id):
     periods = sorted({p for _, p in pairs})
     years = sorted({_year(p) for p in periods})
     tiers = _tiers(enterprise_ids, years, form_id)
@@ -150,11 +144,10 @@ def _contribute(out, pairs, enterprise_ids, info):
                                      year=Cast(Substr(OuterRef("period"), 1, 4), IntegerField()))
     rets = Return.objects.filter(Exists(listed), enterprise_id__in=enterprise_ids, period__in=periods, form_id=form_id,
                                  status__in=Return.COUNTED)
-    output_id = _output_value_id()
-    rows = rets.values_list("id", "enterprise_id", "period", "values__indicator_id", "values__month", "values__ytd",
-                            "values__month_ly", "values__ytd_ly")
+    rows = rets.values_list("id", "enterprise_id", "period", "values__indicator_id", "values__indicator__code",
+                            "values__month", "values__ytd", "values__month_ly", "values__ytd_ly")
     counted_rets, coverage = {}, {}
-    for ret_id, e, p, indicator, *columns in rows:
+    for ret_id, e, p, indicator, code, *columns in rows:
         if (e, p) not in pairs or e not in info:
             continue
         town, division, groups = info[e]
@@ -163,7 +156,7 @@ def _contribute(out, pairs, enterprise_ids, info):
         cell = coverage.setdefault((p, town, division, tier, e), [1, 0])
         if indicator is None:
             continue  # a counted return without values: reported, nothing summed
-        if indicator == output_id:
+        if code == "output_value":
             cell[1] = 1
         sums = [_n(c) for c in columns] + [1]
         _add(out[OutputRollup][(p, town, division, tier, indicator)], sums)
@@ -287,7 +280,7 @@ def tracking_return(ret):
     its `status` after the block is the one saved. A return counted neither before nor after costs
     nothing; one that starts counting (a submission) costs one snapshot, after the change. Other
     forms than 产值 count nowhere."""
-    if ret.form_id != _output_form_id():
+    if ret.form.code != OUTPUT_FORM:  # the locked return carries its form: no look-up
         yield
         return
     pairs = _periods_touched({(ret.enterprise_id, ret.period)})
@@ -298,14 +291,14 @@ def tracking_return(ret):
     info = before = None
     if was_counted or december:
         info = _enterprises(ids, lock=True)
-        before = contributions(pairs, info)
+        before = contributions(pairs, info, ret.form_id)
     yield
     if not was_counted and ret.status not in Return.COUNTED:
         return  # a draft stays a draft: it counts nowhere, before or after
     if info is None:
         info = _enterprises(ids, lock=True)
         before = contributions((), info)  # it did not count: nothing to take back
-    _apply(before, contributions(pairs, info))
+    _apply(before, contributions(pairs, info, ret.form_id))
 
 
 def tracking_enterprises(enterprise_ids):
@@ -376,14 +369,16 @@ def rebuild(periods=None):
     q = connection.ops.quote_name
     written = 0
     with transaction.atomic():
-        if periods is None:
+        everything = periods is None
+        if everything:
             periods = periods_on_record()
             for model in TABLES:
-                model.objects.exclude(period__in=periods).delete()
+                model.objects.all().delete()
         for period in periods:
             for model, qs in _selects(period).items():
                 keys, sums = TABLES[model]
-                model.objects.filter(period=period).delete()
+                if not everything:
+                    model.objects.filter(period=period).delete()
                 opts = model._meta
                 columns = [opts.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
                            for f in (*keys, *sums)]
@@ -397,17 +392,16 @@ def rebuild(periods=None):
     return written
 
 
-def _same(a, b):
-    """Equal sums: exact on PostgreSQL; SQLite sums NUMERIC as floats (15 significant digits)."""
-    a, b = Decimal(str(a or 0)), Decimal(str(b or 0))
-    if connection.vendor == "sqlite":
-        return abs(a - b) <= max(abs(a), abs(b), Decimal(1)) * Decimal("1e-12") + Decimal("0.00005")
-    return a == b
+def _columns(model, fields):
+    opts = model._meta
+    return [opts.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column for f in fields]
 
 
 def check(periods=None):
-    """[(table, key, stored, computed)] of every cell that differs from the raw returns (cells of zero
-    and missing cells are alike)."""
+    """[(table, key, stored, computed)] of every cell that differs from the raw returns (a cell of
+    zeros and a missing cell are alike). The comparison runs in the database: per table and period
+    the rebuild's SELECT, FULL OUTER JOIN the stored cells, only differing rows come back."""
+    q = connection.ops.quote_name
     differences = []
     all_periods = periods is None
     periods = periods_on_record() if all_periods else periods
@@ -416,13 +410,28 @@ def check(periods=None):
         for row in stale.values_list(*keys, *sums):
             if any(row[len(keys):]):
                 differences.append((model.__name__, row[:len(keys)], row[len(keys):], None))
+    # SQLite sums NUMERIC columns as floats (15 significant digits): there, equal within rounding.
+    differ = ("ABS(COALESCE(c.{0}, 0) - COALESCE(s.{0}, 0)) > 0.00005 + 1e-12 * ABS(COALESCE(c.{0}, 0))"
+              if connection.vendor == "sqlite" else "COALESCE(c.{0}, 0) <> COALESCE(s.{0}, 0)")
     for period in periods:
         for model, qs in _selects(period).items():
             keys, sums = TABLES[model]
-            computed = {(period, *r[:len(keys) - 1]): r[len(keys) - 1:] for r in qs}
-            stored = {r[:len(keys)]: r[len(keys):] for r in model.objects.filter(period=period).values_list(*keys, *sums)}
-            for key in sorted(set(computed) | set(stored), key=lambda k: tuple(str(x) for x in k)):
-                s, c = stored.get(key, (0,) * len(sums)), computed.get(key, (0,) * len(sums))
-                if not all(_same(x, y) for x, y in zip(s, c, strict=True)):
-                    differences.append((model.__name__, key, s, c))
+            key_cols, sum_cols = _columns(model, keys[1:]), _columns(model, sums)
+            names = [f"k{i}" for i in range(len(key_cols))] + [f"v{i}" for i in range(len(sum_cols))]
+            inner, params = qs.query.sql_with_params()
+            on = " AND ".join(f"c.k{i} = s.{q(c)}" for i, c in enumerate(key_cols))
+            sql = (f"WITH c ({', '.join(names)}) AS ({inner}) "
+                   f"SELECT {', '.join(f'COALESCE(c.k{i}, s.{q(c)})' for i, c in enumerate(key_cols))}, "
+                   f"{', '.join(f's.{q(c)}' for c in sum_cols)}, {', '.join(f'c.v{i}' for i in range(len(sum_cols)))} "
+                   f"FROM c FULL OUTER JOIN (SELECT * FROM {q(model._meta.db_table)} WHERE period = %s) s ON {on} "
+                   f"WHERE " + " OR ".join(differ.format(f"v{i}").replace(f"s.v{i}", f"s.{q(c)}")
+                                           for i, c in enumerate(sum_cols)))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, (*params, period))
+                for row in cursor.fetchall():
+                    n = len(key_cols)
+                    stored, computed = row[n:n + len(sum_cols)], row[n + len(sum_cols):]
+                    differences.append((model.__name__, (period, *row[:n]),
+                                        tuple(0 if v is None else v for v in stored),
+                                        tuple(0 if v is None else v for v in computed)))
     return differences

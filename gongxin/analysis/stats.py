@@ -380,28 +380,32 @@ def dashboard_totals(period, user=None):
     than once); the four groupings are sums over it, joined by UNION ALL. So the tier test runs
     once per row and the database returns a few hundred rows, not one per (town, division, tier).
     Returns {"county": Row, "town": [Row], "industry": [Row], "tier": [Row]}, equal to
-    `totals(period, by, user, ("output_value",))`.
+    `totals(period, by, user, ("output_value",))`. On the roll-ups the same statement reads the
+    period's cells (a few per town) instead of its values.
     """
     form_id = output_form_id()
     ids = indicator_ids(("output_value",))
     town_filter = rollup_scope(user)
-    if town_filter is not None:
-        return {by: (rows[0] if by == "county" else rows)
-                for by in ("county", "town", "industry", "tier")
-                for rows in [totals(period, by, user, ("output_value",))]}
-    rows = counted_values(period, ("output_value",), user, form_id).annotate(
-        town_key=F("enterprise__town_id"),
-        division_key=F("enterprise__division_id"),
-        tier=tier_expression(period, form_id),
-    )
-    inner, params = rows.values_list("town_key", "division_key", "tier", *COLUMNS).query.sql_with_params()
-    sums = ", ".join(f"SUM({c})" for c in COLUMNS)
+    if town_filter is not None:  # the cells of the period instead of its values: n sums their counts
+        from .models import OutputRollup
+
+        rows = OutputRollup.objects.filter(town_filter, period=period, indicator_id__in=ids.values(), n__gt=0)
+        inner, params = rows.values_list("town_id", "division_id", "tier", *COLUMNS, "n").query.sql_with_params()
+    else:
+        rows = counted_values(period, ("output_value",), user, form_id).annotate(
+            town_key=F("enterprise__town_id"),
+            division_key=F("enterprise__division_id"),
+            tier=tier_expression(period, form_id),
+            one=Value(1, output_field=BigIntegerField()),
+        )
+        inner, params = rows.values_list("town_key", "division_key", "tier", *COLUMNS, "one").query.sql_with_params()
+    sums = ", ".join(f"SUM({c})" for c in (*COLUMNS, "n"))
     sql = (
-        f"WITH v (town_key, division_key, tier, {', '.join(COLUMNS)}) AS ({inner}) "
-        f"SELECT 'county', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), {sums}, COUNT(*) FROM v "
-        f"UNION ALL SELECT 'town', town_key, NULL, {sums}, COUNT(*) FROM v GROUP BY town_key "
-        f"UNION ALL SELECT 'industry', division_key, NULL, {sums}, COUNT(*) FROM v GROUP BY division_key "
-        f"UNION ALL SELECT 'tier', NULL, tier, {sums}, COUNT(*) FROM v GROUP BY tier"
+        f"WITH v (town_key, division_key, tier, {', '.join(COLUMNS)}, n) AS ({inner}) "
+        f"SELECT 'county', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), {sums} FROM v "
+        f"UNION ALL SELECT 'town', town_key, NULL, {sums} FROM v GROUP BY town_key "
+        f"UNION ALL SELECT 'industry', division_key, NULL, {sums} FROM v GROUP BY division_key "
+        f"UNION ALL SELECT 'tier', NULL, tier, {sums} FROM v GROUP BY tier"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -440,8 +440,10 @@ def warnings_section(period, user, ctx):
     rows, links = [], []
     for f in findings:
         firm = firms.get(f.enterprise_id)
-        rows.append([levels[f.level], firm.name if firm else names[f.town_id], names[f.town_id],
-                     f.rule.get_kind_display(), f.reason])
+        subject = firm.name if firm else names[f.town_id]
+        # The reason without the subject's name it starts with: the row names the subject beside it.
+        rows.append([levels[f.level], subject, names[f.town_id], f.rule.get_kind_display(),
+                     f.reason.removeprefix(subject) or f.reason])
         links.append(f"/enterprises/{firm.uscc}/" if firm else None)
     table = Table("warnings", "运行预警及建议走访企业", [Column("预警级别"), Column("企业（镇街）"), Column("镇街"),
                                                  Column("预警类型"), Column("预警原因")], rows, links)
@@ -496,23 +498,87 @@ def resumption_section(period, user, ctx):
     return Section("resumption", "复工复产", [text]) if text else None
 
 
-SECTIONS = [overview, towns, industries, key_enterprises, key_products, projects_section, warnings_section,
-            resumption_section, reporting_section]
+SECTIONS = {"overview": overview, "towns": towns, "industries": industries, "enterprises": key_enterprises,
+            "products": key_products, "projects": projects_section, "warnings": warnings_section,
+            "resumption": resumption_section, "reporting": reporting_section}
+CHART_SECTIONS = {"series": "overview", "towns": "towns", "industries": "industries"}  # chart → its section
+# The sections' titles, for a page that shows its outline before the sections are built.
+OUTLINE = {"overview": "总体情况", "towns": "分镇街情况", "industries": "分行业情况", "enterprises": "重点企业",
+           "products": "重点产品", "projects": "技改项目", "warnings": "运行预警", "resumption": "复工复产",
+           "reporting": "报送情况"}
+
+
+class Context(dict):
+    """The figures several sections share, each computed when a section first reads it: the whole
+    brief computes each once, a page building one section computes only what that section reads."""
+
+    def __init__(self, period, user):
+        super().__init__()
+        self.period, self.user = period, user
+
+    def __missing__(self, key):
+        value = self[key] = getattr(self, f"_{key}")()
+        return value
+
+    def _whole(self):
+        return stats.county(self.period, self.user)
+
+    def _scope(self):
+        return scope_word(self.user)
+
+    def _products(self):
+        return stats.products(self.period, self.user)
+
+    def _series(self):
+        return stats.series(self.period, self.user)
+
+    def _investment(self):
+        return _investment(self.period, self.user)
+
+    def _tier_coverage(self):
+        return stats.coverage(self.period, self.user, "tier")
+
+    def _coverage(self):
+        return stats.total_coverage(self["tier_coverage"])  # every listed enterprise is in one tier
+
+    def _coverage_note(self):
+        return coverage_sentence(self.period, self["coverage"], self.user)
+
+    def _added_value(self):
+        return stats.added_value(self.period, self.user)
+
+    def _month_on_month(self):
+        return stats.month_on_month(self.period, self.user)
+
+    def _two_year_average(self):
+        return stats.two_year_average(self.period, self.user, whole=self["whole"])
+
+
+def section_keys(period):
+    """The keys of the sections the brief of `period` has, in order (复工复产 only while an emergency
+    event is active in the period)."""
+    from gongxin.resumption.stats import event_in_period
+
+    return [key for key in SECTIONS if key != "resumption" or event_in_period(period) is not None]
 
 
 def build(period, user=None):
     """The brief of `period` within `user`'s scope (None: the whole county)."""
-    whole = stats.county(period, user)
-    tier_coverage = stats.coverage(period, user, "tier")
-    coverage = stats.total_coverage(tier_coverage)  # every listed enterprise is in one tier
-    ctx = {"whole": whole, "scope": scope_word(user), "products": stats.products(period, user),
-           "series": stats.series(period, user), "investment": _investment(period, user),
-           "coverage": coverage, "added_value": stats.added_value(period, user),
-           "coverage_note": coverage_sentence(period, coverage, user),
-           "month_on_month": stats.month_on_month(period, user), "tier_coverage": tier_coverage,
-           "two_year_average": stats.two_year_average(period, user, whole=whole)}
-    sections = [section(period, user, ctx) for section in SECTIONS]
+    ctx = Context(period, user)
+    sections = [SECTIONS[key](period, user, ctx) for key in section_keys(period)]
     return Brief(period, ctx["scope"], span_label(period), [s for s in sections if s is not None])
+
+
+def build_section(period, user, key):
+    """One section of the brief (None when the brief has no such section), computing only its figures."""
+    if key not in section_keys(period):
+        return None
+    return SECTIONS[key](period, user, Context(period, user))
+
+
+def outline(period, user=None):
+    """The brief of `period` without its sections: its title and what it holds, at no cost."""
+    return Brief(period, scope_word(user), span_label(period), [])
 
 
 def _investment(period, user):

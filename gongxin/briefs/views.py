@@ -47,14 +47,37 @@ def _bad_period(error):
 @login_required
 @analysis_reads
 def brief_page(request):
+    """The brief's outline at once; each section then loads as its own fragment (brief_section), so
+    the reader sees the sections arrive instead of waiting for the whole brief."""
+    _require_reader(request)
     try:
-        brief = _build(request)
+        period = _period(request)
     except PeriodError as e:
         return _bad_period(e)
+    brief = brief_data.outline(period, request.user) if period else None
+    sections = [{"key": key, "number": brief_data.CN_NUMBERS[i], "title": brief_data.OUTLINE[key]}
+                for i, key in enumerate(brief_data.section_keys(period))] if period else []
     return render(request, "briefs/brief.html", {
-        "page_title": brief.title if brief else "运行分析材料", "brief": brief,
-        "sections": [_section_view(i, s) for i, s in enumerate(brief.sections)] if brief else [],
-    })
+        "page_title": brief.title if brief else "运行分析材料", "brief": brief, "sections": sections})
+
+
+@login_required
+@analysis_reads
+def brief_section(request, key):
+    """One section of the brief page (an htmx fragment), numbered as in the whole brief."""
+    _require_reader(request)
+    try:
+        period = _period(request)
+    except PeriodError as e:
+        return _bad_period(e)
+    if key not in brief_data.SECTIONS:
+        raise Http404("没有这个部分")
+    keys = brief_data.section_keys(period) if period else []
+    section = brief_data.build_section(period, request.user, key) if key in keys else None
+    if section is None:
+        return HttpResponse("")
+    return render(request, "briefs/_section.html", {
+        "period": period, "s": _section_view(keys.index(key), section)})
 
 
 def _section_view(index, section):
@@ -109,11 +132,15 @@ def brief_pack(request):
 
 @login_required
 def brief_chart(request, name):
+    """One chart of the brief as PNG, from the section that holds it (only that section is built)."""
+    _require_reader(request)
     try:
-        brief = _build(request)
+        period = _period(request)
     except PeriodError as e:
         return _bad_period(e)
-    chart = brief.charts.get(name) if brief else None
+    key = brief_data.CHART_SECTIONS.get(name)
+    section = brief_data.build_section(period, request.user, key) if period and key else None
+    chart = next((c for c in section.charts if c.name == name), None) if section else None
     if chart is None:
         raise Http404("没有这个图表")
     response = HttpResponse(brief_charts.render(chart), content_type="image/png")

@@ -49,6 +49,17 @@ def test_demo_output_figures_for_2022_03(demo):
     assert growth_pct(sums["ytd"], sums["ytd_ly"]) == Decimal("23.8")
 
 
+def test_demo_figures_on_the_rollups_are_the_reference_figures(demo, settings):
+    from gongxin.analysis import stats
+
+    settings.ROLLUPS = True
+    row = stats.county("2022-03")
+    assert (qian_to_yi(row.output.month), qian_to_yi(row.output.ytd), row.output.ytd_growth_pct) == (
+        Decimal("70.0"), Decimal("184.0"), Decimal("23.8"))
+    tiers = {r.code: r.enterprises for r in stats.totals("2022-03", "tier")}
+    assert (tiers[stats.OVER_500M], tiers[stats.FROM_100M]) == (20, 80)
+
+
 def test_demo_leavers_have_2022_returns_that_must_not_count(demo):
     leaver_returns = Return.objects.filter(period="2022-03").exclude(enterprise__list_years__year=2022)
     assert leaver_returns.exists()
@@ -74,6 +85,7 @@ def test_demo_rebuilds_over_itself_with_reset(demo):
     call_command("load_demo", "--reset")
     assert Enterprise.objects.count() == before
     assert Region.objects.towns().count() == 21  # reference data stays
+    call_command("rollups", "--check")  # exits 1 on any difference: the reloaded demo's roll-ups are right
 
 
 def test_demo_enterprise_owes_no_finance_return_before_the_form_existed(demo):

@@ -133,3 +133,13 @@ def test_text_output_has_numbered_headings():
     text = brief.build("2022-03").text()
     assert text.startswith("2022年一季度全市工业经济运行情况分析\n")
     assert "\n一、总体情况\n" in text and "\n八、报送情况\n" in text
+
+
+def test_outline_and_chart_sections_match_the_built_brief():
+    article_county()
+    whole = brief.build("2022-03")
+    assert [brief.OUTLINE[s.key] for s in whole.sections] == [s.title for s in whole.sections]
+    for name, key in brief.CHART_SECTIONS.items():
+        assert name in [c.name for c in brief.build_section("2022-03", None, key).charts]
+    assert set(whole.charts) == set(brief.CHART_SECTIONS)
+    assert brief.outline("2022-03").title == whole.title

@@ -1,6 +1,7 @@
 """Who may read the brief (page, .docx, meeting-pack workbook, charts), and what each sees."""
 
 import io
+import re
 
 import pytest
 from docx import Document
@@ -12,7 +13,8 @@ from gongxin.testing import make_enterprise, personas
 from .helpers import article_county
 
 pytestmark = pytest.mark.django_db
-URLS = ["/analysis/brief/?period=2022-03", "/analysis/brief/brief.docx?period=2022-03",
+URLS = ["/analysis/brief/?period=2022-03", "/analysis/brief/section/overview/?period=2022-03",
+        "/analysis/brief/brief.docx?period=2022-03",
         "/analysis/brief/pack.xlsx?period=2022-03", "/analysis/brief/chart/towns.png?period=2022-03"]
 
 
@@ -34,21 +36,47 @@ def test_bureau_leader_and_town_officer_may_read_others_may_not(client, people, 
     assert client.get(url).status_code == 302
 
 
-def test_page_shows_the_overview_sentence_and_links_to_downloads(client, people):
+def _page_and_sections(client, path):
+    """The brief page and every section fragment it asks for, as one text."""
+    html = client.get(path).content.decode()
+    fragments = re.findall(r'hx-get="(/analysis/brief/section/[a-z]+/\?period=[0-9-]+)"', html)
+    return html, [client.get(url).content.decode() for url in fragments]
+
+
+def test_page_shows_its_outline_at_once_and_each_section_loads_on_its_own(client, people):
     client.force_login(people["analyst"])
-    html = client.get("/analysis/brief/?period=2022-03").content.decode()
+    html, sections = _page_and_sections(client, "/analysis/brief/?period=2022-03")
     assert "2022年一季度全市工业经济运行情况分析" in html
-    assert "累计完成184.0亿元，同比增长22.7%" in html
+    assert "累计完成184.0亿元" not in html  # the figures come with the sections
+    assert html.count('hx-trigger="load"') == len(sections) == 8
+    assert "正在生成本部分" in html and 'data-download="正在生成Word材料…"' in html
     assert "/analysis/brief/brief.docx?period=2022-03" in html
-    assert "/analysis/brief/chart/series.png?period=2022-03" in html
+    headings = [re.search(r"<h2[^>]*>([^<]+)</h2>", s).group(1) for s in sections]
+    assert headings == ["一、总体情况", "二、分镇街情况", "三、分行业情况", "四、重点企业", "五、重点产品", "六、技改项目",
+                        "七、运行预警", "八、报送情况"]
+    assert "累计完成184.0亿元，同比增长22.7%" in sections[0]
+    assert "/analysis/brief/chart/series.png?period=2022-03" in sections[0]
+    # The sections together are the brief: the same paragraphs as the .docx and the text output.
+    whole = brief.build("2022-03")
+    for fragment, section in zip(sections, whole.sections, strict=True):
+        for text in section.paragraphs:
+            assert text in fragment
+
+
+def test_an_unknown_section_is_404_and_an_absent_one_is_empty(client, people):
+    client.force_login(people["analyst"])
+    assert client.get("/analysis/brief/section/nope/?period=2022-03").status_code == 404
+    response = client.get("/analysis/brief/section/resumption/?period=2022-03")  # no emergency event
+    assert response.status_code == 200 and response.content == b""
 
 
 def test_town_officer_gets_the_brief_of_their_town_only(client, people):
     client.force_login(people["town"])
-    html = client.get("/analysis/brief/?period=2022-03").content.decode()
+    html, sections = _page_and_sections(client, "/analysis/brief/?period=2022-03")
     assert "2022年一季度荆河街道工业经济运行情况分析" in html
-    assert "累计完成100.0亿元" in html  # enterprise A only
-    assert "乙化工有限公司" not in html and "龙泉街道" not in html
+    assert "累计完成100.0亿元" in sections[0]  # enterprise A only
+    text = html + "".join(sections)
+    assert "乙化工有限公司" not in text and "龙泉街道" not in text
 
 
 def test_docx_download_is_the_brief(client, people):

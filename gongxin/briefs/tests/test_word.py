@@ -86,3 +86,36 @@ def test_libreoffice_renders_the_chinese_headings(docx_bytes, tmp_path):
     for heading in HEADINGS:
         assert heading in compact
     assert "70.0亿元" in compact
+
+
+def test_column_widths_fill_the_page_with_names_wide_and_figures_whole():
+    columns = [brief.Column("企业名称"), brief.Column("镇街"), brief.Column("1-本月产值（万元）", "amount"),
+               brief.Column("同比增长（%）", "growth")]
+    rows = [["滕州远通煤业有限公司", "级索镇", "106,980.0", "55.1"], ["滕州明辉新材料有限公司", "界河镇", "1,133,684.5", "-36.9"]]
+    widths = word.column_widths(columns, rows)
+    assert sum(widths) == word.text_width()
+    room = [(w - 2 * word.CELL_MARGIN - word.BORDER) / (word.TABLE_SIZE * 20) for w in widths]
+    assert room[0] >= word.text_em("滕州明辉新材料有限公司")  # the longest name on one line
+    assert room[2] >= word.text_em("1,133,684.5") and room[3] >= word.text_em("-36.9")  # figures never wrap
+    assert widths[0] > widths[3] and widths[0] > widths[1]
+    assert word.row_lines(columns, rows, widths)[1:] == [1, 1]
+
+
+def test_docx_tables_are_fixed_with_repeated_headers_rows_kept_whole_and_captions_kept_with_them(docx_bytes):
+    doc = Document(io.BytesIO(docx_bytes))
+    body = doc.element.body
+    for table in doc.tables:
+        tbl = table._tbl
+        assert tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        widths = [int(c.get(qn("w:w"))) for c in tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(widths) == word.text_width() and len(set(widths)) > 1  # fitted, not equal
+        rows = tbl.findall(qn("w:tr"))
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+        caption = tbl.getprevious()
+        assert caption.pPr.find(qn("w:keepNext")) is not None  # the caption stays with its table
+        assert caption in list(body)
+        assert rows[0].find(f".//{qn('w:rFonts')}").get(qn("w:eastAsia")) == "黑体"
+        if len(rows) > 1:
+            cell_font = rows[-1].find(f".//{qn('w:rFonts')}").get(qn("w:eastAsia"))
+            assert cell_font == "仿宋" and rows[-1].find(f".//{qn('w:sz')}").get(qn("w:val")) == "21"  # 五号

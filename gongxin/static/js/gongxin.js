@@ -8,3 +8,97 @@ document.addEventListener("change", function (event) {
     document.querySelectorAll(el.dataset.checkAll).forEach(function (c) { c.checked = el.checked; });
   }
 });
+
+// Signs of progress for work that takes a while (nothing a user clicks runs long without one).
+function gxSpinner(text) {
+  var wrap = document.createElement("span");
+  var spin = document.createElement("span");
+  spin.className = "spinner-border spinner-border-sm me-2";
+  spin.setAttribute("role", "status");
+  wrap.appendChild(spin);
+  wrap.appendChild(document.createTextNode(text));
+  return wrap;
+}
+
+// data-download="正在生成…": a link to a generated file (the Word brief, a workbook) is fetched in the
+// page, the link saying it is being prepared until the file arrives; the file is then saved under the
+// server's name. If the server answers with an error, the browser opens the link to show its message.
+// Without scripts the link downloads as any link does.
+function gxFilename(header) {
+  var star = /filename\*=(?:UTF-8|utf-8)''([^;]+)/.exec(header || "");
+  if (star) { return decodeURIComponent(star[1]); }
+  var plain = /filename="?([^";]+)"?/.exec(header || "");
+  return plain ? plain[1] : "download";
+}
+
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-download]");
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+  event.preventDefault();
+  if (link.getAttribute("aria-busy") === "true") { return; }
+  var label = Array.prototype.slice.call(link.childNodes);
+  link.setAttribute("aria-busy", "true");
+  link.classList.add("disabled");
+  link.replaceChildren(gxSpinner(link.dataset.download || "正在生成，请稍候…"));
+  var done = function () {
+    link.replaceChildren.apply(link, label);
+    link.classList.remove("disabled");
+    link.removeAttribute("aria-busy");
+  };
+  fetch(link.href, {credentials: "same-origin"}).then(function (response) {
+    if (!response.ok) { throw new Error("HTTP " + response.status); }
+    var name = gxFilename(response.headers.get("Content-Disposition"));
+    return response.blob().then(function (blob) {
+      var url = URL.createObjectURL(blob);
+      var save = document.createElement("a");
+      save.href = url;
+      save.download = name;
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+      done();
+    });
+  }).catch(function () {
+    done();
+    window.location.href = link.href;
+  });
+});
+
+// data-busy="正在导入…": a form whose work takes a while (an upload and import) says so once sent,
+// with the seconds elapsed, until the next page (the report) arrives; its buttons cannot send it twice.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.matches || !form.matches("form[data-busy]") || event.defaultPrevented) { return; }
+  var status = form.querySelector("[data-busy-status]");
+  if (!status) {
+    status = document.createElement("div");
+    status.setAttribute("data-busy-status", "");
+    status.className = "col-12 text-secondary mt-2";
+    form.appendChild(status);
+  }
+  var started = Date.now();
+  var text = form.dataset.busy || "正在处理，请稍候…";
+  var show = function () {
+    var seconds = Math.floor((Date.now() - started) / 1000);
+    status.replaceChildren(gxSpinner(text + (seconds ? "（已用时" + seconds + "秒）" : "")));
+  };
+  show();
+  setInterval(show, 1000);
+  form.setAttribute("aria-busy", "true");
+  // Disabled after the submit event the form is still sent (without these buttons, which carry no data).
+  form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = true; });
+});
+
+// htmx fragments (data-fragment) say so when their request fails, instead of spinning for ever.
+document.addEventListener("htmx:responseError", gxFragmentFailed);
+document.addEventListener("htmx:sendError", gxFragmentFailed);
+function gxFragmentFailed(event) {
+  var el = event.detail && event.detail.elt;
+  var status = el && el.matches && el.matches("[data-fragment]") && el.querySelector("[data-fragment-status]");
+  if (status) {
+    status.className = "text-danger";
+    status.textContent = "本部分生成失败，请刷新页面重试。";
+    el.removeAttribute("aria-busy");
+  }
+}
