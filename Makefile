@@ -76,6 +76,7 @@ migrations-check: setup
 	$(BIN)/gongxin makemigrations --check --dry-run
 
 bench: migrate
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run_all.py
 
 clean:
