@@ -20,7 +20,7 @@ class Command(BaseCommand):
         periods = [period_arg(period)] if period else None
         if rebuild:
             written = rollups.rebuild(periods)
-            self.stdout.write(f"汇总表已重建：{len(periods) if periods else '全部'}个报告期，写入{written}个汇总单元格。")
+            self.stdout.write(f"汇总表已重建：{f'{len(periods)}个报告期' if periods else '全部报告期'}，写入{written}个汇总单元格。")
             return
         differences = rollups.check(periods)
         if not differences:
