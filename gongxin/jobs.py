@@ -34,6 +34,7 @@ JOBS = [
     Job("warnings", "warnings_scan", "02:00", lambda: ["--period", _open_period()], "重新评估本期预警规则"),
     Job("escalate", "services_escalate", ":15", (), "超期企业诉求升级督办"),
     Job("stock_check", "reserves_check", "03:00", (), "核对应急物资库存余额与台账（不一致时任务失败）"),
+    Job("rollups_check", "rollups", "03:30", ("--check",), "核对汇总表与原始报表（不一致时任务失败；rollups --rebuild 修复）"),
     Job("overstays", "permits_overstays", ":30", (), "超过有效期未离境车辆提醒（每辆车一次）"),
     Job("purge_permits", "permits_purge", "04:00", ("--closed",), "已关闭应急事件：清除接驳证明驾乘人员个人信息"),
     Job("purge_cohorts", "prevention_purge", "04:10", ("--closed",), "已关闭应急事件：清除重点人群姓名、身份证号"),
