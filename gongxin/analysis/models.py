@@ -223,3 +223,68 @@ class CoverageRollup(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.town_id}/{self.division_id}/{self.tier}"
+
+
+class OutputSummary(models.Model):
+    """`OutputRollup` summed to one grain: the whole county (key ""), one town or one division (key
+    its id) or one tier (key its code) × indicator. The whole county's dashboard reads these few
+    hundred rows a period instead of one cell per town × division × tier; a town officer's figures
+    still come from the fine cells of their towns. Kept from the same differences as OutputRollup."""
+
+    class Grain(models.TextChoices):
+        COUNTY = "county", "全县"
+        TOWN = "town", "镇街"
+        INDUSTRY = "industry", "行业大类"
+        TIER = "tier", "规模分档"
+
+    period = models.CharField("报告期", max_length=7)
+    grain = models.CharField("汇总口径", max_length=8, choices=Grain.choices)
+    key = models.CharField("口径取值", max_length=20, blank=True)
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False,
+                                  verbose_name="指标")
+    month = models.DecimalField("本月合计", **ROLLUP_SUM)
+    ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
+    month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
+    ytd_ly = models.DecimalField("上年1-同月合计", **ROLLUP_SUM)
+    n = models.IntegerField("计入报表数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产值汇总（全县各口径）"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator", "grain", "key"], name="output_summary_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.grain}={self.key} {self.indicator_id}"
+
+
+class ProductSummary(models.Model):
+    """`ProductRollup` summed over the towns: one period × product of the whole county."""
+
+    period = models.CharField("报告期", max_length=7)
+    product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", db_index=False, verbose_name="产品")
+    n = models.IntegerField("产品行数", default=0)
+    month = models.DecimalField("本月产量合计", **ROLLUP_SUM)
+    ytd = models.DecimalField("1-本月产量合计", **ROLLUP_SUM)
+    month_ly = models.DecimalField("上年同月产量合计", **ROLLUP_SUM)
+    ytd_ly = models.DecimalField("上年1-同月产量合计", **ROLLUP_SUM)
+    value = models.DecimalField("Σ价格×本月产量", **ROLLUP_PRODUCT)
+    weight = models.DecimalField("Σ有价格行的本月产量", **ROLLUP_PRODUCT)
+    mean = models.DecimalField("Σ价格", **ROLLUP_PRODUCT)
+    priced = models.IntegerField("有价格行数", default=0)
+    value_ly = models.DecimalField("Σ上年价格×上年同月产量", **ROLLUP_PRODUCT)
+    weight_ly = models.DecimalField("Σ有上年价格行的上年同月产量", **ROLLUP_PRODUCT)
+    mean_ly = models.DecimalField("Σ上年价格", **ROLLUP_PRODUCT)
+    priced_ly = models.IntegerField("有上年价格行数", default=0)
+    same_value = models.DecimalField("Σ价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
+    same_value_ly = models.DecimalField("Σ上年价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
+    same_n = models.IntegerField("两年均有价格行数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点产品汇总（全县）"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "product"], name="product_summary_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.product_id}"

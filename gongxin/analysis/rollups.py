@@ -8,7 +8,10 @@ year's annual output (`stats.tier_expression`):
 - `GroupRollup`    period × group × town × indicator: the same (an enterprise counts in each of its groups);
 - `ProductRollup`  period × town × product: what `stats.products()` sums (quantities, price × quantity
                    weights, counts of lines);
-- `CoverageRollup` period × town × division × tier: enterprises reported / counted.
+- `CoverageRollup` period × town × division × tier: enterprises reported / counted;
+- `OutputSummary`  period × grain (county / town / division / tier) × indicator: OutputRollup summed to
+                   each grouping of the whole county's dashboard (a few hundred rows a period);
+- `ProductSummary` period × product: ProductRollup summed over the towns.
 
 How they are kept: a change that can alter what an enterprise contributes is wrapped in
 `tracking(pairs)` (pairs of enterprise id and period). On entry it locks the enterprises' rows
@@ -29,14 +32,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import CharField, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Substr
 
 from gongxin.lib.periods import split
 from gongxin.registry.models import Enterprise, ListYear
 from gongxin.reporting.models import ProductLine, Return, ReturnValue
 
-from .models import CoverageRollup, GroupRollup, OutputRollup, ProductRollup
+from .models import CoverageRollup, GroupRollup, OutputRollup, OutputSummary, ProductRollup, ProductSummary
 
 VALUE_SUMS = ("month", "ytd", "month_ly", "ytd_ly", "n")
 PRODUCT_SUMS = ("n", "month", "ytd", "month_ly", "ytd_ly", "value", "weight", "mean", "priced", "value_ly",
@@ -46,6 +49,8 @@ TABLES = {  # model → (key fields, summed fields)
     GroupRollup: (("period", "group_id", "town_id", "indicator_id"), VALUE_SUMS),
     ProductRollup: (("period", "town_id", "product_id"), PRODUCT_SUMS),
     CoverageRollup: (("period", "town_id", "division_id", "tier"), ("reported", "counted")),
+    OutputSummary: (("period", "grain", "key", "indicator_id"), VALUE_SUMS),
+    ProductSummary: (("period", "product_id"), PRODUCT_SUMS),
 }
 ZERO = Decimal(0)
 OUTPUT_FORM = "output"  # stats.OUTPUT_FORM (stats imports this module's models; no cycle at import time)
@@ -160,6 +165,8 @@ def _contribute(out, pairs, enterprise_ids, info, form_id):
             cell[1] = 1
         sums = [_n(c) for c in columns] + [1]
         _add(out[OutputRollup][(p, town, division, tier, indicator)], sums)
+        for grain, key in (("county", ""), ("town", str(town)), ("industry", str(division)), ("tier", tier)):
+            _add(out[OutputSummary][(p, grain, key, indicator)], sums)
         for group in groups:
             _add(out[GroupRollup][(p, group, town, indicator)], sums)
     for (p, town, division, tier, _), flags in coverage.items():
@@ -171,7 +178,9 @@ def _contribute(out, pairs, enterprise_ids, info, form_id):
             if ret_id not in counted_rets:
                 continue  # another period of the enterprise than the ones asked
             p, town = counted_rets[ret_id]
-            _add(out[ProductRollup][(p, town, product)], _line_sums(*line))
+            sums = _line_sums(*line)
+            _add(out[ProductRollup][(p, town, product)], sums)
+            _add(out[ProductSummary][(p, product)], sums)
 
 
 def _line_sums(qty_month, qty_ytd, qty_month_ly, qty_ytd_ly, price, price_ly):
@@ -334,11 +343,21 @@ def _selects(period):
     groups = (values.filter(enterprise__groups__isnull=False)
               .values("enterprise__groups", "enterprise__town_id", "indicator_id").annotate(n=Count("id"), **sums)
               .values_list("enterprise__groups", "enterprise__town_id", "indicator_id", *VALUE_SUMS).order_by())
+    def grain(name, key):
+        """One grouping of OutputSummary: (grain, key as text, indicator, sums) per group."""
+        qs = values.annotate(grain_key=Value(name, output_field=CharField()), cell_key=key)
+        return (qs.values("grain_key", "cell_key", "indicator_id").annotate(n=Count("id"), **sums)
+                .values_list("grain_key", "cell_key", "indicator_id", *VALUE_SUMS).order_by())
+
+    summary = grain("county", Value("", output_field=CharField())).union(
+        grain("town", Cast("enterprise__town_id", CharField())),
+        grain("industry", Cast("enterprise__division_id", CharField())),
+        grain("tier", tier_expression(period, form_id)), all=True)
     priced, priced_ly = Q(price__isnull=False), Q(price_ly__isnull=False)
     both = priced & priced_ly & Q(qty_month__gt=0)
     lines = ProductLine.objects.filter(on_list, period=period, ret__form_id=form_id, ret__period=period,
                                        ret__status__in=Return.COUNTED)
-    products = (lines.annotate(town_key=F("enterprise__town_id")).values("town_key", "product_id").annotate(
+    line_sums = dict(
         n=Count("id"), month=_amount("qty_month"), ytd=_amount("qty_ytd"), month_ly=_amount("qty_month_ly"),
         ytd_ly=_amount("qty_ytd_ly"), value=_amount(F("price") * F("qty_month")),
         weight=_amount("qty_month", filter=priced), mean=_amount("price"), priced=Count("id", filter=priced),
@@ -346,7 +365,11 @@ def _selects(period):
         mean_ly=_amount("price_ly"), priced_ly=Count("id", filter=priced_ly),
         same_value=_amount(F("price") * F("qty_month"), filter=both),
         same_value_ly=_amount(F("price_ly") * F("qty_month"), filter=both), same_n=Count("id", filter=both),
-    ).values_list("town_key", "product_id", *PRODUCT_SUMS).order_by())
+    )
+    products = (lines.annotate(town_key=F("enterprise__town_id")).values("town_key", "product_id")
+                .annotate(**line_sums).values_list("town_key", "product_id", *PRODUCT_SUMS).order_by())
+    product_summary = (lines.values("product_id").annotate(**line_sums)
+                       .values_list("product_id", *PRODUCT_SUMS).order_by())
     has_output = ReturnValue.objects.filter(ret_id=OuterRef("pk"),
                                             indicator_id=indicator_ids(("output_value",)).get("output_value"))
     coverage = (Return.objects.filter(on_list, period=period, form_id=form_id, status__in=Return.COUNTED)
@@ -355,7 +378,8 @@ def _selects(period):
                 .values("town_key", "division_key", "tier")
                 .annotate(reported=Count("id"), counted=Count("id", filter=Q(has_output=True)))
                 .values_list("town_key", "division_key", "tier", "reported", "counted").order_by())
-    return {OutputRollup: output, GroupRollup: groups, ProductRollup: products, CoverageRollup: coverage}
+    return {OutputRollup: output, GroupRollup: groups, ProductRollup: products, CoverageRollup: coverage,
+            OutputSummary: summary, ProductSummary: product_summary}
 
 
 def periods_on_record():

@@ -305,14 +305,27 @@ def rollup_scope(user):
     return Q(town_id__in=access.region_ids)
 
 
+# The whole county's groupings read OutputSummary (one row per group and indicator); the key it
+# stores as text, given back as the fine cells' key.
+SUMMARY_GRAINS = {"county": None, "town": int, "industry": int, "tier": str}
+
+
 def _grouped_rollups(period, by, ids, town_filter):
-    from .models import GroupRollup, OutputRollup
+    from .models import GroupRollup, OutputRollup, OutputSummary
 
     key = ROLLUP_KEYS[by]
+    sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
+    if by in SUMMARY_GRAINS and town_filter == Q():
+        qs = OutputSummary.objects.filter(period=period, grain=by, indicator_id__in=ids.values(), n__gt=0)
+        records = list(qs.values("key", "indicator_id").annotate(n=Sum("n"), **sums).order_by())
+        for rec in records:
+            cell = rec.pop("key")
+            if key:
+                rec[key] = SUMMARY_GRAINS[by](cell)
+        return key, records
     model = GroupRollup if by == "group" else OutputRollup
     qs = model.objects.filter(town_filter, period=period, indicator_id__in=ids.values(), n__gt=0)
     fields = [key, "indicator_id"] if key else ["indicator_id"]
-    sums = {c: Coalesce(Sum(c), Value(ZERO), output_field=DecimalField()) for c in COLUMNS}
     return key, qs.values(*fields).annotate(n=Sum("n"), **sums).order_by()
 
 
@@ -386,6 +399,8 @@ def dashboard_totals(period, user=None):
     form_id = output_form_id()
     ids = indicator_ids(("output_value",))
     town_filter = rollup_scope(user)
+    if town_filter == Q():  # the whole county: its four groupings are rows of OutputSummary
+        return _dashboard_summary(period, ids, user)
     if town_filter is not None:  # the cells of the period instead of its values: n sums their counts
         from .models import OutputRollup
 
@@ -416,6 +431,29 @@ def dashboard_totals(period, user=None):
             figures = Figures(*(_summed(v) for v in values))
             group = tier if by == "tier" else key
             groups[by][group] = Row("", "", enterprises=n, key=group, indicators={"output_value": figures})
+    out = {}
+    for by, rows_by_key in groups.items():
+        labelled = _label(by, rows_by_key, ids, user)
+        out[by] = labelled[0] if by == "county" else labelled
+    return out
+
+
+def _dashboard_summary(period, ids, user):
+    """`dashboard_totals` for the whole county from OutputSummary: one query for the four groupings'
+    rows (read as the UNION ALL statement reads its sums: a raw cursor, `_summed`)."""
+    from .models import OutputSummary
+
+    qs = OutputSummary.objects.filter(period=period, indicator_id__in=ids.values(), n__gt=0,
+                                      grain__in=("county", "town", "industry", "tier"))
+    sql, params = qs.values_list("grain", "key", *COLUMNS, "n").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    groups = {"county": {}, "town": {}, "industry": {}, "tier": {}}
+    for by, cell, *values, n in fetched:
+        group = SUMMARY_GRAINS[by](cell) if SUMMARY_GRAINS[by] else None
+        figures = Figures(*(_summed(v) for v in values))
+        groups[by][group] = Row("", "", enterprises=n, key=group, indicators={"output_value": figures})
     out = {}
     for by, rows_by_key in groups.items():
         labelled = _label(by, rows_by_key, ids, user)
@@ -1022,12 +1060,14 @@ def _product_lines(period, year, rows, user, total, amount):
 
 
 def _product_rollups(period, rows, town_filter, total):
-    """The per-product sums of `products()` from ProductRollup (the same records as `_product_lines`)."""
-    from .models import ProductRollup
+    """The per-product sums of `products()` from ProductRollup, or for the whole county from
+    ProductSummary (the same records as `_product_lines`)."""
+    from .models import ProductRollup, ProductSummary
 
     summed = ("month", "ytd", "month_ly", "ytd_ly", "value", "weight", "mean", "value_ly", "weight_ly", "mean_ly",
               "same_value", "same_value_ly")
-    qs = (ProductRollup.objects.filter(town_filter, period=period, product_id__in=rows, n__gt=0)
+    cells = ProductSummary.objects.all() if town_filter == Q() else ProductRollup.objects.filter(town_filter)
+    qs = (cells.filter(period=period, product_id__in=rows, n__gt=0)
           .values("product_id")
           .annotate(**{c: total(c) for c in summed}, n=Sum("n"), priced=Sum("priced"), priced_ly=Sum("priced_ly"),
                     same_n=Sum("same_n"))
