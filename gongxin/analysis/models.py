@@ -115,19 +115,9 @@ TIER_CHOICES = [("over_500m", "产值5亿元以上"), ("100m_500m", "产值1亿-
                 ("untiered", "未分档")]
 
 
-class OutputRollup(models.Model):
-    """Σ of one 产值 indicator's four columns over the counted returns of one period × town × division × tier.
+class ValueSums(models.Model):
+    """The summed columns of an indicator's roll-up: Σ of the four columns and the value rows."""
 
-    Exactly what `stats.totals()` sums from the raw values (counted returns of listed enterprises,
-    tier by last year's annual output); `n` counts the value rows. Kept in the same transaction as
-    every change that alters what counts (analysis/rollups.py); `gongxin rollups --check` proves it.
-    """
-
-    period = models.CharField("报告期", max_length=7)
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
-    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", db_index=False, verbose_name="行业大类")
-    tier = models.CharField("规模分档", max_length=12, choices=TIER_CHOICES)
-    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False, verbose_name="指标")
     month = models.DecimalField("本月合计", **ROLLUP_SUM)
     ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
     month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
@@ -135,48 +125,12 @@ class OutputRollup(models.Model):
     n = models.IntegerField("计入报表数", default=0)
 
     class Meta:
-        verbose_name = verbose_name_plural = "产值汇总（镇街×行业×规模）"
-        constraints = [
-            # One cell per key (the additive upsert's conflict target); period first, then what a
-            # reading filters on: the one index every read and write uses (hence no index per key).
-            models.UniqueConstraint(fields=["period", "indicator", "town", "division", "tier"],
-                                    name="output_rollup_once_per_cell"),
-        ]
-
-    def __str__(self):
-        return f"{self.period} {self.town_id}/{self.division_id}/{self.tier} {self.indicator_id}"
+        abstract = True
 
 
-class GroupRollup(models.Model):
-    """Σ of one indicator over the counted returns of one period × enterprise group × town
-    (an enterprise in several groups counts in each, as `totals(by="group")` does)."""
+class ProductSums(models.Model):
+    """The summed columns of a key product's roll-up: what `stats.products()` sums over its lines."""
 
-    period = models.CharField("报告期", max_length=7)
-    group = models.ForeignKey("registry.EnterpriseGroup", models.CASCADE, related_name="+", db_index=False, verbose_name="企业分组")
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
-    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False, verbose_name="指标")
-    month = models.DecimalField("本月合计", **ROLLUP_SUM)
-    ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
-    month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
-    ytd_ly = models.DecimalField("上年1-同月合计", **ROLLUP_SUM)
-    n = models.IntegerField("计入报表数", default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "产值汇总（企业分组）"
-        constraints = [
-            models.UniqueConstraint(fields=["period", "indicator", "group", "town"], name="group_rollup_once_per_cell"),
-        ]
-
-    def __str__(self):
-        return f"{self.period} {self.group_id}/{self.town_id} {self.indicator_id}"
-
-
-class ProductRollup(models.Model):
-    """What `stats.products()` sums for one period × town × product over the counted product lines."""
-
-    period = models.CharField("报告期", max_length=7)
-    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
-    product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", db_index=False, verbose_name="产品")
     n = models.IntegerField("产品行数", default=0)
     month = models.DecimalField("本月产量合计", **ROLLUP_SUM)
     ytd = models.DecimalField("1-本月产量合计", **ROLLUP_SUM)
@@ -193,6 +147,63 @@ class ProductRollup(models.Model):
     same_value = models.DecimalField("Σ价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
     same_value_ly = models.DecimalField("Σ上年价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
     same_n = models.IntegerField("两年均有价格行数", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class OutputRollup(ValueSums):
+    """Σ of one 产值 indicator's four columns over the counted returns of one period × town × division × tier.
+
+    Exactly what `stats.totals()` sums from the raw values (counted returns of listed enterprises,
+    tier by last year's annual output); `n` counts the value rows. Kept in the same transaction as
+    every change that alters what counts (analysis/rollups.py); `gongxin rollups --check` proves it.
+    """
+
+    period = models.CharField("报告期", max_length=7)
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    division = models.ForeignKey("registry.Industry", models.CASCADE, related_name="+", db_index=False, verbose_name="行业大类")
+    tier = models.CharField("规模分档", max_length=12, choices=TIER_CHOICES)
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False, verbose_name="指标")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产值汇总（镇街×行业×规模）"
+        constraints = [
+            # One cell per key (the additive upsert's conflict target); period first, then what a
+            # reading filters on: the one index every read and write uses (hence no index per key).
+            models.UniqueConstraint(fields=["period", "indicator", "town", "division", "tier"],
+                                    name="output_rollup_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.town_id}/{self.division_id}/{self.tier} {self.indicator_id}"
+
+
+class GroupRollup(ValueSums):
+    """Σ of one indicator over the counted returns of one period × enterprise group × town
+    (an enterprise in several groups counts in each, as `totals(by="group")` does)."""
+
+    period = models.CharField("报告期", max_length=7)
+    group = models.ForeignKey("registry.EnterpriseGroup", models.CASCADE, related_name="+", db_index=False, verbose_name="企业分组")
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False, verbose_name="指标")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "产值汇总（企业分组）"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator", "group", "town"], name="group_rollup_once_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.group_id}/{self.town_id} {self.indicator_id}"
+
+
+class ProductRollup(ProductSums):
+    """What `stats.products()` sums for one period × town × product over the counted product lines."""
+
+    period = models.CharField("报告期", max_length=7)
+    town = models.ForeignKey("registry.Region", models.CASCADE, related_name="+", db_index=False, verbose_name="镇街")
+    product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", db_index=False, verbose_name="产品")
 
     class Meta:
         verbose_name = verbose_name_plural = "重点产品汇总"
@@ -225,7 +236,7 @@ class CoverageRollup(models.Model):
         return f"{self.period} {self.town_id}/{self.division_id}/{self.tier}"
 
 
-class OutputSummary(models.Model):
+class OutputSummary(ValueSums):
     """`OutputRollup` summed to one grain: the whole county (key ""), one town or one division (key
     its id) or one tier (key its code) × indicator. The whole county's dashboard reads these few
     hundred rows a period instead of one cell per town × division × tier; a town officer's figures
@@ -242,11 +253,6 @@ class OutputSummary(models.Model):
     key = models.CharField("口径取值", max_length=20, blank=True)
     indicator = models.ForeignKey("reporting.Indicator", models.CASCADE, related_name="+", db_index=False,
                                   verbose_name="指标")
-    month = models.DecimalField("本月合计", **ROLLUP_SUM)
-    ytd = models.DecimalField("1-本月合计", **ROLLUP_SUM)
-    month_ly = models.DecimalField("上年同月合计", **ROLLUP_SUM)
-    ytd_ly = models.DecimalField("上年1-同月合计", **ROLLUP_SUM)
-    n = models.IntegerField("计入报表数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "产值汇总（全县各口径）"
@@ -258,27 +264,11 @@ class OutputSummary(models.Model):
         return f"{self.period} {self.grain}={self.key} {self.indicator_id}"
 
 
-class ProductSummary(models.Model):
+class ProductSummary(ProductSums):
     """`ProductRollup` summed over the towns: one period × product of the whole county."""
 
     period = models.CharField("报告期", max_length=7)
     product = models.ForeignKey("reporting.Product", models.CASCADE, related_name="+", db_index=False, verbose_name="产品")
-    n = models.IntegerField("产品行数", default=0)
-    month = models.DecimalField("本月产量合计", **ROLLUP_SUM)
-    ytd = models.DecimalField("1-本月产量合计", **ROLLUP_SUM)
-    month_ly = models.DecimalField("上年同月产量合计", **ROLLUP_SUM)
-    ytd_ly = models.DecimalField("上年1-同月产量合计", **ROLLUP_SUM)
-    value = models.DecimalField("Σ价格×本月产量", **ROLLUP_PRODUCT)
-    weight = models.DecimalField("Σ有价格行的本月产量", **ROLLUP_PRODUCT)
-    mean = models.DecimalField("Σ价格", **ROLLUP_PRODUCT)
-    priced = models.IntegerField("有价格行数", default=0)
-    value_ly = models.DecimalField("Σ上年价格×上年同月产量", **ROLLUP_PRODUCT)
-    weight_ly = models.DecimalField("Σ有上年价格行的上年同月产量", **ROLLUP_PRODUCT)
-    mean_ly = models.DecimalField("Σ上年价格", **ROLLUP_PRODUCT)
-    priced_ly = models.IntegerField("有上年价格行数", default=0)
-    same_value = models.DecimalField("Σ价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
-    same_value_ly = models.DecimalField("Σ上年价格×本月产量（两年均有价格）", **ROLLUP_PRODUCT)
-    same_n = models.IntegerField("两年均有价格行数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "重点产品汇总（全县）"
