@@ -29,3 +29,10 @@ def _raw_figures_by_default(settings):
     # answers from the raw returns unless a test asks for the roll-ups (analysis/tests/conftest.py
     # runs the engine's tests on both paths; test_rollups.py keeps them through the services).
     settings.ROLLUPS = False
+
+
+@pytest.fixture(autouse=True)
+def _rescan_at_commit(settings):
+    # Warnings are re-scanned in the committing thread, so a test sees them at once; the background
+    # drain that production uses is tested in alerts/tests/test_pending.py.
+    settings.RESCAN_DELAY_MS = 0

@@ -32,6 +32,7 @@ def _open_period():
 JOBS = [
     Job("remind", "remind", "09:00", lambda: ["--period", _open_period()], "催报：本期未报送企业的站内通知（每日一次）"),
     Job("warnings", "warnings_scan", "02:00", lambda: ["--period", _open_period()], "重新评估本期预警规则"),
+    Job("rescan", "warnings_scan", ":05", ("--pending",), "报表变动后排队的预警重新扫描（兜底；平时提交后约1秒内完成）"),
     Job("escalate", "services_escalate", ":15", (), "超期企业诉求升级督办"),
     Job("stock_check", "reserves_check", "03:00", (), "核对应急物资库存余额与台账（不一致时任务失败）"),
     Job("rollups_check", "rollups", "03:30", ("--check",), "核对汇总表与原始报表（不一致时任务失败；rollups --rebuild 修复）"),

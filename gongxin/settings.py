@@ -255,6 +255,9 @@ if PRODUCTS_BASIS not in ("ytd", "month"):
 # The engine reads the roll-ups (analysis/rollups.py) for county/town/industry/tier/group/product
 # figures; false → every figure from the raw returns (the roll-ups are kept either way).
 ROLLUPS = envbool("GONGXIN_ROLLUPS", "true")
+# The warning rescan after a return changes runs off the request, this long after the change (a
+# burst of submissions is scanned once); 0 scans in the committing request (alerts/pending.py).
+RESCAN_DELAY_MS = envint("RESCAN_DELAY_MS", 1000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG else "true")

@@ -117,15 +117,19 @@ class Access:
 NO_ACCESS = Access(frozenset(), frozenset(), frozenset())
 
 
-def town_scope(town_id):
-    """A scope without a user: one town's enterprises, as its officer sees them. The figures
-    functions take it where they take a user (the warning rescan after one return changed)."""
-    return Access(frozenset({Role.TOWN_OFFICER}), frozenset({town_id}), frozenset())
+def _ids(id_or_ids):
+    return frozenset(id_or_ids) if isinstance(id_or_ids, (set, frozenset, list, tuple)) else frozenset({id_or_ids})
 
 
-def enterprise_scope(enterprise_id):
-    """A scope without a user: one enterprise, as its reporter sees it (see `town_scope`)."""
-    return Access(frozenset({Role.ENTERPRISE}), frozenset(), frozenset({enterprise_id}))
+def town_scope(town_ids):
+    """A scope without a user: one town's enterprises (or several towns'), as its officer sees them.
+    The figures functions take it where they take a user (the warning rescan after returns changed)."""
+    return Access(frozenset({Role.TOWN_OFFICER}), _ids(town_ids), frozenset())
+
+
+def enterprise_scope(enterprise_ids):
+    """A scope without a user: one enterprise (or several), as its reporter sees it (see `town_scope`)."""
+    return Access(frozenset({Role.ENTERPRISE}), frozenset(), _ids(enterprise_ids))
 
 
 def get_access(user):

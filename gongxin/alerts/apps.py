@@ -9,6 +9,6 @@ class AlertsConfig(AppConfig):
     def ready(self):
         from gongxin.reporting.events import returns_changed
 
-        from .scan import rescan_changed
+        from .pending import queue_changed
 
-        returns_changed.connect(rescan_changed, dispatch_uid="alerts.rescan_changed")
+        returns_changed.connect(queue_changed, dispatch_uid="alerts.queue_changed")

@@ -163,3 +163,23 @@ class WarningFollowUp(models.Model):
 
     def __str__(self):
         return f"{self.warning} · {self.actor}"
+
+
+class PendingScan(models.Model):
+    """A change waiting for the warning rescan (alerts/pending.py): one row per period and
+    enterprise, `enterprise_pk` 0 for the whole period (after an import). Written when a return's
+    change commits, drained in batches off the request path; a row is its own receipt (nothing
+    lost if a worker stops: the next drain, or the hourly job, takes it)."""
+
+    WHOLE_PERIOD = 0
+
+    period = models.CharField("报告期", max_length=7)
+    enterprise_pk = models.BigIntegerField("企业ID（0为整个报告期）", default=WHOLE_PERIOD)
+    queued_at = models.DateTimeField("排队时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待重新扫描"
+        constraints = [models.UniqueConstraint(fields=["period", "enterprise_pk"], name="pending_scan_once")]
+
+    def __str__(self):
+        return f"{self.period} {self.enterprise_pk or '整个报告期'}"

@@ -176,37 +176,43 @@ def _worst_of_family(found):
 # ---------------------------------------------------------------- services
 
 
-def _concerns(enterprise):
-    """(finding test, warning filter) for what `enterprise` can change: its own warnings and its
-    town's (a town's plan completion moves with each of its enterprises); everything when None."""
-    if enterprise is None:
+def _concerns(enterprises):
+    """(finding test, warning filter) for what `enterprises` can change: their own warnings and their
+    towns' (a town's plan completion moves with each of its enterprises); everything when None."""
+    if enterprises is None:
         return (lambda f: True), Q()
-    return ((lambda f: f.enterprise_id == enterprise.pk or (f.enterprise_id is None and f.town_id == enterprise.town_id)),
-            Q(enterprise=enterprise) | Q(enterprise__isnull=True, town_id=enterprise.town_id))
+    ids = {e.pk for e in enterprises}
+    towns = {e.town_id for e in enterprises}
+    return ((lambda f: f.enterprise_id in ids or (f.enterprise_id is None and f.town_id in towns)),
+            Q(enterprise_id__in=ids) | Q(enterprise__isnull=True, town_id__in=towns))
 
 
-def _evaluate_concerning(period, enterprise, today):
-    """`evaluate` for what can concern `enterprise` (everything when None). Its own warnings depend
-    on its own returns only and its town's (plan) on the town's: evaluating just those finds the
-    same as the county-wide evaluation, at a fraction of its cost (it runs after each submission)."""
-    if enterprise is None:
+def _evaluate_concerning(period, enterprises, today):
+    """`evaluate` for what can concern `enterprises` (everything when None). An enterprise's own
+    warnings depend on its own returns only and its town's (plan) on the town's: evaluating just
+    those finds the same as the county-wide evaluation, at a fraction of its cost."""
+    if enterprises is None:
         return evaluate(period, today=today)
     rules = list(WarningRule.objects.filter(active=True))
     own = [r for r in rules if r.kind not in TOWN_KINDS]
     town = [r for r in rules if r.kind in TOWN_KINDS]
-    return ((evaluate(period, enterprise_scope(enterprise.pk), today=today, rules=own) if own else [])
-            + (evaluate(period, town_scope(enterprise.town_id), today=today, rules=town) if town else []))
+    ids, towns = {e.pk for e in enterprises}, {e.town_id for e in enterprises}
+    return ((evaluate(period, enterprise_scope(ids), today=today, rules=own) if own else [])
+            + (evaluate(period, town_scope(towns), today=today, rules=town) if town else []))
 
 
 @transaction.atomic
-def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
+def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None, enterprises=None):
     """Store the findings of `period`: create new warnings, update existing, clear the rest.
-    With `enterprise`, only its warnings and its town's are touched (after one of its returns changed).
+    With `enterprise` (or a list, `enterprises`), only their warnings and their towns' are touched
+    (after their returns changed).
 
     Returns {"created", "updated", "cleared", "open"}. Running it twice changes nothing.
     """
-    concerns, q = _concerns(enterprise)
-    findings = {f.key: f for f in _evaluate_concerning(period, enterprise, today) if concerns(f)}
+    if enterprise is not None:
+        enterprises = [enterprise]
+    concerns, q = _concerns(enterprises)
+    findings = {f.key: f for f in _evaluate_concerning(period, enterprises, today) if concerns(f)}
     existing = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): w
                 for w in EarlyWarning.objects.filter(q, period=period).select_for_update(of=("self",))
                 .select_related("rule", "enterprise", "town").prefetch_related("follow_ups")}
@@ -242,16 +248,15 @@ def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None):
     return counts
 
 
-def rescan_changed(form, items, actor="报表变动自动扫描", **_):
-    """Keep stored warnings current after returns changed ({(enterprise_id | None, period)}): the
-    enterprise's warnings for that period, or the whole period (None: an import). Only the 产值 form
-    feeds the rules."""
-    if form != stats.OUTPUT_FORM:
-        return
-    whole = {p for e, p in items if e is None}
-    for period in sorted(whole):
-        scan(period, actor=actor)
-    firms = {e.pk: e for e in Enterprise.objects.filter(pk__in={e for e, _ in items if e is not None})}
-    for enterprise_id, period in sorted(i for i in items if i[0] is not None and i[1] not in whole):
-        if enterprise_id in firms:
-            scan(period, actor=actor, enterprise=firms[enterprise_id])
+def rescan(period, enterprise_ids, actor="报表变动自动扫描"):
+    """Re-scan `period` for the enterprises `enterprise_ids` (their warnings and their towns'), or the
+    whole period when None. Many enterprises at once (a deadline-day burst) are scanned as the
+    whole period: one county-wide evaluation costs less than many small ones and finds the same."""
+    if enterprise_ids is not None:
+        firms = list(Enterprise.objects.filter(pk__in=enterprise_ids))
+        if len(firms) < WHOLE_PERIOD_FROM:
+            return scan(period, actor=actor, enterprises=firms) if firms else None
+    return scan(period, actor=actor)
+
+
+WHOLE_PERIOD_FROM = 40  # enterprises queued for one period from which the whole period is re-scanned

@@ -2,8 +2,9 @@
 
 `returns_changed` is sent once the transaction that submitted, returned, approved, accepted, reopened
 or imported returns has committed, with `form` (code) and `items` ({(enterprise_id, period)}, or
-{(None, period)} for "every enterprise of the period", as after an import). The alerts app listens
-and re-evaluates its warning rules for just those enterprises and periods.
+{(None, period)} for "every enterprise of the period", as after an import). The alerts app listens:
+it queues those enterprises and periods, and re-evaluates its warning rules for them off the request
+(alerts/pending.py).
 """
 
 import logging

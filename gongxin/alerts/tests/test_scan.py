@@ -150,9 +150,10 @@ def test_the_rescan_of_one_enterprise_finds_what_the_county_wide_evaluation_find
     TownPlan.objects.create(year=2022, town=town("龙泉街道"), output_target=Decimal(1))
     county = scan.evaluate("2022-06")
     assert {f.rule.kind for f in county} == set(WarningRule.Kind.values)
-    for e in (home, fine, key, away):
-        concerns, _ = scan._concerns(e)
+    # One enterprise, or several at once (the queued rescan's batch, alerts/pending.py).
+    for batch in ([home], [fine], [key], [away], [home, away], [fine, key, away]):
+        concerns, _ = scan._concerns(batch)
         expected = sorted((f.key, f.level, f.reason) for f in county if concerns(f))
-        assert sorted((f.key, f.level, f.reason) for f in scan._evaluate_concerning("2022-06", e, None)
+        assert sorted((f.key, f.level, f.reason) for f in scan._evaluate_concerning("2022-06", batch, None)
                       if concerns(f)) == expected
         assert expected

@@ -1,7 +1,8 @@
 """The reporter's deadline-day flow makes a fixed number of queries per request (bench/load.py's flow).
 
 Open the return, save, open, submit, open — each request through the full middleware stack, the
-submission's after-commit work (the warning rescan) included. The ceilings are what the flow needs
+submission's after-commit work included: queueing the warning rescan, as in production (the scan
+itself runs off the request, alerts/pending.py). The ceilings are what the flow needs
 today; a change that adds a query per request fails here. The form's indicators, rules and products
 and the last-year figures are read once per request, so a form with more of them costs no more
 queries.
@@ -19,6 +20,15 @@ from .helpers import make_return, output_form, values
 
 pytestmark = pytest.mark.django_db
 S = Return.Status
+
+
+@pytest.fixture(autouse=True)
+def _rescan_queued(settings, monkeypatch):
+    # As in production: the rescan is queued at commit and drained by a background thread (not started here).
+    from gongxin.alerts import pending
+
+    settings.RESCAN_DELAY_MS = 1000
+    monkeypatch.setattr(pending._drainer, "kick", lambda: None)
 PERIOD = "2022-05"
 
 # Queries per request of the flow (SQLite and PostgreSQL alike): session, user and memberships;
@@ -28,7 +38,7 @@ CEILINGS = {
     "open (new)": 11,  # 13 before the request path was made lean
     "save": 20,  # 26
     "open (draft)": 17,  # 21
-    "submit": 45,  # 45 before, of which 19 were the warning rescan after commit; 7 now keep the roll-ups
+    "submit": 26,  # 45 before, of which 19 were the warning rescan after commit (now 1 queues it); 7 keep the roll-ups
     "open (submitted)": 15,  # 17
 }
 
