@@ -450,14 +450,14 @@ def submissions(period, count):
     submitting its draft with the values it holds, committed), each then sent back by the bureau
     (`return_to_enterprise`, timed too) so that what counts is as before: `count` with the roll-up
     maintenance (the trackers of `lib/changes.py`, in the service's transaction) and `count`
-    without (the trackers unregistered for that submission), alternately. The alerts app's rescan
-    after the commit (`alerts.scan.rescan_changed`, which evaluates the whole period's rules) is
-    disconnected here and timed on its own by `rescans`.
+    without (the trackers unregistered for that submission), alternately. The alerts app's queueing
+    of the rescan at commit (`alerts.pending.queue_changed`; the scan runs off the request) is
+    disconnected here, and the scan of one enterprise timed on its own by `rescans`.
     Returns {True: (submit ms, send-back ms), False: (…)} by maintenance, and the returns used."""
     from django.contrib.auth import get_user_model
 
     from gongxin.accounts.models import Membership, Role
-    from gongxin.alerts.scan import rescan_changed
+    from gongxin.alerts.pending import queue_changed
     from gongxin.lib import changes
     from gongxin.reporting import services
     from gongxin.reporting.events import returns_changed
@@ -490,21 +490,22 @@ def submissions(period, count):
             times[maintained][1].append((time.perf_counter() - t) * 1000)
     finally:
         changes.RETURN_TRACKERS[:] = trackers
-        returns_changed.connect(rescan_changed, dispatch_uid=RESCAN_UID)
+        returns_changed.connect(queue_changed, dispatch_uid=RESCAN_UID)
     return times, drafts
 
 
-RESCAN_UID = "alerts.rescan_changed"  # how gongxin/alerts/apps.py connects it
+RESCAN_UID = "alerts.queue_changed"  # how gongxin/alerts/apps.py connects it
 
 
 def rescans(drafts, count):
-    """Milliseconds of the alerts rescan that follows each submission's commit, for `count` of them."""
-    from gongxin.alerts.scan import rescan_changed
+    """Milliseconds of the alerts rescan of one enterprise (what the drain after a submission does
+    for it, off the request), for `count` of them."""
+    from gongxin.alerts.scan import rescan
 
     out = []
     for ret in drafts[:count]:
         t = time.perf_counter()
-        rescan_changed(form="output", items={(ret.enterprise_id, ret.period)})
+        rescan(ret.period, {ret.enterprise_id})
         out.append((time.perf_counter() - t) * 1000)
     return out
 
@@ -606,7 +607,7 @@ def _report_submissions(count, rescan_count, before, engine):
           + ("✓" if within else "✗"))
     if rescan_count:
         rescan_ms = rescans(drafts, rescan_count)
-        print(f"  the alerts rescan after a submission's commit (alerts.scan.rescan_changed, one enterprise): "
+        print(f"  the alerts rescan of a submitted enterprise (alerts.scan.rescan, off the request): "
               f"median {statistics.median(rescan_ms):.0f} ms of {len(rescan_ms)}  (not counted in the above)")
     changed = _same(engine(True), before) + _same(engine(False), before)
     print("  figures after the submissions and send-backs (both engine paths): "

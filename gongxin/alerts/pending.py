@@ -5,7 +5,7 @@ When a return's change commits (reporting/events.py `returns_changed`), `queue_c
 request — and wakes this process's drainer. The drainer (a daemon thread, one per process, started on
 first use) waits `RESCAN_DELAY_MS` for the burst to gather, then `drain()`s: it takes the queued rows
 (SKIP LOCKED on PostgreSQL, so two processes never take the same row), and re-scans each period
-for the enterprises queued (alerts/scan.py `rescan`: many at once are one county-wide scan).
+for the enterprises queued together (alerts/scan.py `rescan`).
 
 A row is deleted when it is taken; one queued again meanwhile (the enterprise changed again) is a
 new row and is scanned on the next round, so no change is missed. A failing scan puts its rows back.
@@ -28,7 +28,7 @@ from .models import PendingScan
 from .scan import rescan
 
 log = logging.getLogger(__name__)
-BATCH = 5000  # rows taken per round (a round's periods are scanned one after another)
+BATCH = 1000  # rows taken per round (a round's periods are scanned one after another)
 
 
 def queue(items):

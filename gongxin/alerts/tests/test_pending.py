@@ -75,15 +75,12 @@ def test_a_batch_finds_what_the_county_scan_finds(county):
     assert {w[0] for w in batched} == {firms[2].pk}
 
 
-def test_a_burst_is_scanned_as_the_whole_period(county, monkeypatch):
+def test_a_burst_is_scanned_together_per_period(county, monkeypatch):
     calls = []
     monkeypatch.setattr(pending, "rescan", lambda period, ids, actor: calls.append((period, ids)))
-    pending.queue({(i, "2022-03") for i in range(1, 100)} | {(3, "2022-04")})
-    assert pending.drain() == 100
-    assert calls == [("2022-03", set(range(1, 100))), ("2022-04", {3})]
-    calls.clear()
-    scan.rescan("2022-03", set(range(1, 100)))  # ≥ WHOLE_PERIOD_FROM ids: the county scan, same findings
-    assert len(_listed()) == 3
+    pending.queue({(i, "2022-03") for i in range(1, 100)} | {(3, "2022-04"), (None, "2022-05"), (4, "2022-05")})
+    assert pending.drain() == 102
+    assert calls == [("2022-03", set(range(1, 100))), ("2022-04", {3}), ("2022-05", None)]  # None: whole period
 
 
 def test_a_failed_scan_puts_its_rows_back(county, monkeypatch):
