@@ -7,7 +7,7 @@ in services.py. Every number comes from analysis/stats.py.
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -201,18 +201,37 @@ def _evaluate_concerning(period, enterprises, today):
             + (evaluate(period, town_scope(towns), today=today, rules=town) if town else []))
 
 
-@transaction.atomic
 def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None, enterprises=None):
     """Store the findings of `period`: create new warnings, update existing, clear the rest.
     With `enterprise` (or a list, `enterprises`), only their warnings and their towns' are touched
     (after their returns changed).
 
     Returns {"created", "updated", "cleared", "open"}. Running it twice changes nothing.
+    Scans of one period run one after another (SQLite's write lock; an advisory lock on
+    PostgreSQL), each evaluating after the previous stored: an older evaluation never overwrites a
+    newer one. A return changed during a scan is queued again and re-scanned after it.
     """
     if enterprise is not None:
         enterprises = [enterprise]
     concerns, q = _concerns(enterprises)
-    findings = {f.key: f for f in _evaluate_concerning(period, enterprises, today) if concerns(f)}
+    with transaction.atomic():
+        _one_scan_at_a_time(period)
+        findings = {f.key: f for f in _evaluate_concerning(period, enterprises, today) if concerns(f)}
+        return _store(period, findings, q, actor)
+
+
+def _one_scan_at_a_time(period):
+    """Hold the period's scan lock until the transaction ends (PostgreSQL; SQLite's transactions
+    take the one write lock anyway). Submissions do not take it: they never wait for a scan."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SCAN_LOCK, int(period.replace("-", ""))])
+
+
+SCAN_LOCK = 0x6778  # "gx": the advisory-lock class of the warning scans (the period is the key)
+
+
+def _store(period, findings, q, actor):
     existing = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): w
                 for w in EarlyWarning.objects.filter(q, period=period).select_for_update(of=("self",))
                 .select_related("rule", "enterprise", "town").prefetch_related("follow_ups")}
