@@ -102,3 +102,13 @@ function gxFragmentFailed(event) {
     el.removeAttribute("aria-busy");
   }
 }
+
+// data-swap-refused: an htmx form whose refusal (400) is a page with the reasons — the typed figures and
+// the messages next to them — swapped in as a success is (htmx by default swaps no 4xx answer).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (event.detail.xhr.status === 400 && elt && elt.matches && elt.matches("[data-swap-refused]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
