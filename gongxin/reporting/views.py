@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
@@ -374,6 +375,10 @@ def _render_return(request, enterprise, form, period, ret, indicators, products,
             f.field.startswith("product:") and not any(f.field.startswith(k) for k in shown_products))],
         "warnings": [f for f in findings if not f.is_error], "explanation": explanation,
         "product_rows": product_rows, "addable": addable, "has_products": form.has_products,
+        # The products to add as the select's options, written here: ~70 options cost ~1.5 ms of
+        # template rendering a page (each id localised as a number), ~0.1 ms so.
+        "addable_options": format_html_join("", '<option value="{}">{}（{}）</option>',
+                                            ((str(p.id), p.name, p.unit) for p in addable)) if editable else "",
         "first_period": previous == {}, "previous_label": _previous_label(form, period),
         "deadline": P.deadline(period, form.deadline_day), "history": _history(ret),
         "can_submit": editable and status in (None, S.DRAFT, S.RETURNED),
