@@ -143,7 +143,13 @@ def test_the_same_htmx_save_sent_twice_applies_once(client, cast):
 
 
 def test_htmx_save_from_another_spelling_of_the_url_replaces_it(client, cast):
-    e, p = cast
+    from gongxin.lib.uscc import make_uscc
+
+    _, p = cast
+    # An enterprise whose code has a letter, so that the page opened in lower case is another URL.
+    e = make_enterprise(uscc=next(u for u in (make_uscc("370481", 88_000_000 + i) for i in range(200))
+                                  if not u.isdigit()))
+    p["reporter"].memberships.update(enterprise=e)
     client.force_login(p["reporter"])
     spelled = f"/returns/{e.uscc.lower()}/output/{PERIOD}/"
     response = client.post(spelled, post_data(action="save"), headers=htmx(spelled))
