@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongxin.accounts.audit import entries_for
+from gongxin.accounts.audit import action_label, entries_for
 from gongxin.accounts.models import AuditEntry
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import bounds
@@ -272,14 +272,17 @@ def _product_rows(monitored, saved, enterprise, period, posted=None, findings=()
 
 
 def _history(ret):
+    """The return's changed cells and workflow steps, newest first (read as tuples: no model objects)."""
     if ret is None:
         return []
-    items = [{"at": c.at, "who": c.actor, "what": f"{c.label}：{_fmt(c.old)} → {_fmt(c.new)}", "why": c.reason}
-             for c in ret.changes.all()]
-    for a in entries_for(ret):
-        data = a.data or {}
+    items = [{"at": at, "who": actor, "what": f"{label}：{_fmt(old)} → {_fmt(new)}", "why": reason}
+             for at, actor, label, old, new, reason
+             in ret.changes.values_list("at", "actor", "label", "old", "new", "reason")]
+    for at, actor, action, object_type, data in entries_for(ret).values_list("at", "actor", "action", "object_type",
+                                                                             "data"):
+        data = data or {}
         why = data.get("reason") or data.get("explanation") or (f"文件：{data['file']}" if data.get("file") else "")
-        items.append({"at": a.at, "who": a.actor, "what": a.action_label, "why": why,
+        items.append({"at": at, "who": actor, "what": action_label(action, object_type), "why": why,
                       "workflow": True})
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
