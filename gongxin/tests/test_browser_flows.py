@@ -255,6 +255,25 @@ def test_the_return_is_saved_and_submitted_in_place(live_server, filer, browser)
                         "electricity.month": "11", "electricity.ytd": "33"}.items():
         page.fill(f"input[name='{name}']", value)
 
+    # A failed request (a proxy's 502 on the deadline day) says so above the form; the figures stay.
+    def bad_gateway(route):
+        if route.request.method == "POST":
+            route.fulfill(status=502, body="Bad Gateway")
+        else:
+            route.continue_()
+
+    page.route(live_server.url + path, bad_gateway)
+    page.click("button[value=save]")
+    page.locator("[data-send-status]").wait_for()
+    assert "提交未成功（服务器返回502）" in page.locator("[data-send-status]").inner_text()
+    assert page.input_value("input[name='output_value.ytd']") == "3300"
+    assert page.locator("button[value=save]").is_enabled()
+    page.unroute(live_server.url + path)
+    assert f"HTTP 502 {live_server.url}{path}" in reporter.watch.errors
+    # The 502 and the console lines about it (Chromium's, htmx's) are expected; nothing else.
+    reporter.watch.errors = [e for e in reporter.watch.errors if "502" not in e]
+    assert not orm(Return.objects.filter(enterprise=enterprise, period=period).exists)
+
     # A double click on 保存草稿 saves once: the buttons are disabled while the request runs.
     posts = []
     page.on("request", lambda r: r.method == "POST" and r.url == live_server.url + path and posts.append(r))
