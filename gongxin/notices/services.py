@@ -52,17 +52,19 @@ def unread_count(user):
     if not getattr(user, "pk", None):
         return 0
     access = get_access(user)
+    connection = connections[Notice.objects.db]
+    q = connection.ops.quote_name
     notice, read = Notice._meta, NoticeRead._meta
-    column = {f: notice.get_field(f).column for f in ("user", "enterprise", "region", "role")}
+    column = {f: q(notice.get_field(f).column) for f in ("user", "enterprise", "region", "role")}
     addressed, params = [f"n.{column['user']} = %s"], [user.pk]
     for field, keys in (("enterprise", access.enterprise_ids), ("region", access.region_ids),
                         ("role", [str(r) for r in access.roles])):
         if keys:
             addressed.append(f"n.{column[field]} IN ({', '.join(['%s'] * len(keys))})")
             params.extend(keys)
-    sql = (f"SELECT COUNT(*) FROM {notice.db_table} n WHERE ({' OR '.join(addressed)}) AND NOT EXISTS "
-           f"(SELECT 1 FROM {read.db_table} r WHERE r.{read.get_field('notice').column} = n.{notice.pk.column} "
-           f"AND r.{read.get_field('user').column} = %s)")
-    with connections[Notice.objects.db].cursor() as cursor:
+    sql = (f"SELECT COUNT(*) FROM {q(notice.db_table)} n WHERE ({' OR '.join(addressed)}) AND NOT EXISTS "
+           f"(SELECT 1 FROM {q(read.db_table)} r WHERE r.{q(read.get_field('notice').column)} = "
+           f"n.{q(notice.pk.column)} AND r.{q(read.get_field('user').column)} = %s)")
+    with connection.cursor() as cursor:
         cursor.execute(sql, [*params, user.pk])
         return cursor.fetchone()[0]
