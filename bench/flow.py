@@ -1,10 +1,17 @@
 """Queries and CPU of one reporter's deadline-day flow, in-process (load-independent figures).
 
-    .venv/bin/python bench/flow.py [--flows 40] [--profile]
+    .venv/bin/python bench/flow.py [--flows 40] [--flow browser|full] [--profile]
 
-The flow is bench/load.py's (which takes `figures` from here): open the 2022-05 return, save, open, submit, open — through Django's
-full middleware stack (`django.test.Client`; each POST's redirect is followed, as a browser and
-Locust do: "→ open", counted twice a flow). Prints, per request, the queries (exact) and the CPU milliseconds of this process (median of `--flows`
+The flow is bench/load.py's (which takes `figures` and the flows from here), through Django's full
+middleware stack (`django.test.Client`):
+
+- `browser` (default): what a browser does on the return page — open the 2022-05 return (GET), save
+  and submit with htmx (POST with `HX-Request: true`, the page after the write in the response):
+  3 requests.
+- `full`: the page without JavaScript (Post/Redirect/Get) — open, save, open, submit, open, each
+  POST's redirect followed as a browser and Locust do ("→ open", counted twice a flow): 7 requests.
+
+Prints, per request, the queries (exact) and the CPU milliseconds of this process (median of `--flows`
 flows; on SQLite the database's work is in-process too, on PostgreSQL the server's is not).
 CPU time, unlike wall time, barely moves with the machine's load. `--profile` prints
 pyinstrument's profile of the flows when pyinstrument is installed in the venv (it is no
@@ -27,7 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 PERIOD = "2022-05"
-STEPS = ("open", "save", "→ open", "open again", "submit", "open last")
+STEPS = {"browser": ("open", "save", "submit"),
+         "full": ("open", "save", "→ open", "open again", "submit", "open last")}
+EXPLANATION = "负荷测试：按上年同期增长10%填报"
 
 
 def setup_database():
@@ -97,8 +106,33 @@ def version(page):
     return VERSION.search(page).group(1)
 
 
-def flow(client, uscc):
-    """Yields (step, page) for each request of one reporter (a POST's redirect is its own step)."""
+def htmx_headers(url, host="127.0.0.1"):
+    """What htmx sends with the entry form's post from the page at `url`."""
+    return {"HX-Request": "true", "HX-Current-URL": f"http://{host}{url}"}
+
+
+def browser_flow(client, uscc):
+    """Yields (step, page) for each request of one reporter on the page with JavaScript: the save
+    and the submission are htmx posts answered with the page after the write."""
+    url = f"/returns/{uscc}/output/{PERIOD}/"
+    page = client.get(url).content.decode()
+    yield "open", page
+    response = client.post(url, figures(page) | {"version": version(page), "action": "save"}, headers=htmx_headers(url))
+    page = response.content.decode()
+    if response.status_code != 200 or "已保存草稿" not in page:
+        raise SystemExit(f"the save of {uscc} was refused: {response.status_code}")
+    yield "save", page
+    data = figures(page) | {"version": version(page), "action": "submit", "explanation": EXPLANATION}
+    response = client.post(url, data, headers=htmx_headers(url))
+    page = response.content.decode()
+    if response.status_code != 200 or "报表已报送" not in page:
+        raise SystemExit(f"the submission of {uscc} was refused: {response.status_code}")
+    yield "submit", page
+
+
+def full_flow(client, uscc):
+    """Yields (step, page) for each request of one reporter without JavaScript (a POST's redirect
+    is its own step)."""
     url = f"/returns/{uscc}/output/{PERIOD}/"
     page = client.get(url).content.decode()
     yield "open", page
@@ -107,7 +141,7 @@ def flow(client, uscc):
     yield "→ open", client.get(response.url).content.decode()
     page = client.get(url).content.decode()
     yield "open again", page
-    data = figures(page) | {"version": version(page), "action": "submit", "explanation": "负荷测试：按上年同期增长10%填报"}
+    data = figures(page) | {"version": version(page), "action": "submit", "explanation": EXPLANATION}
     response = client.post(url, data)
     if response.status_code != 302:
         raise SystemExit(f"the submission of {uscc} was refused: {response.status_code}")
@@ -116,16 +150,19 @@ def flow(client, uscc):
     yield "open last", client.get(url).content.decode()
 
 
-def measure(pairs, count_queries):
+FLOWS = {"browser": browser_flow, "full": full_flow}
+
+
+def measure(pairs, count_queries, flow="browser"):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    per_step = {s: [] for s in STEPS}
+    per_step = {s: [] for s in STEPS[flow]}
     for user, enterprise in pairs:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        steps = flow(client, enterprise.uscc)
+        steps = FLOWS[flow](client, enterprise.uscc)
         while True:
             if count_queries:
                 with CaptureQueriesContext(connection) as ctx:
@@ -144,30 +181,33 @@ def measure(pairs, count_queries):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flows", type=int, default=40)
+    parser.add_argument("--flow", choices=sorted(FLOWS), default="browser",
+                        help="browser: open, htmx save, htmx submit (3 requests); full: Post/Redirect/Get (7)")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     setup_database()
     pairs = accounts(2 * args.flows + 2)
-    measure(pairs[:2], count_queries=False)  # warm-up: imports, template compilation, caches
-    queries = measure(pairs[2:args.flows + 2], count_queries=True)
+    measure(pairs[:2], count_queries=False, flow=args.flow)  # warm-up: imports, template compilation, caches
+    queries = measure(pairs[2:args.flows + 2], count_queries=True, flow=args.flow)
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
 
         profiler = Profiler()
         profiler.start()
-    cpu = measure(pairs[args.flows + 2:], count_queries=False)
+    cpu = measure(pairs[args.flows + 2:], count_queries=False, flow=args.flow)
     if profiler:
         profiler.stop()
     from django.db import connection
 
-    print(f"database: {connection.vendor}  flows: {args.flows}  load average: {os.getloadavg()[0]:.1f}")
+    steps = STEPS[args.flow]
+    print(f"database: {connection.vendor}  flow: {args.flow}  flows: {args.flows}  load average: {os.getloadavg()[0]:.1f}")
     print(f"{'request':<12}{'queries':>16}{'CPU ms (median)':>18}")
-    for step in STEPS:
+    for step in steps:
         q = queries[step]
         print(f"{step:<12}{min(q):>8}–{max(q):<7}{statistics.median(cpu[step]):>12.1f}")
-    per_flow_q = sum(sum(queries[s]) for s in STEPS) / len(queries["open"])
-    per_flow_cpu = sum(sum(cpu[s]) for s in STEPS) / len(cpu["open"])
+    per_flow_q = sum(sum(queries[s]) for s in steps) / len(queries["open"])
+    per_flow_cpu = sum(sum(cpu[s]) for s in steps) / len(cpu["open"])
     print(f"{'flow (mean)':<12}{per_flow_q:>16.1f}{per_flow_cpu:>18.1f}")
     if profiler:
         print(profiler.output_text(unicode=True, color=False, show_all=False))

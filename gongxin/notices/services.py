@@ -6,9 +6,10 @@
 - `mark_read(notice, user)` records the user's receipt once (idempotent) and audits it.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 
 from gongxin.accounts.audit import log_action
+from gongxin.accounts.scoping import get_access
 
 from .models import Notice, NoticeRead
 
@@ -43,4 +44,27 @@ def mark_read(notice, user):
 
 
 def unread_count(user):
-    return Notice.objects.unread_by(user).count()
+    """How many notices addressed to `user` they have not read (`Notice.objects.unread_by(user)`):
+    the header's badge, on every page. One hand-written COUNT over the same addressees as
+    `NoticeQuerySet.for_user`: the ORM spent ~1.4 ms of CPU building `unread_by(user).count()` (the
+    exclude across `reads` becomes a subquery) for a ~0.1 ms query (bench/flow.py); test_notices
+    checks that both count the same for every kind of addressee."""
+    if not getattr(user, "pk", None):
+        return 0
+    access = get_access(user)
+    connection = connections[Notice.objects.db]
+    q = connection.ops.quote_name
+    notice, read = Notice._meta, NoticeRead._meta
+    column = {f: q(notice.get_field(f).column) for f in ("user", "enterprise", "region", "role")}
+    addressed, params = [f"n.{column['user']} = %s"], [user.pk]
+    for field, keys in (("enterprise", access.enterprise_ids), ("region", access.region_ids),
+                        ("role", [str(r) for r in access.roles])):
+        if keys:
+            addressed.append(f"n.{column[field]} IN ({', '.join(['%s'] * len(keys))})")
+            params.extend(keys)
+    sql = (f"SELECT COUNT(*) FROM {q(notice.db_table)} n WHERE ({' OR '.join(addressed)}) AND NOT EXISTS "
+           f"(SELECT 1 FROM {q(read.db_table)} r WHERE r.{q(read.get_field('notice').column)} = "
+           f"n.{q(notice.pk.column)} AND r.{q(read.get_field('user').column)} = %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, user.pk])
+        return cursor.fetchone()[0]

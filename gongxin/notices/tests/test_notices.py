@@ -62,3 +62,23 @@ def test_unread_count_in_the_header_and_the_list(cast, client):
     client.force_login(p["reporter"])
     html = client.get("/notices/?unread=1").content.decode()
     assert "文件一" in html and "data-unread>1<" in html
+
+
+def test_unread_count_counts_what_unread_by_lists_for_every_kind_of_addressee(cast):
+    from gongxin.accounts.models import Role
+
+    a, b, p = cast
+    sent = [services.send(Notice.Kind.POLICY, "给企业A", to_enterprise=a)[0],
+            services.send(Notice.Kind.POLICY, "给企业B", to_enterprise=b)[0],
+            services.send(Notice.Kind.TASK, "给荆河街道", to_region=a.town)[0],
+            services.send(Notice.Kind.TASK, "给龙泉街道", to_region=b.town)[0],
+            services.send(Notice.Kind.OTHER, "给分析员", to_user=p["analyst"])[0],
+            services.send(Notice.Kind.POLICY, "给全体企业", to_role=Role.ENTERPRISE)[0],
+            services.send(Notice.Kind.POLICY, "给镇街", to_role=Role.TOWN_OFFICER)[0]]
+    services.mark_read(sent[0], p["reporter"])
+    services.mark_read(sent[2], p["town"])
+    services.mark_read(sent[5], p["other_reporter"])  # another reader's receipt does not count for the reporter
+    counts = {who: services.unread_count(user) for who, user in p.items()}
+    assert counts == {who: Notice.objects.unread_by(user).count() for who, user in p.items()}
+    assert (counts["reporter"], counts["other_reporter"], counts["town"], counts["analyst"], counts["nobody"]) == (
+        1, 1, 1, 1, 0)

@@ -102,3 +102,34 @@ function gxFragmentFailed(event) {
     el.removeAttribute("aria-busy");
   }
 }
+
+// data-swap-refused: an htmx form whose refusal (400) is a page with the reasons — the typed figures and
+// the messages next to them — swapped in as a success is (htmx by default swaps no 4xx answer).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (event.detail.xhr.status === 400 && elt && elt.matches && elt.matches("[data-swap-refused]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// ... and says so above the form when the request fails otherwise (no answer, a server error): the typed
+// figures stay on the page to send again.
+document.addEventListener("htmx:responseError", gxSendFailed);
+document.addEventListener("htmx:sendError", gxSendFailed);
+function gxSendFailed(event) {
+  var form = event.detail && event.detail.elt;
+  if (!form || !form.matches || !form.matches("[data-swap-refused]")) { return; }
+  var box = form.querySelector("[data-send-status]");
+  if (!box) {
+    box = document.createElement("div");
+    box.setAttribute("data-send-status", "");
+    box.setAttribute("role", "alert");
+    box.className = "alert alert-danger";
+    form.prepend(box);
+  }
+  var status = event.detail.xhr && event.detail.xhr.status;
+  box.textContent = (status ? "提交未成功（服务器返回" + status + "）" : "提交未成功：无法连接服务器") +
+    "。您填写的内容仍在页面上，请稍后重试。";
+  box.scrollIntoView({block: "center"});
+}
