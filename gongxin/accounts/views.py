@@ -9,11 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from gongxin import panels
-from gongxin.lib.export import XLSX_CONTENT_TYPE, xlsx_response
+from gongxin.lib.export import xlsx_response
 from gongxin.lib.uploads import run_import
 from gongxin.lib.uscc import normalize
 from gongxin.registry.models import Enterprise, ListYear, Region
@@ -300,8 +299,7 @@ def user_import_passwords(request):
     if not rows:
         raise Http404("初始密码表只能下载一次，已下载或已过期")
     exporter = PasswordSheetExporter(rows)
-    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, exporter.filename())
+    response = xlsx_response(exporter)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -49,8 +49,9 @@ def warning_list(request):
     if not f["period"] and periods:
         f["period"] = periods[0]
     qs = visible.listed(**f).select_related("rule", "enterprise", "town")
+    # The level cards count every level under the other filters (a card is how one picks a level).
     counts = {lv: 0 for lv in Level.values}
-    for level in qs.values_list("level", flat=True):
+    for level in visible.listed(**{**f, "level": ""}).values_list("level", flat=True):
         counts[level] += 1
     page = Paginator(qs.by_severity(), 50).get_page(request.GET.get("page"))
     return render(request, "alerts/list.html", {

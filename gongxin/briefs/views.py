@@ -4,11 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 
 from gongxin.accounts.scoping import get_access
 from gongxin.analysis import stats
-from gongxin.lib.export import XLSX_CONTENT_TYPE, Exporter, render_many
+from gongxin.lib.export import XLSX_CONTENT_TYPE, Exporter, download_response, render_many
 from gongxin.lib.periods import PeriodError, period_or_404
 from gongxin.replica import analysis_reads
 
@@ -86,12 +85,6 @@ def _section_view(index, section):
                         "numeric": [c.kind in docx.NUMERIC for c in t.columns]} for t in section.tables]}
 
 
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 @analysis_reads
 def brief_docx(request):
@@ -101,7 +94,7 @@ def brief_docx(request):
         return _bad_period(e)
     if brief is None:
         raise Http404("暂无报表数据")
-    return _download(docx.render(brief), docx.DOCX_CONTENT_TYPE, f"{brief.title}.docx")
+    return download_response(docx.render(brief), docx.DOCX_CONTENT_TYPE, f"{brief.title}.docx")
 
 
 class TableExporter(Exporter):
@@ -127,7 +120,7 @@ def brief_pack(request):
     if brief is None:
         raise Http404("暂无报表数据")
     exporters = [TableExporter(t, i) for i, t in enumerate(brief.tables, start=1)]
-    return _download(render_many(exporters), XLSX_CONTENT_TYPE, f"{brief.title}（会议资料表格）.xlsx")
+    return download_response(render_many(exporters), XLSX_CONTENT_TYPE, f"{brief.title}（会议资料表格）.xlsx")
 
 
 @login_required

@@ -142,11 +142,22 @@ def write_sheet(ws, headers, rows, choices=None, number_formats=None):
     return count
 
 
-def xlsx_response(exporter):
-    """An HTTP download of the exporter's workbook (UTF-8 file name)."""
+def download_response(content, content_type, filename):
+    """An HTTP download: `content` sent as an attachment named `filename` (UTF-8, RFC 6266).
+
+    Every generated file (workbook, Word document) is answered through here. The header is the
+    handshake of the pages' `data-download` links (static/js/gongxin.js): they fetch the file in the
+    page and save it only when the answer says "attachment" (anything else — the log-in page after a
+    session expired, an error — is opened as a page instead); the audit log records it the same way.
+    """
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header
 
-    response = HttpResponse(exporter.render_xlsx(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, exporter.filename())
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def xlsx_response(exporter):
+    """An HTTP download of the exporter's workbook (UTF-8 file name)."""
+    return download_response(exporter.render_xlsx(), XLSX_CONTENT_TYPE, exporter.filename())

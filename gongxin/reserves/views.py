@@ -11,15 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from gongxin.accounts.audit import action_label, entries_for, log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.emergencies.models import Event, current_event
-from gongxin.lib.export import Exporter, xlsx_response
+from gongxin.lib.export import Exporter, download_response, xlsx_response
 from gongxin.registry.models import Region
 
 from . import services, stats
@@ -366,9 +365,7 @@ def dispatch_note(request, number):
     doc.add_paragraph(f"签收人：{d.received_by_name or '________'}    签收日期：{d.received_on or '________'}")
     buf = io.BytesIO()
     doc.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=services.DOCUMENT_TYPES[".docx"][0])
-    response["Content-Disposition"] = content_disposition_header(True, f"调拨单_{d.number}.docx")
-    return response
+    return download_response(buf.getvalue(), services.DOCUMENT_TYPES[".docx"][0], f"调拨单_{d.number}.docx")
 
 
 # ---------------------------------------------------------------- contracts and call-offs

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for, log_action
 from gongxin.accounts.scoping import get_access
-from gongxin.lib.export import Exporter, xlsx_response
+from gongxin.lib.export import Exporter, download_response, xlsx_response
 from gongxin.lib.numeric import to_decimal
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise
@@ -290,18 +290,13 @@ def certificate(request, pk):
 
 @login_required
 def certificate_word(request, pk):
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     from .certificate import DOCX_CONTENT_TYPE, certificate_docx
 
     app = _application(request, pk)
     if app.state != A.APPROVED:
         raise Http404("该申请尚未确认复工复产")
-    response = HttpResponse(certificate_docx(app, stats.rules_for(app.event).co_reviewer),
-                            content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"复工复产确认书-{app.enterprise.name}.docx")
-    return response
+    return download_response(certificate_docx(app, stats.rules_for(app.event).co_reviewer), DOCX_CONTENT_TYPE,
+                             f"复工复产确认书-{app.enterprise.name}.docx")
 
 
 # ---------------------------------------------------------------- status, blockers, flags

@@ -7,14 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.scoping import get_access, require_admin, require_bureau
-from gongxin.lib.export import xlsx_response
+from gongxin.lib.export import download_response, xlsx_response
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
 
@@ -110,10 +109,8 @@ def bulletin(request):
     except ValueError as e:
         raise Http404("月份格式应为 YYYY-MM") from e
     content, filename = bulletin_docx(start, Demand.objects.for_user(request.user))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument."
-                                                  "wordprocessingml.document")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download_response(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                             filename)
 
 
 @login_required

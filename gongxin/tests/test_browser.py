@@ -69,6 +69,22 @@ class Watch:
                 and urlparse(u).netloc != host]
 
 
+class Held:
+    """Requests matching a URL pattern, held until released."""
+
+    def __init__(self, page, pattern):
+        self.routes = []
+        page.route(pattern, self.hold)
+
+    def hold(self, route):
+        self.routes.append(route)
+
+    def release(self):
+        for route in self.routes:
+            route.continue_()
+        self.routes = []
+
+
 def log_in(page, base, username):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from gongxin.accounts.models import Role
 from gongxin.testing import make_user
 from gongxin.tests import test_browser
-from gongxin.tests.test_browser import PASSWORD, Watch, log_in
+from gongxin.tests.test_browser import PASSWORD, Held, Watch, log_in
 
 from .helpers import article_county
 
@@ -26,22 +26,6 @@ def analyst():
     article_county()
     make_user("progress_analyst", Role.BUREAU_STAFF, password=PASSWORD)
     make_user("progress_bureau", Role.BUREAU_ADMIN, password=PASSWORD)
-
-
-class Held:
-    """Requests matching a URL pattern, held until released."""
-
-    def __init__(self, page, pattern):
-        self.routes = []
-        page.route(pattern, self.hold)
-
-    def hold(self, route):
-        self.routes.append(route)
-
-    def release(self):
-        for route in self.routes:
-            route.continue_()
-        self.routes = []
 
 
 def test_brief_page_shows_each_section_loading_then_the_docx_download_progress(live_server, analyst, browser):

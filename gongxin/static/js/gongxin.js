@@ -22,8 +22,10 @@ function gxSpinner(text) {
 
 // data-download="正在生成…": a link to a generated file (the Word brief, a workbook) is fetched in the
 // page, the link saying it is being prepared until the file arrives; the file is then saved under the
-// server's name. If the server answers with an error, the browser opens the link to show its message.
-// Without scripts the link downloads as any link does.
+// server's name. The handshake is the answer's "Content-Disposition: attachment" (lib/export.py's
+// download_response): an answer without it (an error, the log-in page once a session has expired) is
+// not saved as a file — the browser opens the link instead, to show it. Without scripts the link
+// downloads as any link does.
 function gxFilename(header) {
   var star = /filename\*=(?:UTF-8|utf-8)''([^;]+)/.exec(header || "");
   if (star) { return decodeURIComponent(star[1]); }
@@ -46,8 +48,9 @@ document.addEventListener("click", function (event) {
     link.removeAttribute("aria-busy");
   };
   fetch(link.href, {credentials: "same-origin"}).then(function (response) {
-    if (!response.ok) { throw new Error("HTTP " + response.status); }
-    var name = gxFilename(response.headers.get("Content-Disposition"));
+    var disposition = response.headers.get("Content-Disposition") || "";
+    if (!response.ok || !/^\s*attachment/i.test(disposition)) { throw new Error("not a file: HTTP " + response.status); }
+    var name = gxFilename(disposition);
     return response.blob().then(function (blob) {
       var url = URL.createObjectURL(blob);
       var save = document.createElement("a");
@@ -65,17 +68,33 @@ document.addEventListener("click", function (event) {
   });
 });
 
-// data-busy="正在导入…": a form whose work takes a while (an upload and import) says so once sent,
-// with the seconds elapsed, until the next page (the report) arrives; its buttons cannot send it twice.
+// data-busy="正在导入…": a form whose work takes a while (an upload and import, a re-scan, a bulk
+// approval) says so once sent, with the seconds elapsed, until the next page arrives; its buttons
+// cannot send it twice. The sign goes into the form's [data-busy-status] element (a button itself,
+// for a one-button form in a toolbar), else into a line added at the end of the form.
 document.addEventListener("submit", function (event) {
   var form = event.target;
   if (!form.matches || !form.matches("form[data-busy]") || event.defaultPrevented) { return; }
+  if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
   var status = form.querySelector("[data-busy-status]");
-  if (!status) {
+  var added = !status;
+  if (added) {
     status = document.createElement("div");
     status.setAttribute("data-busy-status", "");
     status.className = "col-12 text-secondary mt-2";
     form.appendChild(status);
+  }
+  var before = Array.prototype.slice.call(status.childNodes);
+  // A disabled button is left out of what the form sends: the one clicked (name="action"
+  // value="approve", say) goes as a hidden field instead.
+  var submitter = event.submitter;
+  var carried = null;
+  if (submitter && submitter.name) {
+    carried = document.createElement("input");
+    carried.type = "hidden";
+    carried.name = submitter.name;
+    carried.value = submitter.value;
+    form.appendChild(carried);
   }
   var started = Date.now();
   var text = form.dataset.busy || "正在处理，请稍候…";
@@ -84,10 +103,20 @@ document.addEventListener("submit", function (event) {
     status.replaceChildren(gxSpinner(text + (seconds ? "（已用时" + seconds + "秒）" : "")));
   };
   show();
-  setInterval(show, 1000);
+  var timer = setInterval(show, 1000);
   form.setAttribute("aria-busy", "true");
-  // Disabled after the submit event the form is still sent (without these buttons, which carry no data).
-  form.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = true; });
+  // Disabled after the submit event the form is still sent (without these buttons).
+  var buttons = form.querySelectorAll("button, input[type=submit]");
+  buttons.forEach(function (b) { b.disabled = true; });
+  // Back to this page from the browser's cache: the form is as it was before it was sent.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) { return; }
+    clearInterval(timer);
+    if (added) { status.remove(); } else { status.replaceChildren.apply(status, before); }
+    if (carried) { carried.remove(); }
+    buttons.forEach(function (b) { b.disabled = false; });
+    form.removeAttribute("aria-busy");
+  }, {once: true});
 });
 
 // htmx fragments (data-fragment) say so when their request fails, instead of spinning for ever.
