@@ -211,7 +211,24 @@ def after_check(accounts):
     # The roll-ups kept by every submission's transaction equal a recomputation from the raw returns
     # (`gongxin rollups --check`): cells that differ after the burst.
     return {"accounts": len(accounts), "returns": returns.count(), "distinct": per_enterprise,
-            "submitted": submitted, "with_history": history, "rollup_differences": len(rollups.check())}
+            "submitted": submitted, "with_history": history, "rollup_differences": len(rollups.check()),
+            **warnings_check(usccs)}
+
+
+def warnings_check(usccs):
+    """The warning rescan queued by the submissions is drained (by the workers' background threads,
+    or at their exit), and the stored warnings of the enterprises that submitted (and their towns')
+    are what a fresh evaluation of the period finds for them."""
+    from gongxin.alerts import scan
+    from gongxin.alerts.models import EarlyWarning, PendingScan
+    from gongxin.registry.models import Enterprise
+
+    concerns, q = scan._concerns(list(Enterprise.objects.filter(uscc__in=usccs)))
+    stored = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): (w.level, w.reason)
+              for w in EarlyWarning.objects.filter(q, period=PERIOD).exclude(status=EarlyWarning.Status.CLEARED)}
+    found = {f.key: (f.level, f.reason) for f in scan.evaluate(PERIOD) if concerns(f)}
+    return {"rescans_pending": PendingScan.objects.count(), "warnings": len(stored),
+            "warning_differences": len(set(stored.items()) ^ set(found.items()))}
 
 
 def main():
@@ -253,7 +270,8 @@ def main():
         print(f"  error ×{error.occurrences}: {error.method} {error.name}: {str(error.error)[:160]}")
     print(f"after-check: {check}")
     ok = (check["submitted"] == check["accounts"] == check["distinct"] == check["returns"]
-          and check["with_history"] == check["accounts"] and check["rollup_differences"] == 0 and failures == 0)
+          and check["with_history"] == check["accounts"] and check["rollup_differences"] == 0 and failures == 0
+          and check["rescans_pending"] == 0 and check["warning_differences"] == 0)
     print("lost/duplicated: " + ("none" if ok else "MISMATCH") + f"  (server errors: {SERVER_LOG})")
     met = ok and rate >= SUBMITS_PER_S and p99 < P99_MS
     sys.exit(0 if met else 1)
