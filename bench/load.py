@@ -105,10 +105,27 @@ def serve(port, workers, threads):
     raise SystemExit("gunicorn did not start")
 
 
-def run_load(base, accounts, flow_name="browser"):
+def cpu_seconds(pid):
+    """CPU seconds (user + system) used so far by process `pid` and its children (gunicorn's workers)."""
+    import psutil  # a dependency of Locust
+
+    procs = [psutil.Process(pid)]
+    procs += procs[0].children(recursive=True)
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_load(base, accounts, flow_name="browser", server_pid=None):
     """Every account logs in; then all at once each does its flow once. Returns Locust's stats,
-    the flows completed, the flows broken off ([(uscc, reason)]) and the seconds from the start
-    of the flows to the last one's end (the logins are not part of the deadline-day rate)."""
+    the flows completed, the flows broken off ([(uscc, reason)]), the seconds from the start
+    of the flows to the last one's end (the logins are not part of the deadline-day rate), and the
+    CPU seconds the server and this client used meanwhile."""
     queue = list(accounts)
     ready, done, broken = [], [], []
     go = gevent.event.Event()
@@ -190,13 +207,15 @@ def run_load(base, accounts, flow_name="browser"):
     deadline = time.monotonic() + 600
     while len(ready) + len(broken) < len(accounts) and time.monotonic() < deadline:
         gevent.sleep(0.1)
+    server_cpu, client_cpu = cpu_seconds(server_pid) if server_pid else 0, time.process_time()
     started = time.monotonic()
     go.set()
     while len(done) + len(broken) < len(accounts) and time.monotonic() < deadline:
         gevent.sleep(0.05)
     elapsed = time.monotonic() - started
+    cpu = ((cpu_seconds(server_pid) - server_cpu) if server_pid else 0, time.process_time() - client_cpu)
     runner.quit()
-    return env.stats, len(done), broken, elapsed
+    return env.stats, len(done), broken, elapsed, cpu
 
 
 def after_check(accounts):
@@ -246,7 +265,8 @@ def main():
     port = free_port()
     server = serve(port, args.workers, args.threads)
     try:
-        stats, flows, broken, elapsed = run_load(f"http://127.0.0.1:{port}", accounts, args.flow)
+        stats, flows, broken, elapsed, (server_cpu, client_cpu) = run_load(
+            f"http://127.0.0.1:{port}", accounts, args.flow, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -259,6 +279,10 @@ def main():
     print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}  load average: {os.getloadavg()[0]:.1f}")
     print(f"{flows} {args.flow} flows of {len(accounts)} users in {elapsed:.1f} s (gunicorn {args.workers}×{args.threads})")
     print(f"submissions/s: {rate:.1f}  (budget ≥ {SUBMITS_PER_S})")
+    per_flow = 1000 / max(flows, 1)
+    print(f"CPU during the flows: server {server_cpu:.1f} s ({server_cpu * per_flow:.0f} ms a flow), "
+          f"this client {client_cpu:.1f} s ({client_cpu * per_flow:.0f} ms a flow), "
+          f"of {elapsed * (os.cpu_count() or 1):.1f} s on {os.cpu_count()} cores")
     for name in ("open", "save", "submit"):
         s = stats.get(name, "GET" if name == "open" else "POST")
         print(f"  {name:<7} n={s.num_requests:<5} p50={s.get_response_time_percentile(0.5):.0f} ms"
