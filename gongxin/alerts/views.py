@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -145,4 +145,8 @@ def warning_rescan(request):
     counts = scan(period, actor=request.user.get_username())
     messages.success(request, f"{label(period)}预警已重新扫描：新增{counts['created']}条，更新{counts['updated']}条，"
                               f"解除{counts['cleared']}条，待跟进{counts['open']}条")
-    return redirect(f"/analysis/warnings/?period={period}")
+    # Back to the list as it was filtered (level, town, status…), on the period scanned, first page.
+    back = QueryDict(request.POST.get("back", ""), mutable=True)
+    back["period"] = period
+    back.pop("page", None)
+    return redirect(f"/analysis/warnings/?{back.urlencode()}")

@@ -1,5 +1,7 @@
 """Warnings stay current: a return's transition re-scans its enterprise and period on commit; 重新扫描."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 import time_machine
 
@@ -84,3 +86,14 @@ def test_rescan_button_shown_to_the_bureau_only(client, setup):
     assert 'data-testid="rescan"' in _listed(client, p["analyst"])
     assert 'data-testid="rescan"' not in _listed(client, p["town"])
     assert 'data-testid="rescan"' not in _listed(client, p["leader"])
+
+
+def test_rescan_returns_to_the_list_as_it_was_filtered(client, setup):
+    _, _, _, p = setup
+    client.force_login(p["analyst"])
+    response = client.post("/analysis/warnings/rescan/", {"period": "2022-03",
+                                                          "back": "period=2022-03&level=red&page=2&q=%E8%8D%86"})
+    assert response.status_code == 302
+    assert response.url.startswith("/analysis/warnings/?")
+    assert parse_qs(urlsplit(response.url).query) == {"period": ["2022-03"], "level": ["red"], "q": ["荆"]}
+    assert 'name="back" value="period=2022-03"' in client.get("/analysis/warnings/?period=2022-03").content.decode()
