@@ -8,7 +8,9 @@ first use) waits `RESCAN_DELAY_MS` for the burst to gather, then `drain()`s: it 
 for the enterprises queued together (alerts/scan.py `rescan`).
 
 A row is deleted when it is taken; one queued again meanwhile (the enterprise changed again) is a
-new row and is scanned on the next round, so no change is missed. A failing scan puts its rows back.
+new row and is scanned on the next round, so no change is missed. A failing scan puts its rows back;
+a process killed in the middle of a scan (not stopped: a stop drains first) loses the rows it had
+taken, and the nightly `warnings_scan --period` (which re-evaluates the whole period) catches up.
 With `RESCAN_DELAY_MS = 0` the drain runs at once in the committing thread (the test suite's
 setting, and the behaviour before the queue). The hourly `warnings_scan --pending` job drains what a
 stopped process left; the nightly `warnings_scan --period` re-evaluates everything.
