@@ -86,6 +86,7 @@ class _Drainer:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._busy = threading.Lock()  # held while this process drains
+        self.rounds = 0  # drains the thread has finished (its log, and a test's way to wait)
         self._thread = None
         self._pid = None
 
@@ -123,6 +124,7 @@ class _Drainer:
                 log.exception("rescan failed")
             finally:
                 connections.close_all()  # this thread's own connections
+                self.rounds += 1
 
 
 _drainer = _Drainer()

@@ -136,10 +136,13 @@ def test_the_background_drain_scans_after_the_delay(county, settings):
     drainer = pending._Drainer()  # this test's own (its thread idles on after the test)
     drainer.kick()
     atexit.unregister(drainer.flush)  # the test database is gone by then
-    for _ in range(200):
-        if not PendingScan.objects.exists() and len(_listed()) == 3:
+    # Wait for the thread's round without touching the database meanwhile (SQLite's shared-cache test
+    # database refuses a read while another connection writes the table).
+    for _ in range(400):
+        if drainer.rounds:
             break
-        time.sleep(0.05)
+        time.sleep(0.025)
+    assert drainer.rounds == 1
     assert not PendingScan.objects.exists()
     assert {w[0] for w in _listed()} == {e.pk for e in firms}
 
