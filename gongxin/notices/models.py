@@ -13,20 +13,26 @@ from gongxin.accounts.models import Role
 from gongxin.accounts.scoping import get_access
 
 
+def addressees(user):
+    """[(field, values)] a notice addressed to `user` matches one of: the user directly, an enterprise
+    they report for, a town they cover, a role they hold (`for_user`, and the header's unread count)."""
+    access = get_access(user)
+    pairs = [("user", [user.pk])]
+    for field, values in (("enterprise", access.enterprise_ids), ("region", access.region_ids),
+                          ("role", [str(r) for r in access.roles])):
+        if values:
+            pairs.append((field, sorted(values)))
+    return pairs
+
+
 class NoticeQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Notices addressed to `user`: directly, to an enterprise they report for, to a town they
-        cover, or to a role they hold."""
-        access = get_access(user)
+        """Notices addressed to `user` (see `addressees`)."""
         if not getattr(user, "pk", None):
             return self.none()
-        q = Q(user=user)
-        if access.enterprise_ids:
-            q |= Q(enterprise_id__in=access.enterprise_ids)
-        if access.region_ids:
-            q |= Q(region_id__in=access.region_ids)
-        if access.roles:
-            q |= Q(role__in=[str(r) for r in access.roles])
+        q = Q()
+        for field, values in addressees(user):
+            q |= Q(**{f"{field}__in": values})
         return self.filter(q)
 
     def unread_by(self, user):
