@@ -242,7 +242,7 @@ def warnings_check(usccs):
     from gongxin.alerts.models import EarlyWarning, PendingScan
     from gongxin.registry.models import Enterprise
 
-    concerns, q = scan._concerns(list(Enterprise.objects.filter(uscc__in=usccs)))
+    concerns, q = scan.concerning(list(Enterprise.objects.filter(uscc__in=usccs)))
     stored = {(w.rule_id, w.enterprise_id, None if w.enterprise_id else w.town_id): (w.level, w.reason)
               for w in EarlyWarning.objects.filter(q, period=PERIOD).exclude(status=EarlyWarning.Status.CLEARED)}
     found = {f.key: (f.level, f.reason) for f in scan.evaluate(PERIOD) if concerns(f)}

@@ -176,7 +176,7 @@ def _worst_of_family(found):
 # ---------------------------------------------------------------- services
 
 
-def _concerns(enterprises):
+def concerning(enterprises):
     """(finding test, warning filter) for what `enterprises` can change: their own warnings and their
     towns' (a town's plan completion moves with each of its enterprises); everything when None."""
     if enterprises is None:
@@ -213,7 +213,7 @@ def scan(period, today=None, actor=SCAN_ACTOR, enterprise=None, enterprises=None
     """
     if enterprise is not None:
         enterprises = [enterprise]
-    concerns, q = _concerns(enterprises)
+    concerns, q = concerning(enterprises)
     with transaction.atomic():
         _one_scan_at_a_time(period)
         findings = {f.key: f for f in _evaluate_concerning(period, enterprises, today) if concerns(f)}

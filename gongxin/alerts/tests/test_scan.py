@@ -152,7 +152,7 @@ def test_the_rescan_of_one_enterprise_finds_what_the_county_wide_evaluation_find
     assert {f.rule.kind for f in county} == set(WarningRule.Kind.values)
     # One enterprise, or several at once (the queued rescan's batch, alerts/pending.py).
     for batch in ([home], [fine], [key], [away], [home, away], [fine, key, away]):
-        concerns, _ = scan._concerns(batch)
+        concerns, _ = scan.concerning(batch)
         expected = sorted((f.key, f.level, f.reason) for f in county if concerns(f))
         assert sorted((f.key, f.level, f.reason) for f in scan._evaluate_concerning("2022-06", batch, None)
                       if concerns(f)) == expected
