@@ -9,14 +9,11 @@ from gongxin import menu
 from gongxin.accounts.models import Role
 from gongxin.testing import make_enterprise, make_user
 from gongxin.tests import test_browser
-from gongxin.tests.test_browser import PASSWORD, Held, Watch, log_in
+from gongxin.tests.test_browser import LINES, PASSWORD, Held, Watch, log_in
 from gongxin.tests.test_browser_progress import wait_for
 
 pytestmark = test_browser.pytestmark
 browser = test_browser.browser
-# The number of text lines an element's label takes (one rect per line fragment).
-LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
-                   return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }"""
 ROLES = {"b_admin": Role.BUREAU_ADMIN, "b_staff": Role.BUREAU_STAFF, "b_town": Role.TOWN_OFFICER,
          "b_enterprise": Role.ENTERPRISE, "b_leader": Role.LEADER}
 
