@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongxin.accounts.context_processors.access",
+                "gongxin.accounts.context_processors.script_settings",
                 "gongxin.lib.middleware.data_anomalies",
             ],
         },

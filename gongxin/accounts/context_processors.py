@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.shortcuts import resolve_url
+
 from gongxin.menu import menu_for
 
 from .models import Role
@@ -15,3 +18,9 @@ def access(request):
 
         ctx["unread_notices"] = unread_count(request.user)
     return ctx
+
+
+def script_settings(request):
+    """The settings gongxin.js reads from <body>: the log-in page (told from an answer) and the CSRF
+    cookie (the current token, renewed by a log-in in another tab)."""
+    return {"login_url": resolve_url(settings.LOGIN_URL), "csrf_cookie": settings.CSRF_COOKIE_NAME}

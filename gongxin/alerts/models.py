@@ -8,6 +8,7 @@ cleared when the condition no longer holds; follow-ups are rows of their own.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from gongxin.accounts.scoping import get_access
 
@@ -90,9 +91,12 @@ class EarlyWarningQuerySet(models.QuerySet):
         return qs.filter(status=status) if status else qs.exclude(status=EarlyWarning.Status.CLEARED)
 
     def by_severity(self):
+        """The list's order: the newest period first (under 全部报告期), then the most severe, then by the
+        current town (see `in_towns`) and the enterprise."""
         order = models.Case(*(models.When(level=lv, then=models.Value(i)) for lv, i in LEVEL_ORDER.items()),
                             output_field=models.IntegerField())
-        return self.annotate(severity=order).order_by("severity", "town__code", "enterprise__uscc", "id")
+        return self.annotate(severity=order).order_by(
+            "-period", "severity", Coalesce("enterprise__town__code", "town__code"), "enterprise__uscc", "id")
 
 
 class EarlyWarning(models.Model):
@@ -134,6 +138,12 @@ class EarlyWarning(models.Model):
     @property
     def subject(self):
         return self.enterprise.name if self.enterprise_id else self.town.name
+
+    @property
+    def current_town(self):
+        """The town the warning is shown and filtered under: the enterprise's current one (see `in_towns`;
+        `town` is the enterprise's town when the warning was last scanned)."""
+        return self.enterprise.town if self.enterprise_id else self.town
 
     @property
     def current_town_id(self):

@@ -34,7 +34,7 @@ def _require_reader(request):
 
 def _get_warning_for_user(request, warning_id):
     """The warning if `request.user` may see it, else 404."""
-    return get_object_or_404(EarlyWarning.objects.for_user(request.user).select_related("rule", "enterprise", "town"),
+    return get_object_or_404(EarlyWarning.objects.for_user(request.user).select_related("rule", "enterprise__town", "town"),
                              pk=warning_id)
 
 
@@ -48,7 +48,7 @@ def warning_list(request):
     periods = visible.periods()
     if not f["period"] and periods:
         f["period"] = periods[0]
-    qs = visible.listed(**f).select_related("rule", "enterprise", "town")
+    qs = visible.listed(**f).select_related("rule", "enterprise__town", "town")
     # The level cards count every level under the other filters (a card is how one picks a level).
     counts = {lv: 0 for lv in Level.values}
     for level in visible.listed(**{**f, "level": ""}).values_list("level", flat=True):

@@ -19,6 +19,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VENDOR = Path(settings.BASE_DIR) / "gongxin" / "static" / "vendor"
 PASSWORD = "browser-test-pw-1"
+# The number of text lines an element's label takes (one rect per line fragment), for page.evaluate.
+LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+                   return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }"""
 
 pytestmark = [
     pytest.mark.browser,

@@ -313,6 +313,49 @@ def test_the_return_is_saved_and_submitted_in_place(live_server, filer, browser)
     reporter.assert_clean()
 
 
+def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere(live_server, filer, browser):
+    from django.contrib.sessions.models import Session
+
+    enterprise, period = filer
+    path = f"/returns/{enterprise.uscc}/output/{period}/"
+    reporter = User(browser, live_server.url, "flow_reporter")
+    page = reporter.page
+    reporter.go(path)
+    orm(lambda: Session.objects.all().delete())  # the session expired while the page was open
+    figures = {"output_value.month": "1100", "output_value.ytd": "3300", "sales_value.month": "1000",
+               "sales_value.ytd": "3000", "export_value.month": "0", "export_value.ytd": "0",
+               "electricity.month": "11", "electricity.ytd": "33"}
+    for name, value in figures.items():
+        page.fill(f"input[name='{name}']", value)
+    page.click("button[value=save]")
+    # The server answers both the live check and the save with the log-in page: neither is swapped in.
+    status = page.locator("#entry-form [data-send-status]")
+    status.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert status.inner_text().startswith("登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失")
+    link = status.locator("a")
+    assert link.get_attribute("href") == "/accounts/login/" and link.get_attribute("target") == "_blank"
+    assert page.locator("#id_username, #id_password").count() == 0
+    assert {name: page.input_value(f"input[name='{name}']") for name in figures} == figures
+    assert page.locator("button[value=save]").is_enabled()
+    assert page.url == live_server.url + path
+    assert not orm(Return.objects.filter(enterprise=enterprise, period=period).exists)
+
+    # Logged in again in a new tab, the same page saves what was typed (with the new CSRF token).
+    with reporter.context.expect_page() as opened:
+        link.click()
+    login = opened.value
+    login.fill("#id_username", "flow_reporter")
+    login.fill("#id_password", PASSWORD)
+    login.click("button[type=submit]")
+    login.wait_for_url(f"{live_server.url}/")
+    send_entry(page, "button[value=save]")
+    assert any("已保存草稿" in t for t in alert(page, "success"))
+    assert page.locator("[data-send-status]").count() == 0
+    assert orm(lambda: Return.objects.get(enterprise=enterprise, period=period).status) == Return.Status.DRAFT
+    reporter.assert_clean()
+
+
 # ---------------------------------------------------------------- issue 4: dashboard and export
 
 

@@ -1,6 +1,7 @@
 """In headless Chromium: the menu holds on one line at 1366×768 for every role (with every module's
 group filled) and collapses behind the toggler at 390×844; a bureau admin onboards a 龙阳镇 officer
-who logs in with the one-time password, must change it, sees only 龙阳镇 until the role is revoked."""
+who logs in with the one-time password, must change it, sees only 龙阳镇 until the role is revoked;
+创建用户 and 重置密码 are sent once however often they are clicked (data-busy)."""
 
 import pytest
 
@@ -8,13 +9,11 @@ from gongxin import menu
 from gongxin.accounts.models import Role
 from gongxin.testing import make_enterprise, make_user
 from gongxin.tests import test_browser
-from gongxin.tests.test_browser import PASSWORD, Watch, log_in
+from gongxin.tests.test_browser import LINES, PASSWORD, Held, Watch, log_in
+from gongxin.tests.test_browser_progress import wait_for
 
 pytestmark = test_browser.pytestmark
 browser = test_browser.browser
-# The number of text lines an element's label takes (one rect per line fragment).
-LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
-                   return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; }"""
 ROLES = {"b_admin": Role.BUREAU_ADMIN, "b_staff": Role.BUREAU_STAFF, "b_town": Role.TOWN_OFFICER,
          "b_enterprise": Role.ENTERPRISE, "b_leader": Role.LEADER}
 
@@ -121,4 +120,49 @@ def test_admin_onboards_a_longyang_officer_in_the_browser(live_server, longyang,
     officer.goto(f"{base}/enterprises/")
     assert "滕州龙阳" not in officer.content()
     assert officer.goto(f"{base}/enterprises/{longyang[0].uscc}/").status == 404
+    assert watch.errors == []
+
+
+# What the form's button says once sent is recorded as it happens into sessionStorage (Playwright cannot look
+# into a page whose navigation is under way), and the form is sent again 0.2 s after the first time, as a
+# double click would; the first request is held until the test lets it go.
+TWICE = """form => {
+    const button = form.querySelector('button[type=submit]');
+    new MutationObserver(() => sessionStorage.setItem('busy', button.textContent + (button.disabled ? '|disabled' : '')))
+        .observe(form, {subtree: true, childList: true, attributes: true});
+    form.addEventListener('submit', () => setTimeout(() => form.requestSubmit(), 200), {once: true});
+}"""
+
+
+def send_twice(page, form, pattern):
+    """Click the button of `form` once with a second send following; return what the button said while the
+    request was held and how many requests were sent, once the first has gone through to its page."""
+    page.locator(form).evaluate(TWICE)
+    held = Held(page, pattern)
+    page.click(f"{form} button[type=submit]", no_wait_after=True)
+    wait_for(page, held)
+    page.wait_for_timeout(800)  # the second send comes while the first is still held
+    sent = len(held.routes)
+    with page.expect_navigation():
+        held.release()
+    return page.evaluate("() => sessionStorage.getItem('busy')"), sent
+
+
+def test_a_new_user_and_a_password_reset_are_sent_once(live_server, longyang, browser):
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    watch = Watch(page)
+    log_in(page, base, "bureau")
+    page.goto(f"{base}/accounts/users/new/")
+    page.fill("#id_username", "twice_officer")
+    page.select_option("#id_role", Role.TOWN_OFFICER)
+    page.select_option("#id_town", label="龙阳镇")
+    busy, sent = send_twice(page, "form.card", "**/accounts/users/new/")
+    assert busy.startswith("正在创建…") and busy.endswith("|disabled") and sent == 1, (busy, sent)
+    assert len(page.locator("[data-one-time-password]").inner_text().strip()) == 12  # not "用户名已存在"
+
+    page.click("text=返回用户详情")
+    busy, sent = send_twice(page, "form[action$='/reset-password/']", "**/reset-password/")
+    assert busy.startswith("正在重置…") and busy.endswith("|disabled") and sent == 1, (busy, sent)
+    assert page.locator("[data-one-time-password]").count() == 1
     assert watch.errors == []

@@ -1,5 +1,7 @@
 """The warnings pages: list by level/town/type, detail, follow-up, rules — and who may do what."""
 
+import re
+
 import pytest
 import time_machine
 
@@ -111,3 +113,33 @@ def test_period_filter_takes_all_and_refuses_a_bad_period_like_every_page(client
     assert "荆河红色企业有限公司" in client.get("/analysis/warnings/?period=all").content.decode()
     refused = client.get("/analysis/warnings/?period=2022-01")
     assert refused.status_code == 404 and "请选择2022-02" in refused.content.decode()
+
+
+def town_cells(html):
+    return re.findall(r'<td class="d-none d-md-table-cell text-nowrap">([^<]*)</td>', html)
+
+
+def test_a_moved_enterprise_is_shown_and_filtered_under_its_current_town(client, setup):
+    people, home, away = setup
+    home.enterprise.town = away.enterprise.town  # 荆河红色 moves to 龙泉街道 after the scan
+    home.enterprise.save()
+    jinghe, longquan = home.town.code, away.town.code
+    client.force_login(people["analyst"])
+    html = client.get(f"/analysis/warnings/?town={longquan}").content.decode()
+    assert "荆河红色企业有限公司" in html and "龙泉黄色企业有限公司" in html
+    assert town_cells(html) == ["龙泉街道", "龙泉街道"]
+    assert "荆河红色企业有限公司" not in client.get(f"/analysis/warnings/?town={jinghe}").content.decode()
+    assert town_cells(client.get("/analysis/warnings/").content.decode()) == ["龙泉街道", "龙泉街道"]
+    detail = client.get(f"/analysis/warnings/{home.pk}/").content.decode()
+    assert re.search(r"<dt[^>]*>镇街</dt><dd[^>]*>龙泉街道</dd>", detail)
+
+
+def test_every_period_lists_the_newest_period_first_then_by_level(client, setup):
+    people, home, away = setup
+    earlier = [EarlyWarning.objects.create(rule=home.rule, period="2022-02", enterprise=e, town=e.town,
+                                           level="red", reason="上月下降") for e in (away.enterprise, home.enterprise)]
+    client.force_login(people["analyst"])
+    html = client.get("/analysis/warnings/?period=all").content.decode()
+    shown = [int(pk) for pk in re.findall(r'href="/analysis/warnings/(\d+)/"', html)]
+    # 2022-03's red and yellow, then 2022-02's two reds by town and enterprise (荆河街道's before 龙泉街道's).
+    assert shown == [home.pk, away.pk, earlier[1].pk, earlier[0].pk]

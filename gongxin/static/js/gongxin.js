@@ -142,13 +142,45 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
-// ... and says so above the form when the request fails otherwise (no answer, a server error): the typed
-// figures stay on the page to send again.
-document.addEventListener("htmx:responseError", gxSendFailed);
-document.addEventListener("htmx:sendError", gxSendFailed);
-function gxSendFailed(event) {
-  var form = event.detail && event.detail.elt;
-  if (!form || !form.matches || !form.matches("[data-swap-refused]")) { return; }
+// An answer that is the log-in page (the session expired and the server sent the request there, settings.LOGIN_URL
+// given as <body data-login-url>) is never swapped in, for any htmx request: it would take the page's typed
+// figures with it. The form (or the fragment) says so instead, with the log-in page to open in a new tab.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var login = document.body.dataset.loginUrl;
+  var url = event.detail.xhr.responseURL;
+  if (!login || !url || new URL(url).pathname !== new URL(login, window.location.href).pathname) { return; }
+  event.detail.shouldSwap = false;
+  var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!elt || !elt.closest) { return; }
+  if (elt.matches("[data-fragment]")) {
+    elt.removeAttribute("aria-busy");
+    var spinning = elt.querySelector("[data-fragment-status]");
+    if (spinning) { spinning.remove(); }
+  }
+  var box = gxSendStatus(elt.closest("form") || elt);
+  var link = document.createElement("a");
+  link.href = login;
+  link.target = "_blank";
+  link.rel = "noopener";
+  link.className = "alert-link ms-1";
+  link.textContent = "打开登录页";
+  box.replaceChildren(document.createTextNode("登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失。"), link);
+  box.scrollIntoView({block: "center"});
+});
+
+// The CSRF token goes as its cookie holds it when the request is sent (<body data-csrf-cookie> names the
+// cookie): logging in again in another tab renews it, and the page's own copy would then be refused (403).
+document.addEventListener("htmx:configRequest", function (event) {
+  var name = document.body.dataset.csrfCookie;
+  var cookie = name && document.cookie.split("; ").filter(function (c) { return c.indexOf(name + "=") === 0; })[0];
+  if (!cookie) { return; }
+  var token = decodeURIComponent(cookie.slice(name.length + 1));
+  event.detail.headers["X-CSRFToken"] = token;
+  if (event.detail.parameters.csrfmiddlewaretoken !== undefined) { event.detail.parameters.csrfmiddlewaretoken = token; }
+});
+
+// The alert line at the top of a form that says how its last htmx request went (added on first use).
+function gxSendStatus(form) {
   var box = form.querySelector("[data-send-status]");
   if (!box) {
     box = document.createElement("div");
@@ -157,6 +189,17 @@ function gxSendFailed(event) {
     box.className = "alert alert-danger";
     form.prepend(box);
   }
+  return box;
+}
+
+// ... and says so above the form when the request fails otherwise (no answer, a server error): the typed
+// figures stay on the page to send again.
+document.addEventListener("htmx:responseError", gxSendFailed);
+document.addEventListener("htmx:sendError", gxSendFailed);
+function gxSendFailed(event) {
+  var form = event.detail && event.detail.elt;
+  if (!form || !form.matches || !form.matches("[data-swap-refused]")) { return; }
+  var box = gxSendStatus(form);
   var status = event.detail.xhr && event.detail.xhr.status;
   box.textContent = (status ? "提交未成功（服务器返回" + status + "）" : "提交未成功：无法连接服务器") +
     "。您填写的内容仍在页面上，请稍后重试。";
