@@ -11,6 +11,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +31,7 @@ from .forms import PermitForm
 from .models import Checkpoint, Inspection, Permit, PermitPerson, ScreeningRule, VehicleProfile
 
 S = Permit.Status
-LIST_LIMIT = 300
+PAGE_SIZE = 50
 
 
 # ---------------------------------------------------------------- helpers
@@ -78,10 +79,9 @@ def permit_list(request):
     text = request.GET.get("q", "").strip()
     if text:
         qs = qs.filter(Q(plate__icontains=text.upper()) | Q(number__icontains=text) | Q(enterprise__name__icontains=text))
-    total = qs.count()
-    rows = list(qs.prefetch_related("people")[:LIST_LIMIT])
+    page = Paginator(qs.prefetch_related("people"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "permits/list.html", {
-        "page_title": "车辆接驳证明", "permits": rows, "total": total, "limit": LIST_LIMIT, "event": event,
+        "page_title": "车辆接驳证明", "page": page, "event": event,
         "status": status, "q": text, "statuses": S.choices, "can_apply": access.is_enterprise,
         "can_review": access.is_bureau or access.is_town_officer,
     })
@@ -410,8 +410,8 @@ def inspection_log(request):
     result = request.GET.get("result", "")
     if result in Inspection.Result.values:
         qs = qs.filter(result=result)
-    return render(request, "permits/inspections.html", {"page_title": "卡口查验记录", "rows": list(qs[:LIST_LIMIT]),
-                                                         "total": qs.count(), "result": result})
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "permits/inspections.html", {"page_title": "卡口查验记录", "page": page, "result": result})
 
 
 @require_POST

@@ -342,3 +342,18 @@ def test_permits_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("permits", "--date", "2022-13-01")
+
+
+def test_the_permit_list_and_the_inspection_log_are_paged(cast):
+    from ..views import PAGE_SIZE
+
+    p = cast["p"]
+    for i in range(PAGE_SIZE + 3):
+        make_permit(p["reporter"], cast["e"], cast["event"], plate=f"鲁D{20000 + i}")
+    c = client_for(p["admin"])
+    first, last = c.get("/permits/").content.decode(), c.get("/permits/?page=2").content.decode()
+    assert first.count("/permits/") > PAGE_SIZE and f"共{PAGE_SIZE + 3}份" in first and "第 1/2 页" in first
+    # Newest first: the last three applied are on page 1, the first three on page 2 only.
+    assert "鲁D20000" in last and "鲁D20000" not in first and f"鲁D{20000 + PAGE_SIZE + 2}" in first
+    assert last.count("<tr>") - 1 == 3  # the header row and three permits
+    assert "第 2/2 页" in c.get("/permits/?page=99").content.decode()  # a page beyond the end: the last one
