@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test`/`test-fast` (and `.ci/run`): one per core by default.
+TEST_WORKERS ?= auto
 VENDOR := gongxin/static/vendor
 STAMP := $(VENV)/.installed
 
@@ -59,10 +61,10 @@ browser-deps:
 
 test: setup browser-deps migrations-check
 	$(BIN)/ruff check gongxin bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 test-fast: setup
-	$(BIN)/pytest -m "not browser" -x
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" -x
 
 lint: setup
 	$(BIN)/ruff check gongxin bench

@@ -158,6 +158,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests run in memory, one database per pytest-xdist worker (named so pytest-django does not
+    # derive a file name from this custom engine's path).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT costs ~100 ms per analysis query at province scale and gains nothing here.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"

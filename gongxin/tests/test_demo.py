@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
+def demo(demo_county, db, settings):
     settings.DEBUG = True
-    call_command("load_demo")
 
 
 def _output(period, year):

@@ -86,7 +86,8 @@ def test_restore_refuses_without_yes(tmp_path, dataset):
 
 
 @pytest.mark.parametrize("content", [b"not gzip at all", gzip.compress(b"{broken json"),
-                                     gzip.compress(b'[{"model": "registry.nosuchmodel", "pk": 1, "fields": {}}]')])
+                                     gzip.compress(b'[{"model": "registry.nosuchmodel", "pk": 1, "fields": {}}]')],
+                         ids=["not gzip", "broken json", "unknown model"])
 def test_bad_backup_file_leaves_the_database_alone(tmp_path, dataset, content):
     before = database_state()
     path = tmp_path / "bad.json.gz"
