@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from .audit_labels import AUDIT_LABELS
 from .models import Application, Blocker, Condition, Flag, Status, StatusEntry
 
 A = Application.State
+PAGE_SIZE = 50
 
 
 # ---------------------------------------------------------------- helpers
@@ -170,7 +172,7 @@ def application_list(request):
     state = request.GET.get("state", "")
     if state in A.values:
         apps = apps.filter(state=state)
-    ctx = {"page_title": "复工复产申请", "event": event, "applications": apps[:300], "count": apps.count(),
+    ctx = {"page_title": "复工复产申请", "event": event, "page": Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page")),
            "states": A.choices, "state": state}
     return render(request, "resumption/application_list.html", ctx)
 
@@ -345,7 +347,7 @@ def blocker_list(request):
     state = request.GET.get("state", Blocker.State.OPEN)
     if state in Blocker.State.values:
         blockers = blockers.filter(state=state)
-    ctx = {"page_title": "复工困难", "event": event, "blockers": blockers[:300], "count": blockers.count(),
+    ctx = {"page_title": "复工困难", "event": event, "page": Paginator(blockers.order_by("state", "-reported_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page")),
            "state": state, "states": Blocker.State.choices,
            "can_resolve": get_access(request.user).is_bureau or get_access(request.user).is_town_officer}
     return render(request, "resumption/blocker_list.html", ctx)
@@ -373,7 +375,8 @@ def flag_list(request):
     if state in Flag.State.values:
         flags = flags.filter(state=state)
     access = get_access(request.user)
-    ctx = {"page_title": "复工核查提示", "event": event, "flags": flags[:300], "count": flags.count(),
+    ctx = {"page_title": "复工核查提示", "event": event, "page": Paginator(flags.order_by("state", "-key", "enterprise", "id"), PAGE_SIZE).get_page(
+               request.GET.get("page")),
            "state": state, "states": Flag.State.choices, "can_resolve": access.is_bureau or access.is_town_officer,
            "rules": stats.rules_for(event)}
     return render(request, "resumption/flag_list.html", ctx)

@@ -192,14 +192,14 @@ def test_work_items_match_their_pages(client, cast):
     request = type("R", (), {"user": p["town"]})()
     items = {i.title: i for i in work_items(request)}
     client.force_login(p["town"])
-    listed = client.get(items["待评估复工申请"].url).context["count"]
+    listed = client.get(items["待评估复工申请"].url).context["page"].paginator.count
     assert items["待评估复工申请"].count == listed == 1
-    assert items["复工核查提示"].count == client.get(items["复工核查提示"].url).context["count"] == 1
+    assert items["复工核查提示"].count == client.get(items["复工核查提示"].url).context["page"].paginator.count == 1
     services.evaluate(p["town"], app, app.version)
     request.user = p["analyst"]
     items = {i.title: i for i in work_items(request)}
     client.force_login(p["analyst"])
-    assert items["待会审复工申请"].count == client.get(items["待会审复工申请"].url).context["count"] == 1
+    assert items["待会审复工申请"].count == client.get(items["待会审复工申请"].url).context["page"].paginator.count == 1
     request.user = p["reporter"]
     assert [i.value for i in work_items(request)] == ["镇街已评估"]
     request.user = p["nobody"]
@@ -275,3 +275,22 @@ def test_rules_are_data_the_bureau_edits_version_checked(client, cast):
     assert (rules.grid_threshold_pct, rules.grid_days, rules.co_reviewer, rules.version) == (25, 2, "区卫健委", 2)
     stale = client.post(f"/resumption/rules/?event={event.code}", data, follow=True)  # version 1 again
     assert "已被他人处理" in stale.content.decode()
+
+
+def test_flag_and_blocker_lists_are_paged_not_cut(client, cast):
+    from gongxin.resumption.views import PAGE_SIZE
+
+    event, own, other, p, app, done = cast
+    Flag.objects.bulk_create(Flag(event=event, enterprise=own, kind=Flag.Kind.GRID_LOW, key=f"2022-02-{i:02d}",
+                                  detail=f"用电偏低{i}") for i in range(1, PAGE_SIZE + 2))
+    Blocker.objects.bulk_create(Blocker(event=event, enterprise=own, category="logistics", description=f"物流受阻{i}")
+                                for i in range(PAGE_SIZE))
+    client.force_login(p["admin"])
+    flags = client.get(f"/resumption/flags/?event={event.code}").content.decode()
+    assert f"共 <span id=\"flag-count\">{PAGE_SIZE + 2}</span> 条" in flags and "第 1/2 页" in flags
+    # Newest key first: 2022-02-01 and the cast's 2022-01-01 are on page 2 only.
+    last = client.get(f"/resumption/flags/?event={event.code}&page=2").content.decode()
+    assert "用电偏低1<" in last and "用电偏低1<" not in flags and "第 2/2 页" in last
+    blockers = client.get(f"/resumption/blockers/?event={event.code}&page=2").content.decode()
+    assert f"共 {PAGE_SIZE + 1} 条" in blockers and "第 2/2 页" in blockers and blockers.count("物流受阻") + \
+        blockers.count("原料断供") == 1
