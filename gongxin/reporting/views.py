@@ -264,9 +264,9 @@ def _product_rows(monitored, saved, enterprise, period, posted=None, findings=()
         else:
             continue
         rows.append({"product": product, "findings": by_product.get(product.code, []),
-                     "cells": [{"name": f"p{product.id}.{c}", "value": _input_text(vals.get(c)),
+                     "cells": [{"name": f"p{product.id}.{c}", "label": label, "value": _input_text(vals.get(c)),
                                 "state": by_field.get(f"product:{product.code}.{c}")}
-                               for c in services.PRODUCT_COLUMNS]})
+                               for c, label in services.PRODUCT_COLUMNS.items()]})
     shown = {r["product"].id for r in rows}
     return rows, [p for p in monitored if p.id not in shown]
 
@@ -378,6 +378,7 @@ def _render_return(request, enterprise, form, period, ret, indicators, products,
             f.field.startswith("product:") and not any(f.field.startswith(k) for k in shown_products))],
         "warnings": [f for f in findings if not f.is_error], "explanation": explanation,
         "product_rows": product_rows, "addable": addable, "has_products": form.has_products,
+        "new_product_columns": services.PRODUCT_COLUMNS.items(),
         # The products to add as the select's options, written here: ~70 options cost ~1.5 ms of
         # template rendering a page (each id localised as a number), ~0.1 ms so.
         "addable_options": format_html_join("", '<option value="{}">{}（{}）</option>',

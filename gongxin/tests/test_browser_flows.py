@@ -34,8 +34,8 @@ class User:
     """One person at their own browser (own cookies), with the page watched."""
 
     def __init__(self, browser, base, username, **page_options):
-        self.context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
-                                           **page_options)
+        self.context = browser.new_context(**{"viewport": {"width": 1366, "height": 900}, "accept_downloads": True,
+                                              **page_options})
         self.page = self.context.new_page()
         self.watch = Watch(self.page)
         self.base = base
@@ -238,6 +238,34 @@ def test_a_negative_figure_is_refused_next_to_its_field(live_server, filer, brow
     assert "is-invalid" in page.locator("input[name='output_value.month']").get_attribute("class")
     assert page.locator(".alert-danger").count() >= 1
     assert not orm(Return.objects.filter(enterprise=enterprise, period=period).exists)
+    reporter.assert_clean()
+
+
+def test_on_a_phone_the_return_is_typed_without_scrolling_sideways(live_server, filer, browser):
+    """At 390 px each indicator is a block: its name and unit, then its four cells two a row, each
+    labelled with its column; every input lies inside the screen and the page does not scroll sideways."""
+    enterprise, period = filer
+    path = f"/returns/{enterprise.uscc}/output/{period}/"
+    reporter = User(browser, live_server.url, "flow_reporter", viewport={"width": 390, "height": 844},
+                    is_mobile=True, has_touch=True)
+    page = reporter.page
+    reporter.go(path)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert page.locator("#entry-indicators thead").is_hidden()
+    inputs = page.locator("#entry-form input.num:visible")
+    assert inputs.count() >= 8 + 6  # four indicators × (本月, 1-本月, 上年同月, 上年1-同月 less readonly) and a new product
+    for box in (inputs.nth(i).bounding_box() for i in range(inputs.count())):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    month = page.locator("input[name='output_value.month']").bounding_box()
+    ytd = page.locator("input[name='output_value.ytd']").bounding_box()
+    assert abs(month["y"] - ytd["y"]) < 2 and ytd["x"] > month["x"] + month["width"]  # side by side
+    cell = page.locator("td:has(> input[name='output_value.ytd'])")
+    assert page.evaluate("(td) => getComputedStyle(td, '::before').content", cell.element_handle()) == '"1-本月"'
+    name = page.locator("#entry-indicators td.entry-name").first.bounding_box()
+    assert name["y"] + name["height"] <= month["y"]  # the indicator's name above its cells
+    page.fill("input[name='output_value.month']", "1100")
+    send_entry(page, "button[value=save]")
+    assert page.locator("input[name='output_value.month']").input_value() == "1100"
     reporter.assert_clean()
 
 
