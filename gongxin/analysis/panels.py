@@ -5,6 +5,7 @@ leaders: the county), read from the engine (analysis/stats.py), linked to the da
 from django.template.loader import render_to_string
 
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import phrasing
 from gongxin.lib.numeric import fmt_growth, qian_to_yi
 from gongxin.lib.periods import label, ytd_label
 from gongxin.lib.work import WorkItem
@@ -36,11 +37,15 @@ def work_items(request):
     whole = stats.county(period, request.user).output
     name = stats.county_label(request.user)[1]
     when = f"{label(period)}"
+    # The figures hold the returns counted so far: while some are missing, the tiles say so.
+    cov = stats.coverage(period, request.user)
+    partial = "" if cov.complete else f"；{phrasing.coverage(cov)}"
     items = [
         WorkItem(f"{name}规上工业总产值（{ytd_label(period)}）", url, value=f"{qian_to_yi(whole.ytd)}亿元",
-                 note=f"{when}，本月{qian_to_yi(whole.month)}亿元", section="运行概况", order=30),
+                 note=f"{when}，本月{qian_to_yi(whole.month)}亿元{partial}", section="运行概况", order=30),
         WorkItem(f"{name}总产值同比（{ytd_label(period)}）", url, value=fmt_growth(whole.ytd_growth_pct),
-                 note=f"本月{fmt_growth(whole.month_growth_pct)}", section="运行概况", order=31,
+                 note=f"本月{fmt_growth(whole.month_growth_pct)}" + (
+                     "" if cov.complete else f"；仅含已计入的{cov.counted}家"), section="运行概况", order=31,
                  level="success" if (whole.ytd_growth_pct or 0) >= 0 else "danger"),
     ]
     if access.is_leader:

@@ -110,6 +110,10 @@ def test_town_officer_reviews_its_own_town_and_sees_who_has_not_filed(county):
     figures = {item.title: item for _, its in sections for item in its if item.count is None}
     assert "荆河街道规上工业总产值（1-4月）" in figures
     assert figures["荆河街道总产值同比（1-4月）"].value == "增长11.1%"
+    # Two of the town's three listed enterprises have not filed April: the figures say whose they hold.
+    output = figures["荆河街道规上工业总产值（1-4月）"].note
+    assert output.endswith("；已报送1家，占应报3家的33.3%"), output
+    assert figures["荆河街道总产值同比（1-4月）"].note.endswith("；仅含已计入的1家")
 
 
 def test_bureau_accepts_approved_returns_and_sees_overdue_projects_and_completeness(county):
