@@ -417,6 +417,7 @@ def official_save(request):
         ytd = bounds.growth(bounds.field(OfficialAddedValue, "ytd_growth_pct"), request.POST.get("ytd_growth_pct"))
         month = bounds.growth(bounds.field(OfficialAddedValue, "month_growth_pct"),
                               request.POST.get("month_growth_pct"))
+        note = bounds.text(bounds.field(OfficialAddedValue, "note"), request.POST.get("note", ""), "来源")
     except ValueError as e:
         messages.error(request, f"官方数有误：{e}")
         return redirect(f"/analysis/ppi/?period={period}")
@@ -432,7 +433,7 @@ def official_save(request):
         before = {f: getattr(current, f) for f in fields} if current else None
         obj, created = OfficialAddedValue.objects.update_or_create(period=period, defaults={
             "ytd_growth_pct": round_half_up(ytd), "month_growth_pct": round_half_up(month),
-            "note": request.POST.get("note", "")[:200], "updated_by": request.user})
+            "note": note, "updated_by": request.user})
         if created:
             log_action(request.user, "analysis.create", obj, {f: _text(getattr(obj, f)) for f in fields})
         else:

@@ -14,6 +14,7 @@ from gongxin.accounts.scoping import require_bureau
 
 from .models import Event, Phase
 
+CLOSE_REASON_MAX_CHARS = 300  # kept in the audit log only
 EVENT_FIELDS = ["code", "name", "kind", "level", "started_on", "ended_on", "description"]
 
 
@@ -77,6 +78,8 @@ def update_event(user, event, expected_version, **fields):
 def close_event(user, event, expected_version, reason=""):
     """Close the event for good (its end date defaults to today); personal-data purges key on it."""
     require_bureau(user)
+    if len(reason or "") > CLOSE_REASON_MAX_CHARS:
+        raise DomainError(f"关闭原因最多{CLOSE_REASON_MAX_CHARS}个字，收到{len(reason)}个字")
     event = _locked(event, expected_version)
     if event.is_closed:
         raise DomainError("事件已关闭")
@@ -85,7 +88,7 @@ def close_event(user, event, expected_version, reason=""):
         event.ended_on = max(timezone.localdate(), event.started_on)
     event.version += 1
     event.save()
-    log_action(user, "emergencies.close", event, {"closed_at": str(event.closed_at), "reason": reason[:300]})
+    log_action(user, "emergencies.close", event, {"closed_at": str(event.closed_at), "reason": reason})
     return event
 
 

@@ -9,7 +9,8 @@ within ±10,000%). Forms, the htmx check, imports, admin and the API call it, so
 database cannot hold — or that makes no sense — never reaches it.
 
 `date(value, label)` bounds dates the same way (1900-01-01 to 2100-12-31 unless told otherwise), and
-`text(value, field)` checks a CharField's max_length.
+`text(value, field)` checks a CharField's max_length, and `fit(model, name, value, error)` does so
+for a service, raising the service's own error.
 
 Reading is the other half: `lib/sqlite_backend` turns a stored value SQLite cannot give back as a
 Decimal into None and records it (`anomalies()`), so a page shows 数据异常 instead of failing.
@@ -103,6 +104,16 @@ def text(f, value, label=None):
     if f.max_length and len(value) > f.max_length:
         raise OutOfRange(f"{_label(f, label)}最多{f.max_length}个字，收到{len(value)}个字")
     return value
+
+
+def fit(model, name, value, error=OutOfRange, label=None):
+    """`value` as typed when it fits the column `model.name` (its max_length), else `error` (the
+    caller's domain error) with the Chinese message: what a user typed is stored whole or refused
+    before anything is written — never cut (PostgreSQL would refuse it; SQLite would keep it whole)."""
+    try:
+        return text(model._meta.get_field(name), value, label)
+    except OutOfRange as e:
+        raise error(str(e)) from None
 
 
 def model_numbers(instance):

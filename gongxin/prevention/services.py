@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 from gongxin.notices import services as notices
 from gongxin.notices.models import Notice
 from gongxin.registry.models import Enterprise
@@ -90,6 +91,11 @@ def _require_state(obj, allowed, action):
         raise DomainError(f"当前状态为“{obj.get_status_display()}”，不能{action}。")
 
 
+def _fit(model, name, value, label=None):
+    """What the user typed, whole, or a DomainError when the column cannot hold it (lib/bounds.fit)."""
+    return bounds.fit(model, name, value, DomainError, label)
+
+
 def _actor(user):
     return user.get_username() if getattr(user, "pk", None) else "系统命令"
 
@@ -142,8 +148,8 @@ def publish_notice(user, event, *, title, issuer, doc_number="", body="", target
         checked.append((upload, check_upload(upload, images=True, documents=True, max_bytes=MAX_ATTACHMENT_BYTES)))
     try:
         with transaction.atomic():
-            notice = PolicyNotice.objects.create(event=event, title=title[:200], issuer=issuer.strip()[:100],
-                                                 doc_number=doc_number.strip()[:60], body=body, target=target,
+            notice = PolicyNotice.objects.create(event=event, title=_fit(PolicyNotice, "title", title), issuer=_fit(PolicyNotice, "issuer", issuer.strip()),
+                                                 doc_number=_fit(PolicyNotice, "doc_number", doc_number.strip()), body=body, target=target,
                                                  target_tiers=",".join(tiers), published_at=at or timezone.now(),
                                                  published_by=_user(user), token=token or None)
     except IntegrityError:  # the same form, posted in parallel
@@ -209,7 +215,7 @@ def remind_unread(user, notice, day=None):
 
 def _history(reg, old, new, user, reason="", at=None):
     StatusChange.objects.create(registration=reg, old=old, new=new, user=_user(user), actor=_actor(user),
-                                reason=reason[:300], at=at or timezone.now())
+                                reason=_fit(StatusChange, "reason", reason), at=at or timezone.now())
 
 
 def _check_registration_data(data):
@@ -227,11 +233,11 @@ def _set_items(reg, item_statuses):
     for item_id, (status, note) in item_statuses.items():
         if status not in RegistrationItem.Status.values:
             raise DomainError("检查项落实情况无效")
-        row = existing.get(item_id)
+        row, note = existing.get(item_id), _fit(RegistrationItem, "note", note)
         if row is None:
-            RegistrationItem.objects.create(registration=reg, item_id=item_id, status=status, note=note[:200])
-        elif (row.status, row.note) != (status, note[:200]):
-            row.status, row.note = status, note[:200]
+            RegistrationItem.objects.create(registration=reg, item_id=item_id, status=status, note=note)
+        elif (row.status, row.note) != (status, note):
+            row.status, row.note = status, note
             row.save()
 
 
@@ -350,7 +356,8 @@ def add_status_report(user, reg, *, kind, day, workers_on_site, capacity_pct, pr
     try:
         with transaction.atomic():
             report = StatusReport.objects.create(registration=reg, kind=kind, day=day, workers_on_site=workers_on_site,
-                                                 capacity_pct=capacity_pct, problems=problems[:300], user=_user(user))
+                                                 capacity_pct=capacity_pct, problems=_fit(StatusReport, "problems", problems),
+                                                 user=_user(user))
     except IntegrityError as e:
         raise DomainError(f"{day:%Y-%m-%d}的{StatusReport.Kind(kind).label}已报告") from e
     log_action(user, "prevention.report", reg, {"kind": kind, "day": str(day), "workers_on_site": workers_on_site,
@@ -379,7 +386,8 @@ def record_inspection(user, event, enterprise, template, *, day, team, note="", 
     try:
         with transaction.atomic():
             inspection = Inspection.objects.create(event=event, enterprise=enterprise, template=template, day=day,
-                                                   team=team.strip()[:100], note=note[:500], inspector=_user(user),
+                                                   team=_fit(Inspection, "team", team.strip()),
+                                                   note=_fit(Inspection, "note", note), inspector=_user(user),
                                                    created_at=at or timezone.now(), token=token or None)
     except IntegrityError:  # the same form, posted in parallel
         return Inspection.objects.get(token=token)
@@ -404,7 +412,8 @@ def add_finding(user, inspection, *, description, severity, deadline, category="
         raise DomainError("整改期限不能早于检查日期")
     finding = Finding.objects.create(inspection=inspection, event_id=inspection.event_id,
                                      enterprise_id=inspection.enterprise_id, category=category[:30],
-                                     description=description[:300], severity=severity, deadline=deadline,
+                                     description=_fit(Finding, "description", description), severity=severity,
+                                     deadline=deadline,
                                      created_at=at or timezone.now())
     FindingStep.objects.create(finding=finding, action=FindingStep.Action.OPENED, user=_user(user),
                                actor=_actor(user), note=description[:500], at=at or timezone.now())
@@ -426,7 +435,7 @@ def rectify(user, finding, expected_version, note, files=(), at=None):
         finding = _locked(Finding, finding, expected_version)
         _require_state(finding, (FS.OPEN,), "报告整改")
         step = FindingStep.objects.create(finding=finding, action=FindingStep.Action.RECTIFIED, user=_user(user),
-                                          actor=_actor(user), note=note[:500], at=at or timezone.now())
+                                          actor=_actor(user), note=_fit(FindingStep, "note", note), at=at or timezone.now())
         for upload, content_type in checked:
             ev = Evidence(step=step, name=Path(upload.name).name[:150], size=upload.size, content_type=content_type)
             ev.file.save(Path(upload.name).name, upload, save=False)
@@ -445,7 +454,8 @@ def verify(user, finding, expected_version, note="", at=None):
     finding = _locked(Finding, finding, expected_version)
     _require_state(finding, (FS.RECTIFIED,), "核验销号")
     FindingStep.objects.create(finding=finding, action=FindingStep.Action.VERIFIED, user=_user(user),
-                               actor=_actor(user), note=(note or "整改到位")[:500], at=at or timezone.now())
+                               actor=_actor(user), note=_fit(FindingStep, "note", note or "整改到位"),
+                               at=at or timezone.now())
     finding.status = FS.VERIFIED
     finding.version += 1
     finding.save()
@@ -462,7 +472,7 @@ def reject(user, finding, expected_version, reason):
     finding = _locked(Finding, finding, expected_version)
     _require_state(finding, (FS.RECTIFIED,), "退回整改")
     FindingStep.objects.create(finding=finding, action=FindingStep.Action.REJECTED, user=_user(user),
-                               actor=_actor(user), note=reason[:500])
+                               actor=_actor(user), note=_fit(FindingStep, "note", reason, "原因"))
     finding.status = FS.OPEN
     finding.version += 1
     finding.save()
@@ -508,7 +518,7 @@ def record_round(user, regime, enterprise, *, day, headcount, tested, tubes, tea
         with transaction.atomic():
             rnd = TestingRound.objects.create(event_id=regime.event_id, regime=regime, enterprise=enterprise, day=day,
                                               period_start=start, headcount=headcount, required=required,
-                                              tested=tested, tubes=tubes, team=team[:100],
+                                              tested=tested, tubes=tubes, team=_fit(TestingRound, "team", team),
                                               sampling_point=sampling_point, user=_user(user))
     except IntegrityError as e:
         raise DomainError(f"{enterprise.name}在{start:%m月%d日}起的检测周期已录入检测轮次") from e
@@ -539,7 +549,7 @@ def add_checklist_item(user, event, name):
         raise DomainError("请填写检查项")
     if ChecklistItem.objects.filter(event=event, name=name).exists():
         raise DomainError(f"检查项“{name}”已存在")
-    item = ChecklistItem.objects.create(event=event, name=name[:100],
+    item = ChecklistItem.objects.create(event=event, name=_fit(ChecklistItem, "name", name),
                                         order=ChecklistItem.objects.filter(event=event).count())
     log_action(user, "prevention.checklist", item, {"name": item.name, "active": True})
     return item

@@ -169,7 +169,7 @@ def apply_values(ret, user, values, notes=None, reason="", saved=None):
             for c in COLUMNS:
                 if c in cols:
                     setattr(row, c, cols[c])
-            row.ly_note = note[:200]
+            row.ly_note = bounds.fit(ReturnValue, "ly_note", note, DomainError, f"{ind.name}修改上年数的说明")
             (updated if row.pk else created).append(row)
             existing[code] = row
         changes.extend(found)
@@ -373,7 +373,7 @@ def _period_reason(reason, action):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(f"{action}报告期须填写原因")
-    return reason[:200]
+    return bounds.fit(ReportingPeriod, "note", reason, DomainError, f"{action}报告期的原因")
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 
 from .models import (
     QTY_MAX,
@@ -57,6 +58,11 @@ class ReservesError(Exception):
 
 class ConflictError(ReservesError):
     """Somebody changed the object since the user loaded it."""
+
+
+def _fit(model, name, value, label=None):
+    """What the user typed, whole, or a ReservesError when the column cannot hold it (lib/bounds.fit)."""
+    return bounds.fit(model, name, value or "", ReservesError, label)
 
 
 # ---------------------------------------------------------------- checks
@@ -175,7 +181,7 @@ def post_movement(user, *, warehouse, lot, reason, delta, day, note="", event=No
     movement = Movement.objects.create(
         doc_no=_next_doc_no(warehouse), event=event, warehouse=warehouse, material_id=lot.material_id, lot=lot,
         kind=kind, reason=reason, quantity=delta, counted=counted, business_date=day, user=_user(user),
-        note=note[:200], purchase_line=purchase_line, calloff=calloff, pick=pick, reverses=reverses,
+        note=_fit(Movement, "note", note), purchase_line=purchase_line, calloff=calloff, pick=pick, reverses=reverses,
         form_token=form_token or None)
     balance.on_hand += delta
     if pick is not None:
@@ -190,8 +196,8 @@ def _lot(material, batch, expires_on=None, produced_on=None, owner=Lot.Owner.GOV
         raise ReservesError("请填写批号")
     if expires_on and produced_on and expires_on < produced_on:
         raise ReservesError("有效期不能早于生产日期")
-    lot, created = Lot.objects.get_or_create(material=material, batch=batch[:40], defaults={
-        "expires_on": expires_on, "produced_on": produced_on, "owner": owner, "source": source[:100]})
+    lot, created = Lot.objects.get_or_create(material=material, batch=_fit(Lot, "batch", batch), defaults={
+        "expires_on": expires_on, "produced_on": produced_on, "owner": owner, "source": _fit(Lot, "source", source)})
     if not created and expires_on and lot.expires_on != expires_on:
         raise ReservesError(f"批号{batch}已登记，有效期为{lot.expires_on or '无'}，与本次填写不一致")
     return lot
@@ -345,9 +351,9 @@ def create_dispatch(user, *, event, unit_kind, unit_name, lines, day, town=None,
     wanted = {m: quantity(q, f"{m.name}申请数量") for m, q in lines.items() if str(q or "").strip() not in ("", "0")}
     if not wanted:
         raise ReservesError("请至少填写一种物资的申请数量")
-    dispatch = _create_numbered(Dispatch, "DD", day, event=event, unit_kind=unit_kind, unit_name=unit_name.strip()[:100],
-                                town=town, enterprise=enterprise, contact=contact[:60], requested_on=day,
-                                purpose=purpose[:200], requested_by=_user(user))
+    dispatch = _create_numbered(Dispatch, "DD", day, event=event, unit_kind=unit_kind, unit_name=_fit(Dispatch, "unit_name", unit_name.strip()),
+                                town=town, enterprise=enterprise, contact=_fit(Dispatch, "contact", contact),
+                                requested_on=day, purpose=_fit(Dispatch, "purpose", purpose), requested_by=_user(user))
     DispatchLine.objects.bulk_create([DispatchLine(dispatch=dispatch, material=m, requested=q) for m, q in wanted.items()])
     log_action(user, "reserves.request", dispatch, {"lines": {m.name: q for m, q in wanted.items()}})
     return dispatch
@@ -400,7 +406,7 @@ def approve_dispatch(user, dispatch, *, day, version=None, quantities=None, allo
     if total == 0:
         raise ReservesError("没有可调度的库存，不能批准")
     current.status, current.approved_by, current.approved_on = D.APPROVED, _user(user), day
-    current.note = note[:200]
+    current.note = _fit(Dispatch, "note", note)
     _bump(current, "status", "approved_by", "approved_on", "note")
     _notify(current, f"物资调度申请{current.number}已批准", user)
     log_action(user, "reserves.approve", current, {"status": [D.REQUESTED, D.APPROVED],
@@ -417,7 +423,7 @@ def reject_dispatch(user, dispatch, *, reason, version=None):
     current = _locked(Dispatch, dispatch.pk, version, "该调度单")
     if current.status != D.REQUESTED:
         raise ReservesError(f"该调度单当前状态为“{current.get_status_display()}”，不能审批")
-    current.status, current.note = D.REJECTED, reason.strip()[:200]
+    current.status, current.note = D.REJECTED, _fit(Dispatch, "note", reason.strip(), "不予批准的理由")
     _bump(current, "status", "note")
     _notify(current, f"物资调度申请{current.number}未获批准：{current.note}", user)
     log_action(user, "reserves.reject", current, {"status": [D.REQUESTED, D.REJECTED], "reason": current.note})
@@ -451,7 +457,7 @@ def ship_dispatch(user, dispatch, *, day, vehicle="", version=None):
     for line in DispatchLine.objects.filter(pk__in=shipped):
         line.shipped += shipped[line.pk]
         line.save(update_fields=["shipped"])
-    current.status, current.shipped_on, current.vehicle = D.SHIPPED, day, vehicle.strip()[:60]
+    current.status, current.shipped_on, current.vehicle = D.SHIPPED, day, _fit(Dispatch, "vehicle", vehicle.strip())
     _bump(current, "status", "shipped_on", "vehicle")
     _notify(current, f"调度物资{current.number}已发运，请到货后确认签收", user)
     log_action(user, "reserves.ship", current, {"status": [D.APPROVED, D.SHIPPED],
@@ -487,7 +493,7 @@ def confirm_receipt(user, dispatch, *, day, received, name, version=None):
         line.save(update_fields=["received"])
         if got != line.shipped:
             diffs[line.material.name] = [line.shipped, got]
-    current.status, current.received_on, current.received_by_name = D.RECEIVED, day, name.strip()[:30]
+    current.status, current.received_on, current.received_by_name = D.RECEIVED, day, _fit(Dispatch, "received_by_name", name.strip())
     _bump(current, "status", "received_on", "received_by_name")
     log_action(user, "reserves.receipt", current, {"status": [D.SHIPPED, D.RECEIVED], "differences": diffs})
     return current
@@ -519,7 +525,7 @@ def create_contract(user, *, number, enterprise, material, daily_capacity, switc
     try:
         with transaction.atomic():
             contract = CapacityContract.objects.create(
-                number=number[:30], enterprise=enterprise, material=material,
+                number=_fit(CapacityContract, "number", number), enterprise=enterprise, material=material,
                 daily_capacity=quantity(daily_capacity, "日产能"), switch_days=_days(switch_days, "转产准备天数", 365),
                 guaranteed_qty=quantity(guaranteed_qty, "保障供应数量"),
                 guarantee_days=_days(guarantee_days, "保障期限", 365), starts_on=starts_on, ends_on=ends_on,
@@ -631,8 +637,9 @@ def create_purchase(user, *, event, supplier, day, lines, note="", filing_days=F
         raise ReservesError("请至少填写一种物资")
     if len({m.pk for m, _, _ in parsed}) != len(parsed):
         raise ReservesError("同一物资请合并为一行")
-    purchase = _create_numbered(Purchase, "CG", day, event=event, supplier=supplier.strip()[:100], ordered_on=day,
-                                filing_deadline=day + dt.timedelta(days=filing_days), note=note[:200],
+    purchase = _create_numbered(Purchase, "CG", day, event=event, supplier=_fit(Purchase, "supplier", supplier.strip()),
+                                ordered_on=day,
+                                filing_deadline=day + dt.timedelta(days=filing_days), note=_fit(Purchase, "note", note),
                                 created_by=_user(user))
     PurchaseLine.objects.bulk_create([PurchaseLine(purchase=purchase, material=m, quantity=q, unit_price=p)
                                       for m, q, p in parsed])
@@ -701,7 +708,7 @@ def record_payment(user, *, amount, day, voucher, purchase=None, contract=None):
     if not (voucher or "").strip():
         raise ReservesError("请填写凭证号")
     payment = Payment.objects.create(purchase=purchase, contract=contract, paid_on=day, amount=money(amount),
-                                     voucher=voucher.strip()[:40], user=_user(user))
+                                     voucher=_fit(Payment, "voucher", voucher.strip()), user=_user(user))
     log_action(user, "reserves.pay", payment, {"amount": [None, str(payment.amount)], "voucher": payment.voucher})
     return payment
 
@@ -734,7 +741,8 @@ def add_document(user, upload, *, kind, title="", purchase=None, contract=None):
     if kind not in Document.Kind.values:
         kind = Document.Kind.OTHER
     doc = Document(purchase=purchase, contract=contract, kind=kind, size=upload.size, content_type=content_type,
-                   title=(title or Path(upload.name).stem).strip()[:150], uploaded_by=_user(user))
+                   title=_fit(Document, "title", title.strip()) if (title or "").strip() else Path(upload.name).stem[:150],
+                   uploaded_by=_user(user))
     doc.file.save(Path(upload.name).name, upload, save=False)
     doc.save()
     log_action(user, "reserves.document", purchase or contract, {"title": doc.title, "kind": kind, "size": doc.size})

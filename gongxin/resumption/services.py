@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 from gongxin.lib.numeric import to_decimal
 from gongxin.registry.models import Enterprise
 
@@ -29,10 +30,16 @@ from . import stats
 from .models import Application, Blocker, Condition, Flag, Rules, Status, StatusEntry
 
 A = Application.State
+ANSWER_MAX_CHARS = 4000  # a text answer to a resumption condition
 
 
 class DomainError(Exception):
     """A change the current state does not allow; the message is for the user."""
+
+
+def fit(model, name, value, label=None):
+    """What the user typed, whole, or a DomainError when the column cannot hold it (lib/bounds.fit)."""
+    return bounds.fit(model, name, value or "", DomainError, label)
 
 
 class ConflictError(DomainError):
@@ -144,6 +151,7 @@ def record_status(user, event, enterprise, status, effective_on, *, workers_back
         source = (StatusEntry.Source.BUREAU if access.is_bureau else StatusEntry.Source.TOWN
                   if access.is_town_officer and enterprise.id not in access.enterprise_ids
                   else StatusEntry.Source.ENTERPRISE)
+    note = fit(StatusEntry, "note", note)
     fields = {"status": status, "effective_on": effective_on, "workers_back": workers_back,
               "workers_usual": workers_usual, "capacity_pct": capacity_pct, "orders": orders, "orders_ly": orders_ly}
     with transaction.atomic():
@@ -151,7 +159,7 @@ def record_status(user, event, enterprise, status, effective_on, *, workers_back
         last = StatusEntry.objects.filter(event=event, enterprise=enterprise).order_by("-id").first()
         if last is not None and all(getattr(last, k) == v for k, v in fields.items()):
             return last, False
-        entry = StatusEntry.objects.create(event=event, enterprise=enterprise, source=source, note=note[:200],
+        entry = StatusEntry.objects.create(event=event, enterprise=enterprise, source=source, note=note,
                                            recorded_by=user if getattr(user, "pk", None) else None,
                                            recorded_by_name=_actor(user), **fields)
         log_action(user, "resumption.record_status", entry, {
@@ -191,9 +199,11 @@ def clean_answers(event, phase, planned_on, raw):
                 problems.append(f"“{c.name}”不少于{c.min_value.normalize()}{c.unit}")
             value = None if value is None else format(value, "f")
         else:
-            value = (value or "").strip()[:4000]
+            value = (value or "").strip()
             if required and not value:
                 problems.append(f"请填写“{c.name}”")
+            elif len(value) > ANSWER_MAX_CHARS:
+                problems.append(f"“{c.name}”最多{ANSWER_MAX_CHARS}个字，收到{len(value)}个字")
         answers[c.code] = value
     if problems:
         raise DomainError("复工条件不完整：" + "；".join(problems) + "。")

@@ -21,7 +21,7 @@ from gongxin.registry.models import Enterprise
 
 from . import services, stats
 from .audit_labels import AUDIT_LABELS
-from .models import Application, Blocker, Condition, Flag, Status, StatusEntry
+from .models import Application, Blocker, Condition, Flag, Rules, Status, StatusEntry
 
 A = Application.State
 PAGE_SIZE = 50
@@ -316,7 +316,7 @@ def record_status(request, uscc):
             workers_back=_int(p.get("workers_back")), workers_usual=_int(p.get("workers_usual")),
             capacity_pct=_dec(p.get("capacity_pct"), 0, 100, "产能利用率"),
             orders=_dec(p.get("orders"), 0, 10**11, "在手订单"), orders_ly=_dec(p.get("orders_ly"), 0, 10**11, "上年同期订单"),
-            note=p.get("note", "")[:200])
+            note=p.get("note", ""))
     except services.DomainError as e:
         messages.error(request, str(e))
     else:
@@ -414,11 +414,11 @@ def conditions(request):
             instance = get_object_or_404(Condition, pk=p["pk"], event=event)
         try:
             phase = event.phases.filter(pk=p.get("phase")).first() if p.get("phase") else None
-            data = {"phase": phase, "code": p.get("code", "").strip(), "name": p.get("name", "").strip()[:100],
+            data = {"phase": phase, "code": p.get("code", "").strip(), "name": services.fit(Condition, "name", p.get("name", "").strip()),
                     "kind": p.get("kind", Condition.Kind.CHECK), "required": p.get("required") == "on",
                     "required_until": _date(p["required_until"], "必备截止日期") if p.get("required_until") else None,
-                    "min_value": _dec(p.get("min_value"), 0, 1_000_000, "最低数值"), "unit": p.get("unit", "")[:10],
-                    "help_text": p.get("help_text", "")[:200], "order": _int(p.get("order"), 999) or 0,
+                    "min_value": _dec(p.get("min_value"), 0, 1_000_000, "最低数值"), "unit": services.fit(Condition, "unit", p.get("unit", "").strip()),
+                    "help_text": services.fit(Condition, "help_text", p.get("help_text", "")), "order": _int(p.get("order"), 999) or 0,
                     "active": p.get("active") == "on"}
             if not data["name"] or not data["code"] or data["kind"] not in Condition.Kind.values:
                 raise services.DomainError("请填写条件名称、代码（字母数字）并选择类型。")
@@ -455,8 +455,8 @@ def rules(request):
                 "grid_days": _int(p.get("grid_days"), 31),
                 "output_threshold_pct": _dec(p.get("output_threshold_pct"), 1, 100, "复工产值阈值"),
                 "co_review_required": p.get("co_review_required") == "on",
-                "co_reviewer": p.get("co_reviewer", "").strip()[:50],
-                "certificate_prefix": p.get("certificate_prefix", "").strip()[:30]}
+                "co_reviewer": services.fit(Rules, "co_reviewer", p.get("co_reviewer", "").strip()),
+                "certificate_prefix": services.fit(Rules, "certificate_prefix", p.get("certificate_prefix", "").strip())}
         if None in (data["grid_threshold_pct"], data["output_threshold_pct"]) or not data["grid_days"]:
             raise services.DomainError("请填写用电阈值、产值阈值和连续天数（1-31）。")
         if not data["certificate_prefix"] or (data["co_review_required"] and not data["co_reviewer"]):

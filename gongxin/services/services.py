@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 from gongxin.notices.services import send
 
 from .models import Assignment, Demand, DemandStep, Department, Visit
@@ -356,7 +357,8 @@ def confirm(demand, user, rating, note="", version=None, at=None):
     rating = int(rating)
     if not 1 <= rating <= 5:
         raise DomainError("满意度评分应为1至5分。")
-    demand.status, demand.rating, demand.rating_note = S.CLOSED, rating, note[:300]
+    demand.status, demand.rating, demand.rating_note = S.CLOSED, rating, bounds.fit(
+        Demand, "rating_note", note, DomainError, "评价说明")
     demand.closed_at = at or timezone.now()
     _step(demand, K.CONFIRMED, user, f"评分{rating}分" + (f"：{note}" if note else ""), at=demand.closed_at)
     _save(demand, user, "services.confirm", {"status": [S.RESOLVED.label, S.CLOSED.label]}, {"rating": rating},

@@ -118,6 +118,9 @@ def test_analyst_saves_ppi_and_official_figure(client, data):
     assert PriceIndex.objects.get(division=d, period="2022-03").ytd_index == D(120)
     bad = client.post("/analysis/ppi/?period=2022-03", {"period": "2022-03", f"ytd_index_{d.pk}": "abc"})
     assert bad.status_code == 400 and PriceIndex.objects.get(division=d).ytd_index == D(120)
+    long_note = client.post("/analysis/ppi/official/", {"period": "2022-03", "ytd_growth_pct": "8.15",
+                                                        "note": "局" * 201}, follow=True)
+    assert "来源最多200个字，收到201个字" in long_note.content.decode() and not OfficialAddedValue.objects.exists()
     client.post("/analysis/ppi/official/", {"period": "2022-03", "ytd_growth_pct": "8.15"})
     assert OfficialAddedValue.objects.get(period="2022-03").ytd_growth_pct == D("8.2")
     html = client.get("/analysis/?period=2022-03").content.decode()

@@ -90,3 +90,13 @@ def test_pages_create_edit_close(p, client):
     assert dup.status_code == 400 and "已存在" in dup.content.decode()
     client.post("/emergencies/2024-energy/close/", {"version": event.version + 1, "reason": "结束"})
     assert Event.objects.get(code="2024-energy").is_closed
+
+
+def test_a_close_reason_beyond_300_characters_is_refused_and_the_event_stays_open(p):
+    event = new_event(p["analyst"])
+    with pytest.raises(services.DomainError, match="关闭原因最多300个字，收到301个字"):
+        services.close_event(p["analyst"], event, event.version, "汛" * 301)
+    event.refresh_from_db()
+    assert not event.is_closed
+    event = services.close_event(p["analyst"], event, event.version, "汛" * 300)
+    assert entries_for(event)[0].data["reason"] == "汛" * 300  # kept whole in the audit log

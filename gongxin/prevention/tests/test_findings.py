@@ -177,3 +177,21 @@ def test_daily_summary_counts_by_cutoff(c):
     assert (s["opened"], s["rectified"], s["verified"]) == (1, 1, 0)
     s = stats.daily_summary(event, today - dt.timedelta(days=3), dt.time(17, 0))
     assert s["opened"] == 0
+
+
+def test_text_longer_than_its_column_is_refused_and_nothing_is_written(c):
+    from gongxin.prevention.models import Inspection
+
+    from .utils import template
+
+    event, e, _, p = c
+    with pytest.raises(services.DomainError, match="问题描述最多300个字，收到301个字"):
+        services.record_inspection(p["town"], event, e, template(), day=dt.date(2022, 3, 20), team="督导组",
+                                   findings=[{"description": "缺" * 301, "severity": "minor",
+                                              "deadline": dt.date(2022, 3, 28)}])
+    assert not Inspection.objects.exists() and not Finding.objects.exists()  # the visit is not half written
+    f = finding(event, e, p["town"])
+    with pytest.raises(services.DomainError, match="说明最多500个字，收到501个字"):
+        services.rectify(p["reporter"], f, f.version, "改" * 501, [jpeg()])
+    f.refresh_from_db()
+    assert f.status == FS.OPEN and not Evidence.objects.exists() and f.steps.count() == 1

@@ -260,3 +260,12 @@ def test_product_lines_are_saved_with_history(cast):
                         expected_version=ret.version)
     change = ValueChange.objects.filter(ret=ret, field="product:X01.qty_month").last()
     assert (change.old, change.new) == (10, 12)
+
+
+def test_a_last_year_note_longer_than_its_column_is_refused_and_nothing_is_written(cast):
+    e, p = cast
+    with pytest.raises(services.DomainError, match="工业总产值修改上年数的说明最多200个字，收到201个字"):
+        services.save_draft(p["reporter"], new_return(e), values(), notes={"output_value": "调" * 201})
+    assert not Return.objects.exists() and not ReturnValue.objects.exists() and not ValueChange.objects.exists()
+    ret = services.save_draft(p["reporter"], new_return(e), values(), notes={"output_value": "调" * 200})
+    assert ReturnValue.objects.get(ret=ret, indicator__code="output_value").ly_note == "调" * 200

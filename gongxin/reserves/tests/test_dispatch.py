@@ -178,3 +178,20 @@ def test_twenty_concurrent_write_offs_of_ten_units_take_exactly_ten():
     assert Balance.objects.get().on_hand == 0
     assert len(set(Movement.objects.values_list("doc_no", flat=True))) == 11
     call_command("reserves_check", stdout=io.StringIO())
+
+
+def test_text_longer_than_its_column_is_refused_whole_and_nothing_is_written(world):
+    w = world
+    with pytest.raises(services.ReservesError, match="用途最多200个字，收到201个字"):
+        request(w, 5, purpose="救" * 201)
+    assert not Dispatch.objects.exists()
+    with pytest.raises(services.ReservesError, match="批号最多40个字"):
+        stock(w["user"], w["wh"], w["mat"], 10, batch="B" * 41)
+    assert not Movement.objects.exists() and not Balance.objects.exists()
+    stock(w["user"], w["wh"], w["mat"], 10)
+    d = request(w, 5, purpose="救" * 200)
+    assert d.purpose == "救" * 200  # what fits is kept whole
+    with pytest.raises(services.ReservesError, match="不予批准的理由最多200个字"):
+        services.reject_dispatch(w["user"], d, reason="否" * 201)
+    d.refresh_from_db()
+    assert d.status == Dispatch.Status.REQUESTED and d.note == ""

@@ -294,3 +294,19 @@ def test_flag_and_blocker_lists_are_paged_not_cut(client, cast):
     blockers = client.get(f"/resumption/blockers/?event={event.code}&page=2").content.decode()
     assert f"共 {PAGE_SIZE + 1} 条" in blockers and "第 2/2 页" in blockers and blockers.count("物流受阻") + \
         blockers.count("原料断供") == 1
+
+
+def test_a_note_or_condition_text_longer_than_its_column_is_refused_with_the_reason(client, cast):
+    event, own, other, p, app, done = cast
+    day = (TODAY - dt.timedelta(days=1)).isoformat()
+    client.force_login(p["reporter"])
+    url = f"/resumption/enterprises/{own.uscc}/status/?event={event.code}"
+    answer = client.post(url, {"status": "partial", "effective_on": day, "note": "停" * 201}, follow=True)
+    assert "说明最多200个字，收到201个字" in answer.content.decode()
+    assert not StatusEntry.objects.filter(enterprise=own).exists()
+    client.force_login(p["admin"])
+    before = list(event.resumption_conditions.values_list("name", flat=True))
+    page = client.post(f"/resumption/conditions/?event={event.code}", {
+        "code": "long", "name": "条" * 101, "kind": "check"})
+    assert page.status_code == 400 and "最多100个字，收到101个字" in page.content.decode()
+    assert list(event.resumption_conditions.values_list("name", flat=True)) == before

@@ -181,3 +181,15 @@ def test_twenty_parallel_identical_requests_have_one_effect():
     codes = list(Demand.objects.values_list("code", flat=True))
     assert len(codes) == 21 and len(set(codes)) == 21
     assert dt.date.today()  # clock untouched
+
+
+def test_a_rating_note_longer_than_its_column_is_refused_whole_not_cut(cast):
+    e, p = cast
+    d = raise_one(cast)
+    d = services.assign(d, p["analyst"], dept("C01"), [town_dept()], version=d.version)
+    d = services.resolve(d, p["town"], "已协调", version=d.version)
+    with pytest.raises(services.DomainError, match="评价说明最多300个字，收到301个字"):
+        services.confirm(d, p["reporter"], 5, "很" * 301, version=d.version)
+    d.refresh_from_db()
+    assert d.status == S.RESOLVED and d.rating_note == ""  # nothing written
+    assert services.confirm(d, p["reporter"], 5, "很" * 300, version=d.version).rating_note == "很" * 300
