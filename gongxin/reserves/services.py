@@ -275,6 +275,10 @@ def reverse_movement(user, movement, note):
         raise ReservesError("调度出库不能冲销，请在调度单中处理")
     if Movement.objects.filter(reverses=original).exists():
         raise ReservesError(f"单据{original.doc_no}已冲销")
+    prefix = f"冲销{original.doc_no}："  # the reversal's note: this, then the reason typed
+    room = Movement._meta.get_field("note").max_length - len(prefix)
+    if len(note.strip()) > room:
+        raise ReservesError(f"冲销原因最多{room}个字，收到{len(note.strip())}个字")
     locked = _lock_balance(original.warehouse, original.lot)
     if original.purchase_line_id:
         line = PurchaseLine.objects.select_for_update().get(pk=original.purchase_line_id)
@@ -289,7 +293,7 @@ def reverse_movement(user, movement, note):
         with transaction.atomic():
             reversal = post_movement(user, warehouse=original.warehouse, lot=original.lot, reason=R.REVERSAL,
                                      delta=-original.quantity, day=original.business_date, event=original.event,
-                                     note=f"冲销{original.doc_no}：{note.strip()}", reverses=original, locked=locked,
+                                     note=prefix + note.strip(), reverses=original, locked=locked,
                                      purchase_line=original.purchase_line, calloff=original.calloff)
     except IntegrityError:
         raise ReservesError(f"单据{original.doc_no}已冲销") from None

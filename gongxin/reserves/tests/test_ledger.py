@@ -82,6 +82,10 @@ def test_reversal_is_a_new_opposite_row_once_only(setup):
     original = Movement.objects.get()
     with pytest.raises(services.ReservesError, match="原因"):
         services.reverse_movement(user, original, "")
+    room = 200 - len(f"冲销{original.doc_no}：")  # the reversal's note is the prefix and the reason
+    with pytest.raises(services.ReservesError, match=f"冲销原因最多{room}个字，收到{room + 1}个字"):
+        services.reverse_movement(user, original, "错" * (room + 1))
+    assert Movement.objects.count() == 1
     r = services.reverse_movement(user, original, "数量录错")
     assert (r.quantity, r.reverses_id, r.business_date) == (-10, original.pk, original.business_date)
     assert Balance.objects.get().on_hand == 0
