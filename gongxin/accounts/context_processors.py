@@ -3,6 +3,7 @@ from django.shortcuts import resolve_url
 
 from gongxin.menu import menu_for
 
+from .middleware import PASSWORD_CHANGE_URL
 from .models import Role
 from .scoping import get_access
 
@@ -21,6 +22,8 @@ def access(request):
 
 
 def script_settings(request):
-    """The settings gongxin.js reads from <body>: the log-in page (told from an answer) and the CSRF
-    cookie (the current token, renewed by a log-in in another tab)."""
-    return {"login_url": resolve_url(settings.LOGIN_URL), "csrf_cookie": settings.CSRF_COOKIE_NAME}
+    """The settings gongxin.js reads from <body>: the log-in page and the forced password change (told
+    from an answer, never swapped in) and the CSRF cookie (the current token, renewed by a log-in in
+    another tab)."""
+    return {"login_url": resolve_url(settings.LOGIN_URL), "password_url": PASSWORD_CHANGE_URL,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME}

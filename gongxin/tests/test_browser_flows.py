@@ -387,6 +387,54 @@ def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere
 # ---------------------------------------------------------------- issue 4: dashboard and export
 
 
+def test_a_forced_password_change_elsewhere_is_not_swapped_into_the_return(live_server, filer, browser):
+    """Logged in again in another tab with a one-time password, the user must change it first: the
+    old tab's save is answered with 修改密码, which is not swapped in; the form says so and keeps the
+    figures, and saves them once the password is changed."""
+    from django.contrib.sessions.models import Session
+
+    from gongxin.accounts.models import Profile
+
+    enterprise, period = filer
+    path = f"/returns/{enterprise.uscc}/output/{period}/"
+    reporter = User(browser, live_server.url, "flow_reporter")
+    page = reporter.page
+    reporter.go(path)
+
+    def reset():  # what 重置密码 does to the session and the profile (the password stays PASSWORD here)
+        Session.objects.all().delete()
+        Profile.objects.update_or_create(user=enterprise.memberships.get().user, defaults={
+            "must_change_password": True})
+
+    orm(reset)
+    other = reporter.context.new_page()
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.fill("#id_username", "flow_reporter")
+    other.fill("#id_password", PASSWORD)
+    other.click("button[type=submit]")
+    other.wait_for_url(f"{live_server.url}/accounts/password/")  # the one-time password must change first
+    page.fill("input[name='output_value.month']", "1100")
+    page.fill("input[name='output_value.ytd']", "3300")
+    page.click("button[value=save]")
+    status = page.locator("#entry-form [data-send-status]")
+    status.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert status.inner_text().startswith("须先修改密码：请在新窗口修改密码后再保存，本页已填数据未丢失")
+    assert status.locator("a").get_attribute("href") == "/accounts/password/"
+    assert page.locator("#id_old_password").count() == 0 and page.url == live_server.url + path
+    assert page.input_value("input[name='output_value.month']") == "1100"
+
+    other.fill("#id_old_password", PASSWORD)
+    other.fill("#id_new_password1", "滕州工信#2026-安全口令")
+    other.fill("#id_new_password2", "滕州工信#2026-安全口令")
+    other.click("form:has(#id_old_password) button[type=submit]")
+    other.wait_for_load_state("networkidle")
+    assert other.url == f"{live_server.url}/", other.locator(".alert").all_inner_texts()
+    send_entry(page, "button[value=save]")
+    assert any("已保存草稿" in t for t in alert(page, "success"))
+    assert orm(lambda: Return.objects.get(enterprise=enterprise, period=period).status) == Return.Status.DRAFT
+
+
 def test_town_officer_sees_only_their_town_with_charts_and_analyst_exports(live_server, demo, browser, tmp_path):
     from openpyxl import load_workbook
 

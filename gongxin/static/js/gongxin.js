@@ -143,12 +143,22 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 });
 
 // An answer that is the log-in page (the session expired and the server sent the request there, settings.LOGIN_URL
-// given as <body data-login-url>) is never swapped in, for any htmx request: it would take the page's typed
-// figures with it. The form (or the fragment) says so instead, with the log-in page to open in a new tab.
+// given as <body data-login-url>) or the forced password change (<body data-password-url>: the user logged in again
+// elsewhere with a one-time password) is never swapped in, for any htmx request: it would take the page's typed
+// figures with it. The form (or the fragment) says so instead, with that page to open in a new tab.
+var GX_NOT_SWAPPED = [
+  ["loginUrl", "登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失。", "打开登录页"],
+  ["passwordUrl", "须先修改密码：请在新窗口修改密码后再保存，本页已填数据未丢失。", "打开修改密码页"]
+];
 document.addEventListener("htmx:beforeSwap", function (event) {
-  var login = document.body.dataset.loginUrl;
   var url = event.detail.xhr.responseURL;
-  if (!login || !url || new URL(url).pathname !== new URL(login, window.location.href).pathname) { return; }
+  if (!url) { return; }
+  var path = new URL(url).pathname;
+  var hit = GX_NOT_SWAPPED.filter(function (entry) {
+    var page = document.body.dataset[entry[0]];
+    return page && new URL(page, window.location.href).pathname === path;
+  })[0];
+  if (!hit) { return; }
   event.detail.shouldSwap = false;
   var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
   if (!elt || !elt.closest) { return; }
@@ -159,12 +169,12 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
   var box = gxSendStatus(elt.closest("form") || elt);
   var link = document.createElement("a");
-  link.href = login;
+  link.href = document.body.dataset[hit[0]];
   link.target = "_blank";
   link.rel = "noopener";
   link.className = "alert-link ms-1";
-  link.textContent = "打开登录页";
-  box.replaceChildren(document.createTextNode("登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失。"), link);
+  link.textContent = hit[2];
+  box.replaceChildren(document.createTextNode(hit[1]), link);
   box.scrollIntoView({block: "center"});
 });
 
