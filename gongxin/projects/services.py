@@ -576,7 +576,7 @@ def disburse(user, app, date, amount, *, voucher="", expected_version=None):
         raise ConflictError("该申报刚刚已有拨付或变更（可能是重复提交），本次未拨付；请刷新后核对。")
     if app.status not in (FundApplication.Status.APPROVED, FundApplication.Status.DISBURSED):
         raise ProjectError("只有已批准的申报才能拨付")
-    voucher = (voucher or "").strip()
+    voucher = bounds.fit(Disbursement, "voucher", (voucher or "").strip(), ProjectError)
     if voucher and app.disbursements.filter(voucher=voucher).exists():
         raise ProjectError(f"凭证号“{voucher}”已拨付过，不能重复拨付")
     amount = to_decimal(amount)

@@ -73,3 +73,15 @@ def test_project_must_belong_to_the_enterprise(app):
     other = make_enterprise()
     with pytest.raises(services.ProjectError, match="不属于"):
         services.apply_for_funds(user, a.fund, other, "10", DAY, project=a.project)
+
+
+def test_a_voucher_number_longer_than_its_column_is_refused_and_nothing_is_paid(app):
+    from gongxin.projects.models import Disbursement
+
+    user, a = app
+    a = services.approve_application(user, services.review_application(user, a, DAY), DAY, "800")
+    with pytest.raises(services.ProjectError, match="凭证号最多60个字，收到61个字"):
+        services.disburse(user, a, DAY, "300", voucher="V" * 61)
+    a.refresh_from_db()
+    assert not Disbursement.objects.exists() and a.status == FundApplication.Status.APPROVED
+    assert services.disburse(user, a, DAY, "300", voucher="V" * 60).voucher == "V" * 60
