@@ -358,7 +358,7 @@ def confirm(demand, user, rating, note="", version=None, at=None):
     if not 1 <= rating <= 5:
         raise DomainError("满意度评分应为1至5分。")
     demand.status, demand.rating, demand.rating_note = S.CLOSED, rating, bounds.fit(
-        Demand, "rating_note", note, DomainError, "评价说明")
+        Demand, "rating_note", note, DomainError)
     demand.closed_at = at or timezone.now()
     _step(demand, K.CONFIRMED, user, f"评分{rating}分" + (f"：{note}" if note else ""), at=demand.closed_at)
     _save(demand, user, "services.confirm", {"status": [S.RESOLVED.label, S.CLOSED.label]}, {"rating": rating},

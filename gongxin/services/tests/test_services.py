@@ -188,7 +188,7 @@ def test_a_rating_note_longer_than_its_column_is_refused_whole_not_cut(cast):
     d = raise_one(cast)
     d = services.assign(d, p["analyst"], dept("C01"), [town_dept()], version=d.version)
     d = services.resolve(d, p["town"], "已协调", version=d.version)
-    with pytest.raises(services.DomainError, match="评价说明最多300个字，收到301个字"):
+    with pytest.raises(services.DomainError, match="评价意见最多300个字，收到301个字"):
         services.confirm(d, p["reporter"], 5, "很" * 301, version=d.version)
     d.refresh_from_db()
     assert d.status == S.RESOLVED and d.rating_note == ""  # nothing written
