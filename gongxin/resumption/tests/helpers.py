@@ -7,6 +7,9 @@ from django.utils import timezone
 from gongxin.emergencies.models import Event, Phase
 from gongxin.resumption.models import Condition, StatusEntry
 
+# The day the tests' dates are relative to, taken once (conftest's `same_day` keeps a run on it).
+TODAY = timezone.localdate()
+
 
 def make_event(code="test-covid", started_on=None, ended_on=None, **fields):
     """An epidemic event (active from ten days ago, open-ended, by default)."""

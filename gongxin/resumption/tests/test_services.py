@@ -4,29 +4,19 @@ import datetime as dt
 import threading
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.utils import timezone
 
 from gongxin.accounts.models import AuditEntry
 from gongxin.resumption import services, stats
 from gongxin.resumption.models import Application, Blocker, Condition, Flag, Status, StatusEntry
 from gongxin.testing import make_enterprise, personas
 
-from .helpers import GOOD_ANSWERS, checklist, make_event
+from .helpers import GOOD_ANSWERS, TODAY, checklist, make_event
+
+pytestmark = pytest.mark.usefixtures("same_day")
 
 A = Application.State
-TODAY = timezone.localdate()
-
-
-@pytest.fixture(autouse=True)
-def _same_day():
-    """The module's dates are relative to TODAY, taken at import: its tests run on that day at noon
-    (a run crossing midnight, Asia/Shanghai, would otherwise see "tomorrow" become today)."""
-    noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=timezone.get_current_timezone())
-    with time_machine.travel(noon, tick=True):
-        yield
 
 
 @pytest.fixture

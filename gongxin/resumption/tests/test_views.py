@@ -3,26 +3,15 @@
 import datetime as dt
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from gongxin.resumption import services
 from gongxin.resumption.models import Application, Blocker, Flag, Status, StatusEntry
 from gongxin.testing import make_enterprise, personas
 
-from .helpers import GOOD_ANSWERS, checklist, entry, make_event
+from .helpers import GOOD_ANSWERS, TODAY, checklist, entry, make_event
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("same_day")]
 
-
-@pytest.fixture(autouse=True)
-def _same_day():
-    """The module's dates are relative to TODAY, taken at import: its tests run on that day at noon
-    (a run crossing midnight, Asia/Shanghai, would otherwise see "tomorrow" become today)."""
-    noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=timezone.get_current_timezone())
-    with time_machine.travel(noon, tick=True):
-        yield
 A = Application.State
 
 
