@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, require_bureau
+from gongxin.lib.forms import refusal
 
 from . import services
 from .forms import CloseForm, EventForm, PhaseForm
@@ -93,7 +94,7 @@ def event_close(request, code):
     require_bureau(request.user)
     form = CloseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请求无效，请刷新后再试")
+        messages.error(request, refusal(form))
         return redirect(f"/emergencies/{event.code}/")
     try:
         services.close_event(request.user, event, form.cleaned_data["version"], form.cleaned_data["reason"])
@@ -111,7 +112,7 @@ def phase_add(request, code):
     require_bureau(request.user)
     form = PhaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写阶段名称和开始日期")
+        messages.error(request, refusal(form))
         return redirect(f"/emergencies/{event.code}/")
     try:
         services.save_phase(request.user, event, **form.cleaned_data)

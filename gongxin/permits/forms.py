@@ -93,7 +93,8 @@ class PermitForm(forms.Form):
             self.fields[f"p{i}_name"] = forms.CharField(label=f"{role}姓名", max_length=30, required=False)
             self.fields[f"p{i}_id_number"] = forms.CharField(label=f"{role}身份证号码", max_length=18, required=False)
             self.fields[f"p{i}_phone"] = forms.RegexField(label=f"{role}手机号码", regex=r"^1[3-9]\d{9}$",
-                                                          required=False, error_messages={"invalid": "请填写11位手机号码"})
+                                                          max_length=11, required=False,
+                                                          error_messages={"invalid": "请填写11位手机号码"})
             self.fields[f"p{i}_test_sampled_at"] = _dt_field(f"{role}核酸采样时间", required=False)
             self.fields[f"p{i}_certificate"] = forms.FileField(label=f"{role}48小时核酸检测证明（PDF/JPG/PNG）",
                                                                required=False)

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 from gongxin.notices import services as notices
 from gongxin.registry.models import Region
 
@@ -200,12 +201,13 @@ def refuse(user, permit, reason, expected_version=None, now=None):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写不予批准的理由")
+    reason = bounds.fit(Permit, "refuse_reason", reason, DomainError)
     now = now or timezone.now()
     with transaction.atomic():
         permit = _locked(permit, expected_version)
         _require(can_review(user, permit), "只有目的地镇街或工信局工作人员可以审批")
         _require_state(permit, (S.SUBMITTED,), "不予批准")
-        permit.status, permit.refuse_reason = S.REFUSED, reason[:200]
+        permit.status, permit.refuse_reason = S.REFUSED, reason
         permit.decided_at, permit.decided_by = now, user
         permit.approval_minutes = max(0, int((now - permit.applied_at).total_seconds() // 60))
         _bump(permit, "status", "refuse_reason", "decided_at", "decided_by", "approval_minutes")
@@ -221,11 +223,12 @@ def revoke(user, permit, reason, now=None):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写撤销理由")
+    reason = bounds.fit(Permit, "revoke_reason", reason, DomainError)
     with transaction.atomic():
         permit = _locked(permit)
         _require(can_review(user, permit), "只有目的地镇街或工信局工作人员可以撤销证明")
         _require_state(permit, (S.APPROVED,), "撤销")
-        permit.status, permit.revoke_reason, permit.revoked_at = S.REVOKED, reason[:200], now or timezone.now()
+        permit.status, permit.revoke_reason, permit.revoked_at = S.REVOKED, reason, now or timezone.now()
         _bump(permit, "status", "revoke_reason", "revoked_at")
         log_action(user, "permits.revoke", permit, {"status": [S.APPROVED.label, S.REVOKED.label], "reason": reason})
         notices.send("alert", f"接驳证明已撤销：{permit.plate}（{permit.number}）", body=f"理由：{reason}",

@@ -16,6 +16,7 @@ from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.emergencies.models import Event, current_event
 from gongxin.lib.export import xlsx_response
+from gongxin.lib.forms import refusal
 from gongxin.lib.masking import mask_id_number
 from gongxin.notices.models import Notice, NoticeRead
 from gongxin.notices.services import mark_read
@@ -363,7 +364,7 @@ def registration_action(request, pk, action):
         raise Http404()
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return _error_redirect(request, "请求无效，请刷新后再试", f"/prevention/closed-loop/{reg.pk}/")
+        return _error_redirect(request, refusal(form), f"/prevention/closed-loop/{reg.pk}/")
     run, done = REG_ACTIONS[action]
     try:
         run(request.user, reg, form.cleaned_data["version"], form.cleaned_data["reason"])
@@ -379,7 +380,7 @@ def registration_report(request, pk):
     reg = _get_registration(request, pk)
     form = StatusReportForm(request.POST)
     if not form.is_valid():
-        return _error_redirect(request, "请完整填写情况报告（在岗人数、产能利用率0～100）",
+        return _error_redirect(request, f"情况报告未保存：{refusal(form)}",
                                f"/prevention/closed-loop/{reg.pk}/")
     try:
         services.add_status_report(request.user, reg, **form.cleaned_data)
@@ -496,8 +497,7 @@ def finding_rectify(request, pk):
         raise PermissionDenied("您不能为该企业报告整改")
     form = RectifyForm(request.POST, request.FILES)
     if not form.is_valid():
-        errors = "；".join(e for errs in form.errors.values() for e in errs)
-        return _error_redirect(request, f"请填写整改情况并上传照片或佐证材料（{errors}）", f"/prevention/findings/{pk}/")
+        return _error_redirect(request, f"整改情况未保存：{refusal(form)}", f"/prevention/findings/{pk}/")
     try:
         services.rectify(request.user, finding, form.cleaned_data["version"], form.cleaned_data["note"],
                          form.cleaned_data["files"])
@@ -515,7 +515,7 @@ def finding_review(request, pk, action):
     finding = _get_finding(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return _error_redirect(request, "请求无效，请刷新后再试", f"/prevention/findings/{pk}/")
+        return _error_redirect(request, refusal(form), f"/prevention/findings/{pk}/")
     try:
         if action == "verify":
             services.verify(request.user, finding, form.cleaned_data["version"], form.cleaned_data["reason"])

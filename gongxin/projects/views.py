@@ -14,6 +14,7 @@ from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.lib import bounds, periods
 from gongxin.lib.export import xlsx_response
+from gongxin.lib.forms import refusal
 from gongxin.lib.numeric import wan_to_yi
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Industry, Region
@@ -277,7 +278,7 @@ def project_stage(request, code):
     version = _posted_version(request)
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的日期")
+        messages.error(request, refusal(form))
         return redirect(f"/projects/{project.code}/")
     d = form.cleaned_data
     try:
@@ -299,8 +300,7 @@ def project_investment(request, code):
     version = _posted_version(request)
     form = InvestmentForm(request.POST)
     if not form.is_valid():
-        errors = "；".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"填报有误：{errors}")
+        messages.error(request, f"填报有误：{refusal(form)}")
         return redirect(f"/projects/{project.code}/#investment")
     d = form.cleaned_data
     try:
@@ -322,7 +322,7 @@ def document_upload(request, code):
     require_reporter(request.user)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的文件并选择类别")
+        messages.error(request, refusal(form))
         return redirect(f"/projects/{project.code}/#documents")
     d = form.cleaned_data
     try:
@@ -428,7 +428,7 @@ def fund_application_action(request, pk):
     version = _posted_version(request)
     form = FundActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的日期和金额")
+        messages.error(request, refusal(form))
         return redirect(f"/projects/funds/?year={app.fund.year}")
     d = form.cleaned_data
     try:

@@ -6,7 +6,7 @@ from .models import Enterprise, EnterpriseGroup, Industry, Region
 
 
 class EnterpriseForm(forms.ModelForm):
-    list_years = forms.CharField(label="规上名录年份", required=False,
+    list_years = forms.CharField(label="规上名录年份", required=False, max_length=200,
                                  help_text="在规上名录中的年份，用逗号分隔，如 2021,2022")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

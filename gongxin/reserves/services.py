@@ -50,6 +50,7 @@ R = Movement.Reason
 D = Dispatch.Status
 FILING_DAYS = 30  # green-channel purchases are filed/published within 30 days of ordering
 MONEY_MAX = Decimal("999999999999.99")
+OBLIGATIONS_LIMIT = 2000  # a contract's 主要义务 (a TextField): the text of its clauses, not the contract itself
 
 
 class ReservesError(Exception):
@@ -526,6 +527,8 @@ def create_contract(user, *, number, enterprise, material, daily_capacity, switc
     subsidy = Decimal(0) if str(subsidy_wan or "").strip() in ("", "0") else money(subsidy_wan, "补助资金")
     if subsidy > Decimal("99999999.99"):
         raise ReservesError("补助资金超出允许范围")
+    if len(obligations or "") > OBLIGATIONS_LIMIT:
+        raise ReservesError(f"主要义务最多{OBLIGATIONS_LIMIT}个字，收到{len(obligations)}个字")
     try:
         with transaction.atomic():
             contract = CapacityContract.objects.create(
@@ -533,7 +536,7 @@ def create_contract(user, *, number, enterprise, material, daily_capacity, switc
                 daily_capacity=quantity(daily_capacity, "日产能"), switch_days=_days(switch_days, "转产准备天数", 365),
                 guaranteed_qty=quantity(guaranteed_qty, "保障供应数量"),
                 guarantee_days=_days(guarantee_days, "保障期限", 365), starts_on=starts_on, ends_on=ends_on,
-                subsidy_wan=subsidy, obligations=(obligations or "")[:2000])
+                subsidy_wan=subsidy, obligations=obligations or "")
     except IntegrityError:
         raise ReservesError(f"合同编号{number}已存在") from None
     log_action(user, "reserves.contract", contract, {"number": [None, contract.number],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.scoping import get_access, require_admin, require_bureau
 from gongxin.lib.export import download_response, xlsx_response
+from gongxin.lib.forms import refusal
 from gongxin.lib.uploads import run_import
 from gongxin.registry.models import Enterprise, Region
 
@@ -436,7 +437,7 @@ def benefit_add(request, pk):
     policy = get_object_or_404(Policy, pk=pk)
     form = BenefitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, refusal(form))
         return redirect(f"/services/policies/{policy.pk}/")
     enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["enterprise"].upper()).first()
     if enterprise is None:

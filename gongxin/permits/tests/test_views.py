@@ -115,6 +115,24 @@ def test_refuse_and_revoke_matrix(cast, who, status):
     assert (issued.status == Permit.Status.REVOKED) == (status == 302)
 
 
+def test_a_refusal_or_revocation_reason_longer_than_its_column_is_refused_whole_not_cut(cast):
+    p = cast["p"]
+    waiting = make_permit(p["reporter"], cast["e"], cast["event"])
+    issued = make_permit(p["reporter"], cast["e"], cast["event"], approver=p["admin"], plate="鲁D54321")
+    c = client_for(p["analyst"])
+    response = c.post(f"/permits/{waiting.pk}/refuse/", {"reason": "理" * 201, "version": waiting.version},
+                      follow=True)
+    assert "最多200个字，收到201个字" in response.content.decode()
+    response = c.post(f"/permits/{issued.pk}/revoke/", {"reason": "理" * 201}, follow=True)
+    assert "最多200个字，收到201个字" in response.content.decode()
+    waiting.refresh_from_db(), issued.refresh_from_db()
+    assert (waiting.status, waiting.refuse_reason) == (Permit.Status.SUBMITTED, "")
+    assert (issued.status, issued.revoke_reason) == (Permit.Status.APPROVED, "")
+    assert c.post(f"/permits/{issued.pk}/revoke/", {"reason": "理" * 200}).status_code == 302
+    issued.refresh_from_db()
+    assert issued.revoke_reason == "理" * 200
+
+
 @pytest.mark.parametrize("who,status", [("reporter", 302), ("analyst", 302), ("town", 403), ("outsider", 404),
                                         ("other_reporter", 404), ("leader", 403), ("nobody", 404)])
 def test_arrival_and_unloading_matrix(cast, approved, who, status):
