@@ -40,6 +40,7 @@ JOBS = [
     Job("purge_permits", "permits_purge", "04:00", ("--closed",), "已关闭应急事件：清除接驳证明驾乘人员个人信息"),
     Job("purge_cohorts", "prevention_purge", "04:10", ("--closed",), "已关闭应急事件：清除重点人群姓名、身份证号"),
     Job("sessions", "clearsessions", "04:20", (), "清除过期的登录会话"),
+    Job("forms", "forms_purge", "04:25", (), "清除30天前已提交表单的一次性令牌"),
     Job("push", "api_push", "05:00", ("--due",), "向上级平台推送最近已关闭报告期的指标（对方已有相同数据则跳过）"),
 ]
 

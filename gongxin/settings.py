@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "gongxin.replica.RememberWritesMiddleware",
     "gongxin.lib.middleware.HardeningMiddleware",
+    "gongxin.lib.once.OnceMiddleware",  # last: its transaction holds only the view
 ]
 
 ROOT_URLCONF = "gongxin.urls"
@@ -132,6 +133,7 @@ TEMPLATES = [
                 "gongxin.accounts.context_processors.script_settings",
                 "gongxin.lib.middleware.data_anomalies",
             ],
+            "builtins": ["gongxin.lib.templatetags.once"],  # {% once %}: the form applies once
         },
     },
 ]

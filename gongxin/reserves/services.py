@@ -560,13 +560,15 @@ def set_standard(user, material, *, peak_monthly, months, min_months, warn_pct=8
         raise ReservesError("最大储备月数应大于0且不小于最低储备月数")
     standard = ReserveStandard.objects.select_for_update().filter(material=material, level=level).first()
     before = {k: getattr(standard, k) for k in values} if standard else {}
+    changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k) != v}
+    if standard is not None and not changes:
+        return standard  # saved again unchanged (a second click): nothing to write or audit
     if standard is None:
         standard = ReserveStandard(material=material, level=level)
     for k, v in values.items():
         setattr(standard, k, v)
     standard.save()
-    log_action(user, "reserves.standard", standard, {k: [before.get(k), v] for k, v in values.items()
-                                                     if before.get(k) != v})
+    log_action(user, "reserves.standard", standard, changes)
     return standard
 
 

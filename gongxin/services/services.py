@@ -458,3 +458,20 @@ def record_visit(user, enterprise, *, visited_on, visitors, findings, plan=None,
             return visit
     except IntegrityError:
         return Visit.objects.get(form_token=token)
+
+
+def set_workday(user, date, *, is_working, name=""):
+    """Mark `date` a working day (调休上班) or a day off, audited old → new; the same setting again
+    writes and audits nothing."""
+    from .models import WorkdayOverride
+
+    new = {"is_working": is_working, "name": bounds.fit(WorkdayOverride, "name", name, DomainError)}
+    with transaction.atomic():
+        row = WorkdayOverride.objects.select_for_update().filter(date=date).first()
+        old = {k: getattr(row, k) for k in new} if row else {}
+        changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+        if row is not None and not changes:
+            return row
+        row, _ = WorkdayOverride.objects.update_or_create(date=date, defaults=new)
+        log_action(user, "services.calendar_set", row, {"date": str(date), **changes})
+    return row

@@ -482,11 +482,8 @@ def calendar_page(request):
             messages.success(request, "已删除。")
             return redirect("/services/calendar/")
         if form.is_valid():
-            row, created = WorkdayOverride.objects.update_or_create(
-                date=form.cleaned_data["date"], defaults={"is_working": form.cleaned_data["is_working"],
-                                                          "name": form.cleaned_data["name"]})
-            log_action(request.user, "services.calendar_set", row, {"date": row.date, "is_working": row.is_working,
-                                                                    "name": row.name})
+            row = services.set_workday(request.user, form.cleaned_data["date"],
+                                       is_working=form.cleaned_data["is_working"], name=form.cleaned_data["name"])
             messages.success(request, f"已设置{row.date}为{'调休上班' if row.is_working else '休息日'}。")
             return redirect(f"/services/calendar/?year={row.date.year}")
     try:

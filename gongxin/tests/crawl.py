@@ -1,15 +1,26 @@
 """Reading the site as a browser would, for the sweeps: a page's links and its forms with their fields
-(stdlib html.parser — the pages are our own well-formed templates), and a crawl from a persona's menu.
+(stdlib html.parser — the pages are our own well-formed templates), a crawl from a persona's menu
+(the `pages` fixture in conftest.py), a form filled as a user would (`filled`), and the tables a
+request wrote (`Writes`).
 """
 
+import datetime as dt
+import io
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve
+from PIL import Image
 
 from gongxin.accounts.scoping import get_access
+from gongxin.lib.idcard import make_id_number
 from gongxin.menu import menu_for
+from gongxin.registry.models import Enterprise
+
+from .hardening import xlsx
 
 TEXT_TYPES = {"text", "search", "tel", "email", "url", ""}
 
@@ -167,3 +178,64 @@ def crawl(client, user, *, per_kind=1, limit=400, skip=("/accounts/logout/",)):
         if depth < 2:
             queue.extend((link, depth + 1) for link in page.links)
     return pages
+
+
+# ---------------------------------------------------------------- filling a form
+
+# Boxes whose value must have a form before the box under test is looked at (by name); USCC and
+# enterprise boxes get the first demo enterprise's code.
+SAMPLES = [(re.compile(p), v) for p, v in [
+    (r"phone$", "13805371234"), (r"(^|_)id(_number)?$", make_id_number()), (r"plate", "鲁D12345"),
+    (r"^code$", "T-1"), (r"year$", "2022"), (r"expir|valid_until", "2030-12-31"),
+]]
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def png():
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def upload(box):
+    accept = box.attrs.get("accept", "")
+    if "xlsx" in accept and "pdf" not in accept:
+        return SimpleUploadedFile("测试.xlsx", xlsx([["测试"]]))
+    if "image" in accept:
+        return SimpleUploadedFile("测试.png", png(), content_type="image/png")
+    return SimpleUploadedFile("测试.pdf", PDF, content_type="application/pdf")
+
+
+def filled(form, name=None, value=None):
+    """The form as a user would send it (Form.data, then the samples by name, today for a date, a
+    small file of the accepted kind), with `name` holding `value` when given."""
+    data = form.data(text="测试")
+    samples = SAMPLES + [(re.compile(r"uscc$|^enterprise$"), Enterprise.objects.order_by("uscc")[0].uscc)]
+    for f in form.fields:
+        if f.name in data and (f.is_text or f.type == "number") and not f.value:
+            sample = next((v for p, v in samples if p.search(f.name)), None)
+            if sample:
+                data[f.name] = sample
+        if f.type == "date" and not f.value:
+            data[f.name] = next((v for p, v in SAMPLES if p.search(f.name)), dt.date.today().isoformat())
+        if f.type == "file" and f.name:
+            data[f.name] = upload(f)
+    if name is not None:
+        data[name] = value
+    return data
+
+
+class Writes:
+    """The tables the statements on this connection wrote to (an execute wrapper); `inserts` only
+    when `updates` is False."""
+
+    WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE)\s+"?(\w+)"?', re.I)
+
+    def __init__(self, updates=True):
+        self.tables, self.updates = set(), updates
+
+    def __call__(self, execute, sql, params, many, context):
+        m = self.WRITE.match(sql)
+        if m and (self.updates or m.group(1).upper().startswith("INSERT")):
+            self.tables.add(m.group(2))
+        return execute(sql, params, many, context)

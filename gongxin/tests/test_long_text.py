@@ -1,47 +1,30 @@
 """Every form on every page, as each demo persona finds them: a text box holding more than any column
 does gets a page or a redirect back — never a server error (on PostgreSQL an over-long value is a
 DataError) — and no column is left holding a value longer than its max_length (SQLite would keep it
-whole) or the typed value silently cut short. The filters' text boxes likewise. Every text box of a form that writes carries a maxlength
-(or is a number box, inputmode numeric/decimal), so the browser stops the typing where the server
-would refuse it.
+whole) or the typed value silently cut short. The filters' text boxes likewise. Every text box of a
+form that writes carries a maxlength (or is a number box, inputmode numeric/decimal), so the browser
+stops the typing where the server would refuse it.
 
-The crawl (tests/crawl.py) starts from the persona's menu and follows links two clicks deep, one page
+The crawl (tests/crawl.py, the `pages` fixture) starts from the persona's menu and follows links two clicks deep, one page
 per URL pattern, on the demo county (every module has records there). Each post runs in a savepoint
 rolled back afterwards, so every form meets the demo as its page showed it (no version conflicts from
 an earlier post); the tables a post wrote are checked for over-long values before the rollback.
 """
 
-import datetime as dt
-import io
 import re
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 from django.db.models.functions import Length
-from django.test import Client
-from PIL import Image
 
-from gongxin.lib.idcard import make_id_number
-from gongxin.registry.models import Enterprise
-
-from .crawl import crawl
-from .hardening import xlsx
+from .crawl import Writes, filled
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["bureau", "town", "enterprise", "supplier", "leader"]
 LONGEST = max(f.max_length or 0 for m in apps.get_models() for f in m._meta.concrete_fields
               if isinstance(f, models.CharField))
 TOO_LONG = "长" * max(LONGEST + 1, 5000)  # longer than any column; long enough to show a cut in a TextField
-# Boxes whose value must have a form before the box under test is looked at (by name); USCC and
-# enterprise boxes get the first demo enterprise's code.
-SAMPLES = [(re.compile(p), v) for p, v in [
-    (r"phone$", "13805371234"), (r"(^|_)id(_number)?$", make_id_number()), (r"plate", "鲁D12345"),
-    (r"^code$", "T-1"), (r"year$", "2022"), (r"expir|valid_until", "2030-12-31"),
-]]
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def kept_badly(tables=None):
@@ -64,53 +47,6 @@ def kept_badly(tables=None):
                     found.append((model._meta.label, f.name, f"cut to {len(value)}"))
                     break
     return found
-
-
-class Writes:
-    """The tables the statements on this connection wrote to (an execute wrapper)."""
-
-    WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE)\s+"?(\w+)"?', re.I)
-
-    def __init__(self):
-        self.tables = set()
-
-    def __call__(self, execute, sql, params, many, context):
-        m = self.WRITE.match(sql)
-        if m:
-            self.tables.add(m.group(1))
-        return execute(sql, params, many, context)
-
-
-def png():
-    buf = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(buf, "PNG")
-    return buf.getvalue()
-
-
-def upload(box):
-    accept = box.attrs.get("accept", "")
-    if "xlsx" in accept and "pdf" not in accept:
-        return SimpleUploadedFile("测试.xlsx", xlsx([["测试"]]))
-    if "image" in accept:
-        return SimpleUploadedFile("测试.png", png(), content_type="image/png")
-    return SimpleUploadedFile("测试.pdf", PDF, content_type="application/pdf")
-
-
-def filled(form, name, value):
-    """The form as a user would send it with `name` holding `value`."""
-    data = form.data(text="测试")
-    samples = SAMPLES + [(re.compile(r"uscc$|^enterprise$"), Enterprise.objects.order_by("uscc")[0].uscc)]
-    for f in form.fields:
-        if f.name in data and (f.is_text or f.type == "number") and not f.value:
-            sample = next((v for p, v in samples if p.search(f.name)), None)
-            if sample:
-                data[f.name] = sample
-        if f.type == "date" and not f.value:
-            data[f.name] = next((v for p, v in SAMPLES if p.search(f.name)), dt.date.today().isoformat())
-        if f.type == "file" and f.name:
-            data[f.name] = upload(f)
-    data[name] = value
-    return data
 
 
 def sweep(client, user, forms):
@@ -142,16 +78,6 @@ def sweep(client, user, forms):
                     failures.append((form.action, box.name, button, repr(e)[:300]))
                 client.force_login(user)  # a post may have changed the session (a password, a role)
     return len(done), failures
-
-
-@pytest.fixture
-def pages(demo_county):
-    def crawled(who):
-        user = get_user_model().objects.get(username=who)
-        client = Client()
-        client.force_login(user)
-        return user, client, crawl(client, user)
-    return crawled
 
 
 @pytest.mark.parametrize("who", PERSONAS)
