@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -191,6 +192,16 @@ def test_apply_from_the_form_creates_the_permit(cast):
     permit = Permit.objects.get()
     assert permit.origin_name == "江苏省徐州市泉山区" and permit.urgency == 1 and permit.people.count() == 2
     assert permit.people.get(order=0).certificate.name.endswith(".pdf")
+
+
+def test_an_application_sent_twice_from_one_form_files_one_permit(cast):
+    """A double click on 提交申请 (or a resend over a poor connection) sends the form's one token twice."""
+    c = client_for(cast["p"]["reporter"])
+    token = re.search(r'name="once" value="(\w+)"', c.get("/permits/new/").content.decode()).group(1)
+    assert c.post("/permits/new/", form_data(once=token)).status_code == 302
+    again = c.post("/permits/new/", form_data(once=token), follow=True)
+    assert "该表单已提交，未重复办理" in again.content.decode()
+    assert Permit.objects.count() == 1
 
 
 def test_wrong_id_check_digit_is_refused_and_nothing_written(cast):

@@ -265,3 +265,23 @@ def test_dispatch_note_is_a_word_document_with_the_lines_and_lots(world):
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
     assert world["jinghe"].number in text and "荆河街道办事处" in text
     assert "一次性医用防护服" in cells and "B1×5（ZB）" in cells
+
+
+def test_a_purchase_and_a_payment_sent_twice_from_one_form_apply_once(world):
+    """A double click sends the form's one token ({% once %}) twice: the second applies nothing."""
+    from gongxin.lib.once import new_token
+    from gongxin.reserves.models import Payment, Purchase
+
+    admin, pu = client(world["p"]["admin"]), world["purchase"]
+    posts = [
+        ("/reserves/purchases/new/", {"supplier": "乙", "day": "2022-03-16", "material_1": world["mat"].code,
+                                      "qty_1": "5", "price_1": "6"}, lambda: Purchase.objects.count()),
+        (f"/reserves/purchases/{pu.number}/action/", {"action": "pay", "amount": "100", "voucher": "PZ-1",
+                                                      "day": "2022-03-20"}, lambda: Payment.objects.count()),
+    ]
+    for url, data, count in posts:
+        data["once"], before = new_token(), count()
+        assert admin.post(url, data).status_code == 302
+        assert count() == before + 1
+        assert "该表单已提交，未重复办理" in admin.post(url, data, follow=True).content.decode()
+        assert count() == before + 1, url
