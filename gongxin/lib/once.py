@@ -44,12 +44,19 @@ def _applied(request, response):
     return not any(m.level >= messages.ERROR for m in queued)
 
 
+def _a_page_form(request):
+    """A form posted from a page. Reading request.POST consumes a multipart body, which the API signs
+    and hashes (request.body): the API is left to its Idempotency-Key, and only form posts are read."""
+    return (request.method == "POST" and not request.path.startswith("/api/")
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
 class OnceMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = request.POST.get(FIELD, "") if request.method == "POST" else ""
+        token = request.POST.get(FIELD, "") if _a_page_form(request) else ""
         if not token:
             return self.get_response(request)
         if len(token) > 40:
