@@ -69,7 +69,7 @@ def test_a_view_failing_inside_the_transaction_rolls_back_with_its_token():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel writers need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_identical_posts_at_once_apply_once():
     user, token = make_user("once-racer", None), new_token()
 
