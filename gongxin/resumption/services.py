@@ -480,6 +480,17 @@ def save_rules(user, event, data, expected_version):
     return rules
 
 
+def _grid_day(cell):
+    """A feed's date cell: a date, a datetime, or its text (YYYY-MM-DD, optionally with a time of day)."""
+    from gongxin.lib.excel import cell_text
+
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    return dt.datetime.fromisoformat(cell_text(cell)).date()
+
+
 def import_grid(user, rows, source=""):
     """Load the grid's daily feed: rows of (统一社会信用代码, 日期, 日用电量千瓦时). All or nothing.
 
@@ -514,8 +525,10 @@ def import_grid(user, rows, source=""):
             report.errors.append(RowError(n, "统一社会信用代码", f"“{uscc}”不是已登记的企业"))
             continue
         try:
-            day = day.date() if isinstance(day, dt.datetime) else day if isinstance(day, dt.date) \
-                else dt.date.fromisoformat(cell_text(day)[:10])
+            day = bounds.date(_grid_day(day), "日期")
+        except bounds.OutOfRange as e:
+            report.errors.append(RowError(n, "日期", str(e)))
+            continue
         except ValueError:
             report.errors.append(RowError(n, "日期", "日期格式应为YYYY-MM-DD"))
             continue
@@ -531,15 +544,20 @@ def import_grid(user, rows, source=""):
         return report
     with transaction.atomic():
         keys = list(readings)
-        for eid, day in keys:
-            GridReading.objects.filter(enterprise_id=eid, day=day).delete()
+        days = sorted({d for _, d in keys})
+        loaded = {(r.enterprise_id, r.day): r for r in GridReading.objects.select_for_update().filter(
+            day__in=days, enterprise_id__in={e for e, _ in keys})}
+        replaced = {k: loaded[k] for k in keys if k in loaded}
+        GridReading.objects.filter(pk__in=[r.pk for r in replaced.values()]).delete()
         GridReading.objects.bulk_create([GridReading(enterprise_id=e, day=d, kwh=v, source=source[:100])
                                          for (e, d), v in readings.items()], batch_size=2000)
-        if keys:  # the audit entry sits on the first reading written
-            days = sorted({d for _, d in keys})
+        if keys:  # the audit entry sits on the first reading written; a replaced value is kept old → new
+            uscc = {pk: code for code, pk in ids.items()}
             first = GridReading.objects.get(enterprise_id=keys[0][0], day=keys[0][1])
-            log_action(user, "resumption.import_grid", first, {"created": [None, len(keys)],
-                                                               "days": [None, f"{days[0]}—{days[-1]}"],
-                                                               "source": [None, source]})
+            log_action(user, "resumption.import_grid", first, {
+                "created": [None, len(keys) - len(replaced)], "days": [None, f"{days[0]}—{days[-1]}"],
+                "source": [None, source],
+                "changes": {f"{uscc[e]} {d}": [str(r.kwh), str(readings[(e, d)])]
+                            for (e, d), r in replaced.items() if r.kwh != readings[(e, d)]}})
     report.created = len(readings)
     return report

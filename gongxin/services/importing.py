@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 
 from gongxin.accounts.audit import log_action
+from gongxin.lib import bounds
 from gongxin.lib.excel import ImportReport, RowError
 
 from .models import WorkdayOverride
@@ -55,11 +56,17 @@ def import_calendar(rows, user=None):
             report.errors.append(RowError(number, "日期", f"{day}重复"))
             continue
         seen.add(day)
-        parsed.append((day, KINDS[kind], str(row[2] or "").strip()[:30]))
+        try:
+            name = bounds.text(WorkdayOverride._meta.get_field("name"), str(row[2] or "").strip())
+        except bounds.OutOfRange as e:
+            report.errors.append(RowError(number, "名称", str(e)))
+            continue
+        parsed.append((day, KINDS[kind], name))
     if report.errors:
         return report
-    existing = {o.date: o for o in WorkdayOverride.objects.filter(date__in=seen)}
     with transaction.atomic():
+        existing = {o.date: o for o in WorkdayOverride.objects.select_for_update().filter(date__in=seen)}
+        days = {}
         for day, is_working, name in parsed:
             old = existing.get(day)
             if old and (old.is_working, old.name) == (is_working, name):
@@ -69,6 +76,12 @@ def import_calendar(rows, user=None):
                                                                                          "name": name})
             report.created += created
             report.updated += not created
-        if report.created or report.updated:
-            log_action(user, "services.calendar_import", row, {"created": report.created, "updated": report.updated})
+            days[str(day)] = [_describe(old), _describe(row)]
+        if days:  # every day set or changed, old → new, on the last row written
+            log_action(user, "services.calendar_import", row, {"created": report.created, "updated": report.updated,
+                                                                "changes": days})
     return report
+
+
+def _describe(row):
+    return None if row is None else f"{'上班' if row.is_working else '休息'}{'（' + row.name + '）' if row.name else ''}"

@@ -90,6 +90,34 @@ def test_grid_import_is_all_or_nothing_and_replaces_a_day(setup):
         services.import_grid(p["town"], [header], "x.csv")
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2022-04-140", "2022-04-14 以电网为准",
+                                 dt.datetime(1800, 1, 1)])
+def test_grid_import_refuses_a_date_it_cannot_take_whole(setup, day):
+    event, low, *_ = setup
+    before = GridReading.objects.count()
+    report = services.import_grid(personas()["analyst"], [("统一社会信用代码", "日期", "日用电量"),
+                                                          (low.uscc, day, "1200")], "feed.xlsx")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "日期")]
+    assert GridReading.objects.count() == before
+
+
+def test_grid_import_keeps_a_replaced_reading_old_to_new_in_the_audit(setup):
+    from gongxin.accounts.models import AuditEntry
+
+    event, low, fine, _ = setup
+    analyst, header = personas()["analyst"], ("统一社会信用代码", "日期", "日用电量")
+    services.import_grid(analyst, [header, (low.uscc, "2022-04-14 00:00:00", "1200"),
+                                   (fine.uscc, "2022-04-14", "800")], "a.xlsx")
+    report = services.import_grid(analyst, [header, (low.uscc, "2022-04-14", "1300"), (fine.uscc, "2022-04-14", "800"),
+                                            (fine.uscc, "2022-04-15", "900")], "b.xlsx")
+    assert report.ok and report.created == 3
+    assert GridReading.objects.filter(day__gte=D(2022, 4, 14)).count() == 3
+    assert GridReading.objects.get(enterprise=low, day=D(2022, 4, 14)).kwh == Decimal("1300.0")
+    entry = AuditEntry.objects.filter(action="resumption.import_grid").latest("id")
+    assert entry.data["changes"] == {f"{low.uscc} 2022-04-14": ["1200.0", "1300.0"]}
+    assert entry.data["created"] == [None, 1]
+
+
 def test_grid_import_page_uploads_a_csv_and_scans(client, setup):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

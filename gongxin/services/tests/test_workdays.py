@@ -47,3 +47,33 @@ def test_working_seconds_leave_out_holidays_and_weekends():
 def test_an_edited_calendar_moves_deadlines():
     WorkdayOverride.objects.create(date=dt.date(2022, 4, 6), is_working=False, name="临时休息")
     assert Calendar.load().add_days(at("2022-04-01"), 3) == at("2022-04-08")
+
+
+def test_calendar_import_sets_days_once_and_audits_each_old_to_new():
+    from gongxin.accounts.models import AuditEntry
+    from gongxin.services.importing import import_calendar
+    from gongxin.testing import personas
+
+    admin = personas()["admin"]
+    rows = [("日期", "类型", "名称"), ("2027-01-01", "休息", "元旦"), (dt.date(2027, 2, 6), "上班", "春节调休")]
+    report = import_calendar(rows, user=admin)
+    assert (report.ok, report.created, report.updated) == (True, 2, 0)
+    assert Calendar.load().is_working(dt.date(2027, 2, 6))
+    entry = AuditEntry.objects.filter(action="services.calendar_import").latest("id")
+    assert entry.data["changes"] == {"2027-01-01": [None, "休息（元旦）"], "2027-02-06": [None, "上班（春节调休）"]}
+    again = import_calendar(rows, user=admin)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert AuditEntry.objects.filter(action="services.calendar_import").count() == 1
+    import_calendar([rows[0], ("2027-01-01", "休息", "元旦假期")], user=admin)
+    entry = AuditEntry.objects.filter(action="services.calendar_import").latest("id")
+    assert entry.data["changes"] == {"2027-01-01": ["休息（元旦）", "休息（元旦假期）"]}
+
+
+def test_calendar_import_refuses_a_name_longer_than_the_column_and_writes_nothing():
+    from gongxin.services.importing import import_calendar
+
+    report = import_calendar([("日期", "类型", "名称"), ("2027-01-01", "休息", "元旦"),
+                              ("2027-02-11", "休息", "长" * 31)])
+    assert [(e.row, e.column) for e in report.errors] == [(3, "名称")]
+    assert "最多30个字，收到31个字" in report.errors[0].reason
+    assert not WorkdayOverride.objects.filter(date__year=2027).exists()
