@@ -1,5 +1,7 @@
 from django import forms
 
+from gongxin.lib.forms import formfield
+
 from .models import WarningRule
 
 
@@ -11,6 +13,7 @@ class WarningRuleForm(forms.ModelForm):
         _bootstrap(self)
 
     class Meta:
+        formfield_callback = formfield
         model = WarningRule
         fields = ["name", "level", "threshold", "months", "message", "active"]
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}

@@ -1,5 +1,7 @@
 from django import forms
 
+from gongxin.lib.forms import DateField, formfield
+
 from .models import Event
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,6 +22,7 @@ class EventForm(forms.ModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
+        formfield_callback = formfield
         model = Event
         fields = ["code", "name", "kind", "level", "started_on", "ended_on", "description"]
         widgets = {"started_on": DATE, "ended_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
@@ -43,8 +46,8 @@ class EventForm(forms.ModelForm):
 
 class PhaseForm(forms.Form):
     name = forms.CharField(label="阶段名称", max_length=50)
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期", widget=DATE, required=False)
+    starts_on = DateField(label="开始日期", widget=DATE)
+    ends_on = DateField(label="结束日期", widget=DATE, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,34 @@
-"""What a refused Django form says to the user, in one line for a message after a redirect."""
+"""What a refused Django form says to the user, in one line for a message after a redirect; the date
+box every form uses (its dates within 1900–2100, as `lib.bounds` keeps every date that is stored)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from . import bounds
+
+
+class DateField(forms.DateField):
+    """forms.DateField within 1900-01-01…2100-12-31, as `lib.bounds` keeps every stored date: year 1
+    or 9999 is a typing error, and a page computing with it (a deadline, a duration) could fail later.
+    Its date picker offers only those years."""
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            bounds.date(value, str(self.label or "日期"))
+        except bounds.OutOfRange as e:
+            raise ValidationError(str(e), code="date_range") from None
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget) | {"min": f"{bounds.EARLIEST:%Y-%m-%d}", "max": f"{bounds.LATEST:%Y-%m-%d}"}
+
+
+def formfield(db_field, **kwargs):
+    """A ModelForm's `Meta.formfield_callback`: the model's date columns get the bounded DateField."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateField)
+    return db_field.formfield(**kwargs)
 
 
 def refusal(form):

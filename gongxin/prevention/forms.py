@@ -5,6 +5,7 @@ from django import forms
 
 from gongxin.analysis import stats as analysis
 from gongxin.emergencies.forms import DATE, styled
+from gongxin.lib.forms import DateField, formfield
 from gongxin.registry.models import Enterprise, EnterpriseGroup, Region
 
 from .models import Finding, PolicyNotice, Registration, RegistrationItem, StatusReport, TestingRegime
@@ -69,6 +70,7 @@ class RegistrationForm(forms.ModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
+        formfield_callback = formfield
         model = Registration
         fields = Registration.DATA_FIELDS
         widgets = {"starts_on": DATE, "ends_on": DATE}
@@ -113,7 +115,7 @@ class ReasonForm(forms.Form):
 
 class StatusReportForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=StatusReport.Kind.choices)
-    day = forms.DateField(label="日期", widget=DATE, initial=dt.date.today)
+    day = DateField(label="日期", widget=DATE, initial=dt.date.today)
     workers_on_site = forms.IntegerField(label="在岗人数", min_value=0, max_value=100_000)
     capacity_pct = forms.DecimalField(label="产能利用率（%）", min_value=0, max_value=100, max_digits=4, decimal_places=1)
     problems = forms.CharField(label="存在问题", max_length=300, required=False)
@@ -125,13 +127,13 @@ class StatusReportForm(forms.Form):
 
 class InspectionForm(forms.Form):
     enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
-    day = forms.DateField(label="检查日期", widget=DATE, initial=dt.date.today)
+    day = DateField(label="检查日期", widget=DATE, initial=dt.date.today)
     team = forms.CharField(label="检查组", max_length=100)
     note = forms.CharField(label="检查情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     finding = forms.CharField(label="发现问题（没有则留空）", max_length=300, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(label="严重程度", choices=Finding.Severity.choices, required=False)
-    deadline = forms.DateField(label="整改期限", widget=DATE, required=False)
+    deadline = DateField(label="整改期限", widget=DATE, required=False)
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, enterprises=None, template=None, **kwargs):
@@ -173,7 +175,7 @@ class RectifyForm(forms.Form):
 class RoundForm(forms.Form):
     regime = forms.ModelChoiceField(label="检测制度", queryset=TestingRegime.objects.none())
     enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
-    day = forms.DateField(label="检测日期", widget=DATE)
+    day = DateField(label="检测日期", widget=DATE)
     headcount = forms.IntegerField(label="在岗人数", min_value=0, max_value=100_000)
     tested = forms.IntegerField(label="实检人数", min_value=0, max_value=100_000)
     tubes = forms.IntegerField(label="采样管数", min_value=0, max_value=100_000)
@@ -192,6 +194,7 @@ class RoundForm(forms.Form):
 
 class RegimeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield
         model = TestingRegime
         fields = ["name", "scope", "tier", "group", "enterprise", "every_days", "sample_pct", "pool_size", "cohort", "cohort_days",
                   "starts_on", "ends_on"]

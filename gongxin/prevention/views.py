@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
 from gongxin.emergencies.models import Event, current_event
+from gongxin.lib import bounds
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.forms import refusal
 from gongxin.lib.masking import mask_id_number
@@ -85,8 +86,9 @@ def _event(request):
 
 
 def _day(request):
+    """The day asked for (?date=), today when blank, malformed or outside 1900–2100."""
     try:
-        return dt.date.fromisoformat(request.GET.get("date", "").strip())
+        return bounds.date(dt.date.fromisoformat(request.GET.get("date", "").strip()), "日期")
     except ValueError:
         return timezone.localdate()
 

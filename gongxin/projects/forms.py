@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from gongxin.accounts.models import Role
 from gongxin.accounts.scoping import region_q
 from gongxin.lib import periods
+from gongxin.lib.forms import DateField, formfield
 from gongxin.registry.models import Enterprise, Industry, Region
 
 from .models import FundProgramme, Programme, Project, ProjectDocument, Stage
@@ -18,6 +19,7 @@ class ProjectForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = formfield
         model = Project
         fields = ["code", "name", "enterprise", "town", "industry", "type", "content", "total_investment",
                   "equipment_investment", "planned_start", "planned_completion", "is_key", "key_year",
@@ -73,7 +75,7 @@ class ProjectForm(forms.ModelForm):
 
 class StageForm(forms.Form):
     action = forms.CharField()
-    date = forms.DateField(label="日期", widget=DATE, initial=dt.date.today)
+    date = DateField(label="日期", widget=DATE, initial=dt.date.today)
     note = forms.CharField(label="说明/原因", required=False, max_length=300)
     record_number = forms.CharField(label="备案号", required=False, max_length=60)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -102,7 +104,7 @@ class DocumentForm(forms.Form):
 class FundActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("review", "审核"), ("approve", "批准"), ("reject", "驳回"),
                                         ("disburse", "拨付")])
-    date = forms.DateField(label="日期", widget=DATE, initial=dt.date.today)
+    date = DateField(label="日期", widget=DATE, initial=dt.date.today)
     amount = forms.DecimalField(label="金额（万元）", required=False, max_digits=14, decimal_places=2)
     note = forms.CharField(label="备注/原因", required=False, max_length=300)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -114,7 +116,7 @@ class FundApplicationForm(forms.Form):
     project = forms.ModelChoiceField(label="项目", queryset=Project.objects.none())
     fund = forms.ModelChoiceField(label="扶持资金", queryset=FundProgramme.objects.all())
     requested = forms.DecimalField(label="申请金额（万元）", max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    applied_on = forms.DateField(label="申报日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    applied_on = DateField(label="申报日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  initial=dt.date.today, required=False,
                                  help_text="留空为今天")
     note = forms.CharField(label="备注", max_length=300, required=False,
@@ -146,6 +148,7 @@ class ProgrammeForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = formfield
         model = Programme
         fields = ["name", "year", "level", "description"]
 
@@ -159,6 +162,7 @@ class FundProgrammeForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = formfield
         model = FundProgramme
         fields = ["name", "year", "budget", "description"]
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from gongxin.lib.forms import formfield
 from gongxin.lib.uscc import USCCError, normalize, validate_uscc
 
 from .models import Enterprise, EnterpriseGroup, Industry, Region
@@ -11,6 +12,7 @@ class EnterpriseForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = formfield
         model = Enterprise
         fields = ["uscc", "name", "former_names", "town", "industry", "address", "legal_rep",
                   "contact_name", "contact_phone", "founded", "status", "groups",

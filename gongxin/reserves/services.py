@@ -83,12 +83,11 @@ def quantity(value, label="数量", allow_zero=False):
         raise ReservesError(f"{label}应为整数") from None
     if not number.is_finite() or number != number.to_integral_value():
         raise ReservesError(f"{label}应为整数")
-    number = int(number)
     if number < 0 or (number == 0 and not allow_zero):
         raise ReservesError(f"{label}应大于0")
-    if number >= QTY_MAX:
+    if number >= QTY_MAX:  # compared as a Decimal: int() of 1e999999 builds a million-digit number (~24 s)
         raise ReservesError(f"{label}超出允许范围")
-    return number
+    return int(number)
 
 
 def money(value, label="金额"):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongxin.accounts.audit import action_label, entries_for, log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.emergencies.models import Event, current_event
+from gongxin.lib import bounds
 from gongxin.lib.export import Exporter, download_response, xlsx_response
 from gongxin.registry.models import Region
 
@@ -46,21 +47,31 @@ def _require_reader(user):
 
 
 def _day(text, default=None):
+    """A filter's date (GET): `default` when blank, malformed or outside 1900–2100."""
     try:
-        return dt.date.fromisoformat((text or "").strip())
+        return bounds.date(dt.date.fromisoformat((text or "").strip()), "日期")
     except ValueError:
         return default
 
 
+def _post_day(request, field="day", label="日期", required=True):
+    """A posted date: refused with a message when malformed or outside 1900–2100 (never taken as blank);
+    blank is refused when `required`, else None."""
+    text = (request.POST.get(field) or "").strip()
+    if not text:
+        if required:
+            raise ReservesError(f"请填写{label}（YYYY-MM-DD）")
+        return None
+    try:
+        return bounds.date(dt.date.fromisoformat(text), label)
+    except bounds.OutOfRange as e:
+        raise ReservesError(str(e)) from None
+    except ValueError:
+        raise ReservesError(f"{label}“{text[:20]}”不是有效日期（YYYY-MM-DD）") from None
+
+
 def _default_day():
     return stats.default_day()
-
-
-def _post_day(request, field="day"):
-    day = _day(request.POST.get(field))
-    if day is None:
-        raise ReservesError("请填写有效的日期（YYYY-MM-DD）")
-    return day
 
 
 def _event():
@@ -187,8 +198,8 @@ def receive(request):
             raise ReservesError("请选择入库业务类型")
         owner = p.get("owner") if p.get("owner") in Lot.Owner.values else Lot.Owner.GOVERNMENT
         m = services.receive(request.user, warehouse=warehouse, material=material, batch=p.get("batch"),
-                             qty=p.get("qty"), day=_post_day(request), expires_on=_day(p.get("expires_on")),
-                             produced_on=_day(p.get("produced_on")), owner=owner, source=p.get("source", ""),
+                             qty=p.get("qty"), day=_post_day(request), expires_on=_post_day(request, "expires_on", "有效期至", required=False),
+                             produced_on=_post_day(request, "produced_on", "生产日期", required=False), owner=owner, source=p.get("source", ""),
                              reason=reason, note=p.get("note", ""), event=_event(), form_token=p.get("token"))
         return f"已入库，单据号{m.doc_no}"
     return _done(request, f"/reserves/stock/card/{material.code}/{warehouse.code}/", act)
@@ -408,7 +419,7 @@ def contract_new(request):
         c = services.create_contract(request.user, number=p.get("number"), enterprise=enterprise, material=material,
                                      daily_capacity=p.get("daily_capacity"), switch_days=p.get("switch_days"),
                                      guaranteed_qty=p.get("guaranteed_qty"), guarantee_days=p.get("guarantee_days"),
-                                     starts_on=_day(p.get("starts_on")), ends_on=_day(p.get("ends_on")),
+                                     starts_on=_post_day(request, "starts_on", "开始日期", required=False), ends_on=_post_day(request, "ends_on", "结束日期", required=False),
                                      subsidy_wan=p.get("subsidy_wan"), obligations=p.get("obligations", ""))
         return f"已登记保障供应合同{c.number}"
     return _done(request, "/reserves/contracts/", act)
@@ -478,8 +489,8 @@ def calloff_deliver(request, pk):
 
     def act():
         m = services.deliver_calloff(request.user, calloff, qty=p.get("qty"), day=_post_day(request),
-                                     batch=p.get("batch", ""), expires_on=_day(p.get("expires_on")),
-                                     produced_on=_day(p.get("produced_on")))
+                                     batch=p.get("batch", ""), expires_on=_post_day(request, "expires_on", "有效期至", required=False),
+                                     produced_on=_post_day(request, "produced_on", "生产日期", required=False))
         return f"已登记交付并入库，单据号{m.doc_no}"
     return _done(request, f"/reserves/contracts/{calloff.contract.number}/", act)
 
@@ -584,7 +595,7 @@ def purchase_action(request, number):
                 raise ReservesError("请选择入库仓库")
             m = services.deliver_purchase(request.user, line, qty=p.get("qty"), day=_post_day(request),
                                           warehouse=warehouse, batch=p.get("batch", ""),
-                                          expires_on=_day(p.get("expires_on")), produced_on=_day(p.get("produced_on")))
+                                          expires_on=_post_day(request, "expires_on", "有效期至", required=False), produced_on=_post_day(request, "produced_on", "生产日期", required=False))
             return f"已到货入库，单据号{m.doc_no}"
         if action == "file":
             services.mark_filed(request.user, pu, day=_post_day(request))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for, log_action
 from gongxin.accounts.scoping import get_access
+from gongxin.lib import bounds
 from gongxin.lib.export import Exporter, download_response, xlsx_response
 from gongxin.lib.numeric import to_decimal
 from gongxin.lib.uploads import run_import
@@ -90,7 +91,9 @@ def _dec(text, low, high, what):
 
 def _date(text, what="日期"):
     try:
-        return dt.date.fromisoformat((text or "").strip())
+        return bounds.date(dt.date.fromisoformat((text or "").strip()), what)
+    except bounds.OutOfRange as e:
+        raise services.DomainError(f"{e}。") from None
     except ValueError:
         raise services.DomainError(f"请填写有效的{what}（YYYY-MM-DD）。") from None
 

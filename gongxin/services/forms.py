@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 
+from gongxin.lib.forms import DateField, formfield
+
 from .models import Category, Channel, Department, Policy, Tier
 
 
@@ -48,7 +50,7 @@ class AssignForm(StyledMixin, forms.Form):
 
 class VisitForm(StyledMixin, forms.Form):
     enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18)
-    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
     visitors = forms.CharField(label="走访人员", max_length=200)
     findings = forms.CharField(label="了解情况与问题", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     photo = forms.ImageField(label="现场照片", required=False)
@@ -75,7 +77,7 @@ class BenefitForm(StyledMixin, forms.Form):
     enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18)
     amount_wan = forms.DecimalField(label="兑现金额（万元）", max_digits=14, decimal_places=2, min_value=0,
                                     max_value=10**9)
-    granted_on = forms.DateField(label="兑现日期", widget=forms.DateInput(attrs={"type": "date"}))
+    granted_on = DateField(label="兑现日期", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -85,6 +87,7 @@ class BenefitForm(StyledMixin, forms.Form):
 
 class PolicyForm(StyledMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = formfield
         model = Policy
         fields = ["title", "level", "issuer", "doc_number", "year", "content", "guide", "tiers", "divisions",
                   "min_growth", "min_investment_wan", "on_list", "is_active"]
@@ -102,7 +105,7 @@ class PolicyForm(StyledMixin, forms.ModelForm):
 
 
 class OverrideForm(StyledMixin, forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     is_working = forms.TypedChoiceField(label="类型", coerce=lambda v: v == "1",
                                         choices=[("0", "休息（法定节假日）"), ("1", "上班（调休工作日）")])
     name = forms.CharField(label="名称", max_length=30, required=False)

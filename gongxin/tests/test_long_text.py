@@ -14,41 +14,13 @@ an earlier post); the tables a post wrote are checked for over-long values befor
 import re
 
 import pytest
-from django.apps import apps
-from django.db import connection, models, transaction
-from django.db.models.functions import Length
+from django.db import connection, transaction
 
 from .crawl import Writes, filled
+from .stored import TOO_LONG, kept_badly
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["bureau", "town", "enterprise", "supplier", "leader"]
-LONGEST = max(f.max_length or 0 for m in apps.get_models() for f in m._meta.concrete_fields
-              if isinstance(f, models.CharField))
-TOO_LONG = "长" * max(LONGEST + 1, 5000)  # longer than any column; long enough to show a cut in a TextField
-
-
-def kept_badly(tables=None):
-    """(model, field, what) of every text column, in the models with one of the given table names (all
-    when None), holding a value longer than its max_length ("over-long") or a typed value cut short: a
-    value that is nothing but the start of TOO_LONG ("cut to N"). A copy composed around the text
-    (a notice "理由：长长…", an audit snippet) is not the typed value and is not counted."""
-    found = []
-    for model in apps.get_models():
-        if tables is not None and model._meta.db_table not in tables:
-            continue
-        for f in model._meta.concrete_fields:
-            if not isinstance(f, (models.CharField, models.TextField)):
-                continue
-            rows = model._default_manager
-            if f.max_length and rows.annotate(_n=Length(f.name)).filter(_n__gt=f.max_length).exists():
-                found.append((model._meta.label, f.name, "over-long"))
-            for value in rows.filter(**{f"{f.name}__startswith": TOO_LONG[:5]}).values_list(f.name, flat=True):
-                if value != TOO_LONG and TOO_LONG.startswith(value):
-                    found.append((model._meta.label, f.name, f"cut to {len(value)}"))
-                    break
-    return found
-
-
 def sweep(client, user, forms):
     """Post each form once per (text box, button) with that box over-long; boxes numbered per row
     (qty_FH01, rate_7) are one box. Returns the posts made and the failures: a server error, an

@@ -128,6 +128,18 @@ def test_bad_quantities_are_refused_with_a_message(setup):
     assert not Movement.objects.exists()
 
 
+def test_an_absurd_exponent_is_refused_at_once():
+    """1e999999 is refused as out of range before it becomes an int (a million-digit int took ~24 s of a
+    worker: a denial of service from one form post). The bound is a guard against that, not a timing."""
+    import time
+
+    start = time.perf_counter()
+    for bad in ("1e999999", "-1e999999", "9e99999"):
+        with pytest.raises(services.ReservesError):
+            services.quantity(bad)
+    assert time.perf_counter() - start < 2
+
+
 def test_the_same_form_sent_twice_posts_once(setup):
     user, wh, mat = setup
     kwargs = dict(warehouse=wh, material=mat, batch="B1", qty=5, day=DAY, reason="donation", form_token="tok-1")

@@ -1,0 +1,91 @@
+"""Every form on every page, as each demo persona finds them, with one number or date box holding what
+a hurried or mistaken user types: a negative, a number no column holds (1e999999, twenty nines), NaN,
+thousands separators; a date in year 1, in 9999, on 30 February. The answer is a page or a redirect
+back — never a server error — and the tables the post wrote hold no number outside what its model
+declares (no negative output, a growth within ±10,000%, the column's digits) and no date outside
+1900–2100. The crawl and the savepoints are those of the long-text sweep (test_long_text.py).
+"""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+
+from .crawl import Writes, filled
+from .stored import dates_outside, numbers_outside
+
+pytestmark = pytest.mark.django_db
+PERSONAS = ["bureau", "town", "enterprise", "supplier"]
+NUMBERS = ["-1", "1e999999", "99999999999999999999", "NaN"]
+DATES = ["0001-01-01", "9999-12-31", "2022-02-30"]
+
+
+def is_date(box):
+    return box.type == "date" or (box.is_text and re.search(r"(^|_)(day|date|on|until|deadline)$", box.name))
+
+
+def values_for(box):
+    """The values to try in `box`, and the check of what a post that took one may have written."""
+    if is_date(box):
+        return DATES, dates_outside
+    if box.type == "number" or box.attrs.get("inputmode") in ("numeric", "decimal"):
+        return NUMBERS, numbers_outside
+    return [], None
+
+
+def sweep(client, user, forms):
+    """Post each form once per (box, value, button); boxes numbered per row are one box."""
+    done, failures = set(), []
+    for form in forms:
+        for box in form.fields:
+            values, check = values_for(box)
+            for value in values:
+                for button in form.buttons:
+                    key = (form.kind, re.sub(r"\d+", "#", box.name), value, button)
+                    if key in done:
+                        continue
+                    done.add(key)
+                    data = filled(form, box.name, value)
+                    if button:
+                        data[button[0]] = button[1]
+                    writes = Writes()
+                    try:
+                        with transaction.atomic():
+                            with connection.execute_wrapper(writes):
+                                response = client.post(form.action, data)
+                            if response.status_code >= 500:
+                                failures.append((form.action, box.name, value, button, response.status_code))
+                            elif writes.tables and (bad := check(writes.tables)):
+                                failures.append((form.action, box.name, value, button, bad))
+                            transaction.set_rollback(True)
+                    except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
+                        failures.append((form.action, box.name, value, button, repr(e)[:300]))
+                    client.force_login(user)
+    return len(done), failures
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_a_wrong_number_or_date_in_any_form_is_refused_cleanly(pages, who):
+    user, client, crawled = pages(who)
+    posts = [f for _, page in crawled for f in page.forms if f.method == "post"]
+    made, failures = sweep(client, user, posts)
+    assert made > 20, "the crawl found too few number and date boxes"
+    assert not failures, "\n".join(map(str, failures))
+
+
+@pytest.mark.parametrize("who", ["bureau", "town", "enterprise"])
+def test_a_far_date_in_any_filter_is_answered_cleanly(pages, who):
+    """The filters (GET forms: 日期, 起止日期) with a date in year 1 or 9999: a page, never an error."""
+    user, client, crawled = pages(who)
+    done, failures = set(), []
+    for form in [f for _, page in crawled for f in page.forms if f.method == "get"]:
+        for box in [f for f in form.fields if is_date(f)]:
+            for value in DATES:
+                if (form.kind, box.name, value) in done:
+                    continue
+                done.add((form.kind, box.name, value))
+                response = client.get(form.action.split("?")[0], filled(form, box.name, value))
+                if response.status_code >= 500:
+                    failures.append((form.action, box.name, value, response.status_code))
+    assert done, "the crawl found no date filter"
+    assert not failures
