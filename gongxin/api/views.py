@@ -516,8 +516,12 @@ class CountyWideView(ApiView):
 def _date(value, name="date"):
     import datetime as dt
 
+    from gongxin.lib import bounds
+
     try:
-        return dt.date.fromisoformat(value or "")
+        return bounds.date(dt.date.fromisoformat(value or ""), name)
+    except bounds.OutOfRange as e:
+        raise ApiError(str(e)) from e
     except ValueError as e:
         raise ApiError(f"{name} 应为 YYYY-MM-DD：{value!r}") from e
 

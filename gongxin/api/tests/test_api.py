@@ -258,6 +258,11 @@ def test_module_figures_are_their_commands(county):
     _, town_token = make_client("town-modules", Role.TOWN_OFFICER, region=town("荆河街道"))
     assert api(town_token).get("/api/v1/resumption/?date=2022-04-13").status_code == 403
     assert api(token).get("/api/v1/resumption/?date=2022-13-01").status_code == 400
+    for url in ("/api/v1/resumption/?date=9999-12-31", "/api/v1/prevention/?event=2022-covid&date=9999-12-31",
+                "/api/v1/reserves/?date=0001-01-01", "/api/v1/permits/?date=9999-12-31",
+                "/api/v1/demands/?from=0001-01-01&to=9999-12-31"):
+        response = api(token).get(url)
+        assert response.status_code == 400 and "1900-01-01至2100-12-31" in response.content.decode(), url
 
 
 def test_a_nul_character_in_a_parameter_is_a_clear_400(county):
