@@ -109,6 +109,8 @@ def bulletin(request):
         start = dt.date.fromisoformat(f"{month}-01")
     except ValueError as e:
         raise Http404("月份格式应为 YYYY-MM") from e
+    if not 2000 <= start.year <= 2100:
+        raise Http404("月份应在2000年至2100年之间")
     content, filename = bulletin_docx(start, Demand.objects.for_user(request.user))
     return download_response(content, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                              filename)
@@ -477,7 +479,8 @@ def calendar_page(request):
 
         if request.POST.get("delete"):
             row = get_object_or_404(WorkdayOverride, pk=request.POST["delete"])
-            log_action(request.user, "services.calendar_delete", row, {"date": row.date})
+            log_action(request.user, "services.calendar_delete", row, {
+                "date": str(row.date), "is_working": [row.is_working, None], "name": [row.name, None]})
             row.delete()
             messages.success(request, "已删除。")
             return redirect("/services/calendar/")
@@ -490,6 +493,8 @@ def calendar_page(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError as e:
         raise Http404("年份不正确") from e
+    if not 1900 <= year <= 2100:
+        raise Http404("年份应在1900至2100之间")
     rows = WorkdayOverride.objects.filter(date__year=year)
     cal = Calendar.load()
     working = sum(1 for d in range(366) if (day := dt.date(year, 1, 1) + dt.timedelta(days=d)).year == year

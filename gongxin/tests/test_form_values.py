@@ -7,11 +7,12 @@ declares (no negative output, a growth within ±10,000%, the column's digits) an
 """
 
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection, transaction
 
-from .crawl import Writes, filled
+from .crawl import Field, Writes, _kind, filled
 from .stored import dates_outside, numbers_outside
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +21,30 @@ NUMBERS = ["-1", "1e999999", "99999999999999999999", "NaN"]
 DATES = ["0001-01-01", "9999-12-31", "2022-02-30"]
 
 
+MONTHS = ["9999-12", "0001-01"]
+YEARS = ["9999", "0", "99999"]
+
+
 def is_date(box):
-    return box.type == "date" or (box.is_text and re.search(r"(^|_)(day|date|on|until|deadline)$", box.name))
+    return box.type == "date" or (box.is_text and re.search(r"(^|_)(day|date|on|until|deadline|from|to|start|end)$",
+                                                               box.name))
+
+
+def far(box):
+    """The far values for a date, month (报告期) or year box; none for another box."""
+    if is_date(box):
+        return DATES
+    if box.type == "month" or (box.is_text and re.search(r"(^|_)(month|period)$", box.name)):
+        return MONTHS
+    if box.name == "year" and (box.is_text or box.type == "number"):
+        return YEARS
+    return []
 
 
 def values_for(box):
     """The values to try in `box`, and the check of what a post that took one may have written."""
-    if is_date(box):
-        return DATES, dates_outside
+    if far(box):
+        return far(box), dates_outside
     if box.type == "number" or box.attrs.get("inputmode") in ("numeric", "decimal"):
         return NUMBERS, numbers_outside
     return [], None
@@ -75,17 +92,30 @@ def test_a_wrong_number_or_date_in_any_form_is_refused_cleanly(pages, who):
 
 @pytest.mark.parametrize("who", ["bureau", "town", "enterprise"])
 def test_a_far_date_in_any_filter_is_answered_cleanly(pages, who):
-    """The filters (GET forms: 日期, 起止日期) with a date in year 1 or 9999: a page, never an error."""
+    """The filters (GET forms: 日期, 起止日期, 报告期, 年度) with a date, month or year of year 1 or 9999:
+    a page, never an error; the links of a page with such a filter too (a month's bulletin, an export)."""
     user, client, crawled = pages(who)
     done, failures = set(), []
     for form in [f for _, page in crawled for f in page.forms if f.method == "get"]:
-        for box in [f for f in form.fields if is_date(f)]:
-            for value in DATES:
+        for box in form.fields:
+            for value in far(box):
                 if (form.kind, box.name, value) in done:
                     continue
                 done.add((form.kind, box.name, value))
                 response = client.get(form.action.split("?")[0], filled(form, box.name, value))
                 if response.status_code >= 500:
                     failures.append((form.action, box.name, value, response.status_code))
+    for link in {u for _, page in crawled for u in page.links + page.downloads if "?" in u}:
+        path, query = link.split("?", 1)
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        for name in params:
+            box = Field("input", "text", name, params[name], {})
+            for value in far(box):
+                if (_kind(path), name, value) in done:
+                    continue
+                done.add((_kind(path), name, value))
+                response = client.get(path, params | {name: value})
+                if response.status_code >= 500:
+                    failures.append((link, name, value, response.status_code))
     assert done, "the crawl found no date filter"
     assert not failures
