@@ -337,7 +337,9 @@ def visit_new(request):
     form = VisitForm(request.POST or None, request.FILES or None,
                      initial={"token": uuid.uuid4().hex, "enterprise": request.GET.get("enterprise", ""),
                               "visited_on": timezone.localdate()})
-    plan = VisitPlan.objects.filter(pk=request.GET.get("plan") or request.POST.get("plan") or 0).first()
+    plan_id = str(request.GET.get("plan") or request.POST.get("plan") or "")
+    plan = VisitPlan.objects.filter(pk=int(plan_id)).first() if plan_id.isascii() and plan_id.isdigit() \
+        and len(plan_id) < 10 else None
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.for_user(request.user).filter(
             uscc=form.cleaned_data["enterprise"].upper()).first()

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, transaction
 
 from .crawl import Field, Writes, _kind, filled
-from .stored import dates_outside, numbers_outside
+from .stored import TOO_LONG, dates_outside, numbers_outside
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["bureau", "town", "enterprise", "supplier"]
@@ -118,4 +118,29 @@ def test_a_far_date_in_any_filter_is_answered_cleanly(pages, who):
                 if response.status_code >= 500:
                     failures.append((link, name, value, response.status_code))
     assert done, "the crawl found no date filter"
+    assert not failures
+
+
+GARBAGE = ["abc", "-1", "99999999999999999999", "1e999999", "%00", "2022-13", TOO_LONG[:3000]]
+
+
+@pytest.mark.parametrize("who", ["bureau", "town"])
+def test_garbage_in_any_links_query_is_answered_cleanly(pages, who):
+    """Each query parameter of every link and download the persona is shown (?period=, ?event=, ?by=,
+    ?kind=, ?page=, ?town=) holding garbage — a word, a negative, a giant or absurd number, a NUL, a
+    13th month, 3,000 characters: a page or a 4xx, never an error."""
+    user, client, crawled = pages(who)
+    done, failures = set(), []
+    for link in {u for _, page in crawled for u in page.links + page.downloads if "?" in u}:
+        path, query = link.split("?", 1)
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        for name in params:
+            if (_kind(path), name) in done:
+                continue
+            done.add((_kind(path), name))
+            for value in GARBAGE:
+                response = client.get(path, params | {name: value})
+                if response.status_code >= 500:
+                    failures.append((link, name, value[:20], response.status_code))
+    assert len(done) > 20
     assert not failures
