@@ -169,3 +169,22 @@ def version(value):
     if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise BadVersion("缺少或无效的版本号，请刷新页面后重新操作")
     return int(text)
+
+
+def expected_version(value, error=BadVersion):
+    """The version a service's caller says it opened: None when none was sent (blank), else the whole
+    number (`version`), or `error` — the service's own error, which its views answer with a message."""
+    if value is None or value == "":
+        return None
+    try:
+        return version(value)
+    except BadVersion as e:
+        raise error(str(e)) from None
+
+
+def pk(value):
+    """A primary key sent by a form or link (a select's option, ?plan=) as an int, or None when it is
+    not one (a word, a negative, more digits than a key has): the caller then finds nothing."""
+    text = "" if value is None else str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+

@@ -24,6 +24,20 @@ class DateField(forms.DateField):
         return super().widget_attrs(widget) | {"min": f"{bounds.EARLIEST:%Y-%m-%d}", "max": f"{bounds.LATEST:%Y-%m-%d}"}
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """forms.ModelMultipleChoiceField where a value that cannot be a key (a word, twenty digits) is an
+    invalid choice with the field's message — Django's own sends twenty digits to SQLite, which fails
+    with an OverflowError (a server error)."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for v in value:
+                if bounds.pk(v) is None:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": v})
+        return super()._check_values(value)
+
+
 def formfield(db_field, **kwargs):
     """A ModelForm's `Meta.formfield_callback`: the model's date columns get the bounded DateField."""
     if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):

@@ -97,8 +97,9 @@ def _require_state(permit, allowed, action):
 
 
 def _locked(permit, expected_version=None):
+    expected = bounds.expected_version(expected_version, DomainError)
     current = Permit.objects.select_for_update().get(pk=permit.pk)
-    if expected_version not in (None, "") and current.version != int(expected_version):
+    if expected is not None and current.version != expected:
         raise DomainError(f"该证明已被他人处理（您打开的是第{expected_version}版，当前为第{current.version}版），"
                           "请刷新后再操作。")
     return current

@@ -5,7 +5,7 @@ from django import forms
 
 from gongxin.analysis import stats as analysis
 from gongxin.emergencies.forms import DATE, styled
-from gongxin.lib.forms import DateField, formfield
+from gongxin.lib.forms import DateField, ModelMultipleChoiceField, formfield
 from gongxin.registry.models import Enterprise, EnterpriseGroup, Region
 
 from .models import Finding, PolicyNotice, Registration, RegistrationItem, StatusReport, TestingRegime
@@ -35,8 +35,8 @@ class NoticeForm(forms.Form):
     doc_number = forms.CharField(label="文号", max_length=60, required=False)
     body = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     target = forms.ChoiceField(label="发送范围", choices=PolicyNotice.Target.choices)
-    groups = forms.ModelMultipleChoiceField(label="企业分组", queryset=EnterpriseGroup.objects.all(), required=False)
-    towns = forms.ModelMultipleChoiceField(label="镇街", queryset=Region.objects.towns(), required=False)
+    groups = ModelMultipleChoiceField(label="企业分组", queryset=EnterpriseGroup.objects.all(), required=False)
+    towns = ModelMultipleChoiceField(label="镇街", queryset=Region.objects.towns(), required=False)
     tiers = forms.MultipleChoiceField(label="产值档次", required=False,
                                       choices=[(k, v) for k, v in analysis.TIER_NAMES.items()
                                                if k not in (analysis.UNDER_100M, analysis.UNTIERED)])

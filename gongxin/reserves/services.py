@@ -111,8 +111,9 @@ def _user(user):
 
 
 def _locked(model, pk, version=None, label="该单据"):
+    expected = bounds.expected_version(version, ReservesError)
     current = model.objects.select_for_update().get(pk=pk)
-    if version not in (None, "") and current.version != int(version):
+    if expected is not None and current.version != expected:
         raise ConflictError(f"{label}已被他人处理（您打开的是第{version}版，当前为第{current.version}版），请刷新后再操作。")
     return current
 

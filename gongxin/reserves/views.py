@@ -272,10 +272,10 @@ def dispatch_new(request):
     mats = list(Material.objects.all())
     if request.method == "POST":
         p = request.POST
-        town = towns.filter(pk=p.get("town") or 0).first()
+        town = towns.filter(pk=bounds.pk(p.get("town"))).first()
         if town is None and access.is_town_officer and not access.is_bureau:
             town = towns.first()  # an officer asks for their own town
-        enterprise = Enterprise.objects.filter(pk__in=access.enterprise_ids, pk=p.get("enterprise") or 0).first()
+        enterprise = Enterprise.objects.filter(pk__in=access.enterprise_ids, pk=bounds.pk(p.get("enterprise"))).first()
         kind = p.get("unit_kind") if p.get("unit_kind") in Dispatch.Unit.values else Dispatch.Unit.OTHER
         if access.is_enterprise and not access.is_bureau and not access.is_town_officer:
             kind = Dispatch.Unit.ENTERPRISE

@@ -74,8 +74,9 @@ def _require(allowed, message):
 
 
 def _locked(model, obj, expected_version, what):
+    expected = bounds.expected_version(expected_version, DomainError)
     current = model.objects.select_for_update().get(pk=obj.pk)
-    if expected_version not in (None, "") and current.version != int(expected_version):
+    if expected is not None and current.version != expected:
         raise ConflictError(f"该{what}已被他人处理（您打开的是第{expected_version}版，当前为第{current.version}版），"
                             "请刷新后再操作。")
     return current

@@ -414,9 +414,11 @@ def conditions(request):
         p = request.POST
         instance = None
         if p.get("pk"):
-            instance = get_object_or_404(Condition, pk=p["pk"], event=event)
+            instance = get_object_or_404(Condition, pk=bounds.pk(p["pk"]), event=event)
         try:
-            phase = event.phases.filter(pk=p.get("phase")).first() if p.get("phase") else None
+            phase = event.phases.filter(pk=bounds.pk(p.get("phase"))).first() if p.get("phase") else None
+            if p.get("phase") and phase is None:
+                raise services.DomainError("所选阶段不属于该事件，请刷新后重新选择。")
             data = {"phase": phase, "code": p.get("code", "").strip(), "name": services.fit(Condition, "name", p.get("name", "").strip()),
                     "kind": p.get("kind", Condition.Kind.CHECK), "required": p.get("required") == "on",
                     "required_until": _date(p["required_until"], "必备截止日期") if p.get("required_until") else None,

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django import forms
 
-from gongxin.lib.forms import DateField, formfield
+from gongxin.lib.forms import DateField, ModelMultipleChoiceField, formfield
 
 from .models import Category, Channel, Department, Policy, Tier
 
@@ -43,7 +43,7 @@ class DemandForm(StyledMixin, forms.Form):
 
 class AssignForm(StyledMixin, forms.Form):
     lead = forms.ModelChoiceField(label="主办单位", queryset=Department.objects.all())
-    assists = forms.ModelMultipleChoiceField(label="协办单位", queryset=Department.objects.all(), required=False,
+    assists = ModelMultipleChoiceField(label="协办单位", queryset=Department.objects.all(), required=False,
                                              widget=forms.SelectMultiple(attrs={"size": 5}))
     note = forms.CharField(label="交办意见", max_length=300, required=False)
 

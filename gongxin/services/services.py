@@ -70,10 +70,11 @@ def _require_state(demand, allowed, action):
 
 
 def _locked(demand, expected_version):
-    if expected_version is not None and int(expected_version) != demand.version:
+    expected = bounds.expected_version(expected_version, DomainError)
+    if expected is not None and expected != demand.version:
         raise ConflictError("该诉求已被他人更新，请刷新页面后再操作。")
     locked = Demand.objects.select_for_update().get(pk=demand.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
+    if expected is not None and expected != locked.version:
         raise ConflictError("该诉求已被他人更新，请刷新页面后再操作。")
     return locked
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.scoping import get_access, require_admin, require_bureau
+from gongxin.lib import bounds
 from gongxin.lib.export import download_response, xlsx_response
 from gongxin.lib.forms import refusal
 from gongxin.lib.uploads import run_import
@@ -337,9 +338,7 @@ def visit_new(request):
     form = VisitForm(request.POST or None, request.FILES or None,
                      initial={"token": uuid.uuid4().hex, "enterprise": request.GET.get("enterprise", ""),
                               "visited_on": timezone.localdate()})
-    plan_id = str(request.GET.get("plan") or request.POST.get("plan") or "")
-    plan = VisitPlan.objects.filter(pk=int(plan_id)).first() if plan_id.isascii() and plan_id.isdigit() \
-        and len(plan_id) < 10 else None
+    plan = VisitPlan.objects.filter(pk=bounds.pk(request.GET.get("plan") or request.POST.get("plan"))).first()
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.for_user(request.user).filter(
             uscc=form.cleaned_data["enterprise"].upper()).first()
