@@ -10,6 +10,7 @@ what no page reaches. What makes it safe:
   `admin.delete`, old → new for every changed field; password hashes are never written), and a
   versioned row's version is bumped so that an app page opened before the change refuses its stale
   save;
+- a date column takes 1900–2100 only (`lib.forms.DateField`, as every form of the app);
 - validation is the model's own: `full_clean` runs every field's precision and domain validators
   (lib/bounds.py reads the same ones) and the model's `clean()` rules (e.g. a fund programme's budget
   may not fall below what it has approved).
@@ -51,6 +52,14 @@ def _diff(obj, before):
 
 class AuditedAdmin:
     """Mixed in front of every ModelAdmin of the site (see module docstring)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A date column's box takes 1900–2100 only, as every form of the app (lib.forms.DateField)."""
+        from gongxin.lib.forms import DateField
+
+        if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("form_class", DateField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _before(self, obj):
         if obj.pk is None:

@@ -143,3 +143,23 @@ def test_the_audit_log_shows_an_export_an_admin_change_and_a_return_value_old_to
     for expected in (("lib.export", "导出数据"), ("admin.update", "系统管理后台修改"),
                      ("名称：百家企业智能化技改 → 省重点导向项目",), ("工业总产值·本月：1000 → 1234",)):
         assert any(text in html for text in expected), expected
+
+
+def test_every_admin_date_box_takes_1900_to_2100_only(rf):
+    """Every date column of every model on the admin site gets the app's bounded date box, so a
+    superuser's year 1 or 9999 is refused as in the app's forms."""
+    from django.contrib.admin import site
+    from django.db import models
+
+    from gongxin.lib.forms import DateField
+
+    request, checked = rf.get("/admin/"), 0
+    for model, model_admin in site._registry.items():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
+                box = model_admin.formfield_for_dbfield(f, request)
+                assert isinstance(box, DateField), (model, f.name)
+                with pytest.raises(Exception, match="1900-01-01至2100-12-31"):
+                    box.clean("0001-01-01")
+                checked += 1
+    assert checked, "no admin model has a date column"
