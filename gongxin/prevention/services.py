@@ -324,7 +324,7 @@ def _transition(user, reg, expected_version, allowed, new, verb, label, reason):
     reg.version += 1
     reg.save()
     _history(reg, old, new, user, reason)
-    log_action(user, verb, reg, {"status": [old, new], "reason": reason[:300]})
+    log_action(user, verb, reg, {"status": [old, new], "reason": reason})
     return reg
 
 
@@ -362,7 +362,7 @@ def add_status_report(user, reg, *, kind, day, workers_on_site, capacity_pct, pr
     except IntegrityError as e:
         raise DomainError(f"{day:%Y-%m-%d}的{StatusReport.Kind(kind).label}已报告") from e
     log_action(user, "prevention.report", reg, {"kind": kind, "day": str(day), "workers_on_site": workers_on_site,
-                                                "capacity_pct": str(capacity_pct), "problems": problems[:300]})
+                                                "capacity_pct": str(capacity_pct), "problems": problems})
     return report
 
 
@@ -417,7 +417,7 @@ def add_finding(user, inspection, *, description, severity, deadline, category="
                                      deadline=deadline,
                                      created_at=at or timezone.now())
     FindingStep.objects.create(finding=finding, action=FindingStep.Action.OPENED, user=_user(user),
-                               actor=_actor(user), note=description[:500], at=at or timezone.now())
+                               actor=_actor(user), note=description, at=at or timezone.now())
     log_action(user, "prevention.finding", finding, {"description": description, "severity": severity,
                                                      "deadline": str(deadline)})
     return finding
@@ -444,7 +444,7 @@ def rectify(user, finding, expected_version, note, files=(), at=None):
         finding.status = FS.RECTIFIED
         finding.version += 1
         finding.save()
-        log_action(user, "prevention.rectify", finding, {"status": [FS.OPEN, FS.RECTIFIED], "note": note[:300],
+        log_action(user, "prevention.rectify", finding, {"status": [FS.OPEN, FS.RECTIFIED], "note": note,
                                                          "files": [Path(f.name).name for f, _ in checked]})
     return finding
 
@@ -460,7 +460,7 @@ def verify(user, finding, expected_version, note="", at=None):
     finding.status = FS.VERIFIED
     finding.version += 1
     finding.save()
-    log_action(user, "prevention.verify", finding, {"status": [FS.RECTIFIED, FS.VERIFIED], "note": note[:300]})
+    log_action(user, "prevention.verify", finding, {"status": [FS.RECTIFIED, FS.VERIFIED], "note": note})
     return finding
 
 
@@ -477,7 +477,7 @@ def reject(user, finding, expected_version, reason):
     finding.status = FS.OPEN
     finding.version += 1
     finding.save()
-    log_action(user, "prevention.reject", finding, {"status": [FS.RECTIFIED, FS.OPEN], "reason": reason[:300]})
+    log_action(user, "prevention.reject", finding, {"status": [FS.RECTIFIED, FS.OPEN], "reason": reason})
     return finding
 
 
