@@ -97,11 +97,13 @@ class Form:
 class _Page(HTMLParser):
     def __init__(self, url):
         super().__init__(convert_charrefs=True)
-        self.url, self.links, self.downloads, self.forms = url, [], [], []
+        self.url, self.links, self.downloads, self.fragments, self.forms = url, [], [], [], []
         self._form = self._select = self._textarea = None
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
+        if a.get("hx-get", "").startswith("/"):  # a part of the page htmx loads (a brief's section)
+            self.fragments.append(urljoin(self.url, a["hx-get"]))
         if tag == "a" and a.get("href", "").startswith("/"):
             (self.downloads if "data-download" in a else self.links).append(urljoin(self.url, a["href"]))
         elif tag == "form":

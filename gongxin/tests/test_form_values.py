@@ -105,7 +105,7 @@ def test_a_far_date_in_any_filter_is_answered_cleanly(pages, who):
                 response = client.get(form.action.split("?")[0], filled(form, box.name, value))
                 if response.status_code >= 500:
                     failures.append((form.action, box.name, value, response.status_code))
-    for link in {u for _, page in crawled for u in page.links + page.downloads if "?" in u}:
+    for link in {u for _, page in crawled for u in page.links + page.downloads + page.fragments if "?" in u}:
         path, query = link.split("?", 1)
         params = dict(parse_qsl(query, keep_blank_values=True))
         for name in params:
@@ -126,12 +126,12 @@ GARBAGE = ["abc", "-1", "99999999999999999999", "1e999999", "%00", "2022-13", TO
 
 @pytest.mark.parametrize("who", ["bureau", "town", "enterprise"])
 def test_garbage_in_any_links_query_is_answered_cleanly(pages, who):
-    """Each query parameter of every link and download the persona is shown (?period=, ?event=, ?by=,
+    """Each query parameter of every link, download and htmx fragment the persona is shown (?period=, ?event=, ?by=,
     ?kind=, ?page=, ?town=) holding garbage — a word, a negative, a giant or absurd number, a NUL, a
     13th month, 3,000 characters: a page or a 4xx, never an error."""
     user, client, crawled = pages(who)
     done, failures = set(), []
-    for link in {u for _, page in crawled for u in page.links + page.downloads if "?" in u}:
+    for link in {u for _, page in crawled for u in page.links + page.downloads + page.fragments if "?" in u}:
         path, query = link.split("?", 1)
         params = dict(parse_qsl(query, keep_blank_values=True))
         for name in params:
