@@ -70,11 +70,14 @@ def _application(request, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _int(text, maximum=1_000_000):
-    text = (text or "").strip()
+    text = (text or "").strip().translate(FULL_WIDTH_DIGITS)  # a Chinese input method's １２ is 12
     if not text:
         return None
-    if not text.isdigit() or int(text) > maximum:
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)) or int(text) > maximum:
         raise services.DomainError(f"“{text}”应为0到{maximum}之间的整数。")
     return int(text)
 

@@ -17,7 +17,7 @@ from .stored import TOO_LONG, dates_outside, numbers_outside
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["bureau", "town", "enterprise", "supplier"]
-NUMBERS = ["-1", "1e999999", "99999999999999999999", "NaN"]
+NUMBERS = ["-1", "1e999999", "99999999999999999999", "NaN", "9" * 5000, "²"]
 DATES = ["0001-01-01", "9999-12-31", "2022-02-30"]
 
 

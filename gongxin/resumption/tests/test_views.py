@@ -148,6 +148,22 @@ def test_status_form_records_an_entry_for_own_enterprise_only(client, cast):
     assert StatusEntry.objects.filter(enterprise=own).count() == 1
 
 
+@pytest.mark.parametrize("workers, kept", [("１２", 12), ("²", None), ("9" * 5000, None), ("-3", None)])
+def test_a_head_count_is_a_plain_whole_number_full_width_digits_included(client, cast, workers, kept):
+    """Full-width digits (a Chinese input method) are the number; a superscript, 5,000 digits (more than
+    int() reads) or a negative is refused with a message — not a server error."""
+    event, own, other, p, app, done = cast
+    client.force_login(p["reporter"])
+    url = f"/resumption/enterprises/{own.uscc}/status/?event={event.code}"
+    response = client.post(url, {"status": "partial", "effective_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+                                 "capacity_pct": "60", "workers_back": workers, "workers_usual": "20"}, follow=True)
+    assert response.status_code == 200
+    entry = StatusEntry.objects.filter(enterprise=own).first()
+    assert (entry.workers_back if entry else None) == kept
+    if kept is None:
+        assert "应为0到" in response.content.decode()
+
+
 def test_dashboard_shows_rate_flags_and_certificates_in_scope(client, cast):
     event, own, other, p, app, done = cast
     entry(event, own, Status.STOPPED, TODAY - dt.timedelta(days=5))
