@@ -75,7 +75,7 @@ def _clean_person(full_name, phone):
     full_name, phone = (full_name or "").strip(), (phone or "").strip()
     if len(full_name) > 150:
         raise AccountError("姓名不能超过150个字符")
-    if phone and not (phone.replace("-", "").isdigit() and 7 <= len(phone) <= 20):
+    if phone and not (phone.replace("-", "").isascii() and phone.replace("-", "").isdigit() and 7 <= len(phone) <= 20):
         raise AccountError(f"手机号码“{phone}”格式不正确")
     return full_name, phone
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gongxin import panels
+from gongxin.lib import bounds
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.uploads import run_import
 from gongxin.lib.uscc import normalize
@@ -200,12 +201,12 @@ def _back(pk):
 @require_POST
 def user_edit(request, pk):
     target = _get_user_for_admin(request, pk)
-    version = request.POST.get("version", "")
-    if not version.isdigit():
+    version = bounds.whole(request.POST.get("version"), 9)
+    if version is None:
         return HttpResponse("版本号缺失或无效，请刷新页面后重试。", status=400)
     try:
         services.update_user(request.user, target, request.POST.get("full_name", ""), request.POST.get("phone", ""),
-                             expected_version=int(version))
+                             expected_version=version)
     except services.AccountError as e:
         messages.error(request, str(e))
     else:

@@ -248,7 +248,7 @@ def import_plans(rows, user=None, actor=None, dry_run=False):
     for number, cells in _data_rows(rows, PLAN_HEADERS):
         errors = []
         year_text = cell_text(cells["年度"]).removesuffix("年")
-        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+        year = int(year_text) if 2000 <= (bounds.whole(year_text, 4) or 0) <= 2100 else None
         if year is None:
             errors.append(("年度", f"年度“{year_text}”应为四位年份"))
         town = towns.get(cell_text(cells["镇街"]))

@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from gongxin.accounts.scoping import enterprise_q, get_access, region_q
+from gongxin.lib import bounds
 from gongxin.lib.numeric import ZERO, growth_pct, pct, round_half_up, to_decimal
 from gongxin.lib.periods import (
     months_in_period,
@@ -1273,7 +1274,7 @@ def _drill_filter(qs, by, code, period, form_id):
     if by == "industry":
         return qs.filter(enterprise__division__code=code)
     if by == "group":
-        return qs.filter(enterprise__groups__pk=int(code)) if str(code).isdigit() else qs.none()
+        return qs.filter(enterprise__groups__pk=bounds.pk(code)) if bounds.pk(code) is not None else qs.none()
     if by == "tier":
         return qs.annotate(tier=tier_expression(period, form_id)).filter(tier=code)
     return qs
@@ -1286,8 +1287,8 @@ def drill_name(by, code):
     if by == "industry":
         return Industry.objects.filter(code=code).values_list("name", flat=True).first()
     if by == "group":
-        return (EnterpriseGroup.objects.filter(pk=int(code)).values_list("name", flat=True).first()
-                if str(code).isdigit() else None)
+        return (EnterpriseGroup.objects.filter(pk=bounds.pk(code)).values_list("name", flat=True).first()
+                if bounds.pk(code) is not None else None)
     if by == "tier":
         return TIER_NAMES.get(code)
     return None
@@ -1324,7 +1325,7 @@ def missing_in_group(period, by, code, user=None):
         return Enterprise.objects.none()
     visible = Enterprise.objects.all() if user is None else Enterprise.objects.for_user(user)
     lookup = {"town": "town__code", "industry": "division__code", "group": "groups__pk"}[by]
-    if by == "group" and not str(code).isdigit():
+    if by == "group" and bounds.pk(code) is None:
         return Enterprise.objects.none()
     counted = counted_returns(period, user).values("enterprise_id")
     return (visible.on_list(year_of(period)).filter(**{lookup: code}).exclude(pk__in=counted)

@@ -315,7 +315,7 @@ def _plain(plan, field):
 
 def _year(request):
     text = request.GET.get("year") or request.POST.get("year") or ""
-    if text.isdigit() and 2000 <= int(text) <= 2100:
+    if 2000 <= (bounds.whole(text, 4) or 0) <= 2100:
         return int(text)
     return split(_period(request))[0]
 

@@ -58,7 +58,8 @@ def verify_signature(request, client):
     if meta.get("HTTP_X_CLIENT_ID") != client.name:
         raise exceptions.AuthenticationFailed("缺少或不匹配的 X-Client-Id")
     timestamp = meta.get("HTTP_X_TIMESTAMP", "")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
+    if not (timestamp.isascii() and timestamp.isdecimal() and len(timestamp) <= 12) \
+            or abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW:
         raise exceptions.AuthenticationFailed("X-Timestamp 缺失或超出5分钟有效期")
     expected = signature(client.signing_secret, request.method, request.get_full_path(), timestamp, request.body)
     if not hmac.compare_digest(expected, meta.get("HTTP_X_SIGNATURE", "")):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gongxin.analysis import report
+from gongxin.lib import bounds
 from gongxin.lib import periods as P
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.replica import replica_reads
@@ -154,7 +155,7 @@ class EnterpriseList(ListView):
         qs = _enterprises(request.user)
         year = request.query_params.get("year")
         if year:
-            if not year.isdigit() or not 2000 <= int(year) <= 2100:
+            if not 2000 <= (bounds.whole(year, 4) or 0) <= 2100:
                 return _error(ApiError("year 应为2000至2100之间的年份"))
             qs = qs.on_list(int(year))
         return self.paginate(request, qs, S.EnterpriseSerializer)
@@ -450,7 +451,7 @@ class ChangesView(ApiView):
         from .feed import changes_since
 
         since = request.query_params.get("since", "0")
-        if not since.isdigit() or len(since) > 18:
+        if not since.isdecimal() or len(since) > 18:
             return _error(ApiError("since 应为非负整数游标"))
         cursor, changes = changes_since(int(since), request.user)
         return Response({"next_cursor": cursor, "changes": changes})
@@ -515,8 +516,6 @@ class CountyWideView(ApiView):
 
 def _date(value, name="date"):
     import datetime as dt
-
-    from gongxin.lib import bounds
 
     try:
         return bounds.date(dt.date.fromisoformat(value or ""), name)

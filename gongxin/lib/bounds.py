@@ -182,9 +182,16 @@ def expected_version(value, error=BadVersion):
         raise error(str(e)) from None
 
 
+def whole(value, digits=18):
+    """A whole number sent by a form or link as an int, or None when it is not one: a word, a
+    negative, a superscript (isdigit() but not int()), more than `digits` digits (int() refuses
+    4,300)."""
+    text = "" if value is None else str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
 def pk(value):
     """A primary key sent by a form or link (a select's option, ?plan=) as an int, or None when it is
     not one (a word, a negative, more digits than a key has): the caller then finds nothing."""
-    text = "" if value is None else str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return whole(value, 18)
 

@@ -32,7 +32,7 @@ def validate_id_number(number, today=None):
     number = normalize(number)
     if len(number) != 18:
         raise IDNumberError(f"身份证号码应为18位，实为{len(number)}位")
-    if not number[:17].isdigit() or number[17] not in "0123456789X":
+    if not (number[:17].isascii() and number[:17].isdecimal()) or number[17] not in "0123456789X":
         raise IDNumberError("身份证号码前17位应为数字，第18位为数字或X")
     if number[:2] not in PROVINCE_PREFIXES:
         raise IDNumberError(f"身份证号码前两位“{number[:2]}”不是有效的省级行政区划代码")

@@ -34,7 +34,7 @@ def validate_uscc(code):
     bad = [c for c in code if c not in _VALUE]
     if bad:
         raise USCCError(f"统一社会信用代码含有不允许的字符：{''.join(dict.fromkeys(bad))}")
-    if not code[2:8].isdigit():
+    if not code[2:8].isdecimal():
         raise USCCError("统一社会信用代码第3-8位应为登记管理机关行政区划码（数字）")
     org = code[8:17]
     if org_check_char(org[:8]) != org[8]:

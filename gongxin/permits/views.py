@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.emergencies.models import Event, current_event
+from gongxin.lib import bounds
 from gongxin.lib.export import xlsx_response
 from gongxin.registry.models import Enterprise
 
@@ -161,7 +162,7 @@ def apply(request):
     _require_any(request, access.is_enterprise and access.enterprise_ids, "只有企业填报人员可以申请接驳证明")
     chosen = request.GET.get("enterprise", "")
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user),
-                                   pk=int(chosen) if chosen.isdigit() else min(access.enterprise_ids))
+                                   pk=bounds.pk(chosen) if chosen else min(access.enterprise_ids))
     _require_any(request, services.can_apply(request.user, enterprise))
     event = _event(request)
     if event is None:

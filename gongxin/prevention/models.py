@@ -52,7 +52,7 @@ class PolicyNoticeQuerySet(models.QuerySet):
         ids = set()
         for source in sent.values_list("source", flat=True).distinct():  # "…:<id>" or "…:<id>:remind"
             head = source.removeprefix(PolicyNotice.SOURCE_PREFIX).split(":", 1)[0]
-            if head.isdigit():
+            if head.isdecimal():
                 ids.add(int(head))
         return self.filter(pk__in=ids, published_at__isnull=False)
 
@@ -467,7 +467,7 @@ class TestingRegime(models.Model):
 
     @property
     def cohort_day_numbers(self):
-        return sorted({int(d) for d in self.cohort_days.replace("，", ",").split(",") if d.strip().isdigit()})
+        return sorted({int(d) for d in self.cohort_days.replace("，", ",").split(",") if d.strip().isdecimal()})
 
 
 class SamplingPoint(models.Model):
@@ -548,4 +548,4 @@ class CohortWorker(models.Model):
 
     @property
     def tested_day_numbers(self):
-        return sorted({int(d) for d in self.tested_days.split(",") if d.strip().isdigit()})
+        return sorted({int(d) for d in self.tested_days.split(",") if d.strip().isdecimal()})

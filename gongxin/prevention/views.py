@@ -265,8 +265,8 @@ def registration_list(request):
     status = request.GET.get("status", "")
     if status in RS.values:
         regs = regs.filter(status=status)
-    if request.GET.get("town", "").isdigit():
-        regs = regs.filter(enterprise__town_id=int(request.GET["town"]))
+    if bounds.pk(request.GET.get("town")) is not None:
+        regs = regs.filter(enterprise__town_id=bounds.pk(request.GET["town"]))
     if request.GET.get("event"):
         regs = regs.filter(event__code=request.GET["event"])
     else:

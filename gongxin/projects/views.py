@@ -100,8 +100,8 @@ def _filtered_projects(request):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]) | Q(enterprise__name__icontains=f["q"]))
     if f["stage"] in Stage.values:
         qs = qs.filter(stage=f["stage"])
-    if f["programme"].isdigit():
-        qs = qs.filter(programmes__pk=f["programme"])
+    if bounds.pk(f["programme"]) is not None:
+        qs = qs.filter(programmes__pk=bounds.pk(f["programme"]))
     if f["town"]:
         qs = qs.filter(town__code=f["town"])
     if f["industry"]:
@@ -397,8 +397,7 @@ def investment_import(request):
 def fund_overview(request):
     access = get_access(request.user)
     years = list(FundProgramme.objects.order_by("-year").values_list("year", flat=True).distinct())
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else
-                                                                                    dt.date.today().year)
+    year = bounds.whole(request.GET.get("year"), 4) or (years[0] if years else dt.date.today().year)
     apps = FundApplication.objects.for_user(request.user).filter(fund__year=year)
     scope = None if access.sees_all else apps
     ctx = {

@@ -98,7 +98,7 @@ def parse_years(text):
             continue
         if part.endswith(".0"):
             part = part[:-2]
-        if not part.isdigit() or not 1990 <= int(part) <= 2100:
+        if not (part.isascii() and part.isdecimal() and len(part) == 4) or not 1990 <= int(part) <= 2100:
             raise forms.ValidationError(f"年份“{part}”无效")
         years.append(int(part))
     return sorted(set(years))

@@ -165,7 +165,7 @@ def _parse_row(cells, towns, industries, groups, overridden):
         errors.append(("所属镇街", f"未知的镇街“{town_text}”" if town_text else "不能为空"))
     values["town"] = town
     ind_text = cell_text(cells.get("行业代码")).split(" ")[0]
-    if ind_text.isdigit() and len(ind_text) in (1, 3):
+    if ind_text.isdecimal() and len(ind_text) in (1, 3):
         ind_text = ind_text.zfill(len(ind_text) + 1)
     industry = industries.get(ind_text)
     if industry is None:

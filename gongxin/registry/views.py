@@ -44,11 +44,11 @@ def _filtered_enterprises(request):
     if f["industry"]:
         qs = qs.filter(Q(division__code=f["industry"]) | Q(industry__code=f["industry"]))
     if f["group"]:
-        qs = qs.filter(groups__pk=f["group"]) if f["group"].isdigit() else qs.none()
+        qs = qs.filter(groups__pk=bounds.pk(f["group"])) if bounds.pk(f["group"]) is not None else qs.none()
     if f["status"]:
         qs = qs.filter(status=f["status"])
     if f["year"] != "all":
-        year = f["year"] if f["year"].isdigit() else _default_year()
+        year = f["year"] if bounds.whole(f["year"], 4) is not None else _default_year()
         f["year"] = str(year) if year else ""
         if year:
             qs = qs.filter(list_years__year=int(year))

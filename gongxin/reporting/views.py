@@ -138,7 +138,7 @@ def bulk_action(request):
     access = get_access(request.user)
     if not access.reviews_returns or (action == "accept" and not access.is_bureau):
         raise PermissionDenied("您无权执行批量操作")
-    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdigit() and len(i) <= 18]
+    ids = [int(i) for i in request.POST.getlist("id") if i.isascii() and i.isdecimal() and len(i) <= 18]
     returns = list(Return.objects.for_user(request.user).filter(pk__in=ids)
                    .select_related("enterprise__town", "form").order_by("enterprise__uscc"))
     back = request.POST.get("back") or "/returns/"
@@ -157,7 +157,7 @@ def bulk_action(request):
         ctx = {"page_title": f"批量{label}确认", "returns": returns, "action": action, "label": label, "back": back,
                "skipped": skipped}
         return render(request, "reporting/bulk_confirm.html", ctx)
-    versions = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
+    versions = {bounds.pk(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and bounds.pk(k[2:])}
     done, refused = services.bulk_transition(request.user, action, [(r, versions.get(r.pk, "")) for r in returns])
     if done:
         messages.success(request, f"已{label}{len(done)}份报表")

@@ -257,7 +257,7 @@ def _int(value):
 
 def _version(request):
     value = request.POST.get("version", "")
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:
         raise services.DomainError("页面已过期，请刷新后再操作。")
     return value
 
