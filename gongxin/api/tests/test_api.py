@@ -270,3 +270,29 @@ def test_a_nul_character_in_a_parameter_is_a_clear_400(county):
     for url in ("/api/v1/prevention/?event=a%00b", "/api/v1/returns/?form=%00", "/api/v1/enterprises/%00/"):
         response = api(token).get(url)
         assert response.status_code == 400 and "非法字符" in response.json()["detail"], url
+
+
+def test_a_client_that_must_sign_is_refused_without_a_good_signature_and_never_fails(county):
+    """require_signature: the HMAC of METHOD, path, X-Timestamp and the body's SHA-256 with the client's
+    secret. A good one passes; a wrong one, a stale or future timestamp, or a timestamp that is not a
+    plain number (a word, a superscript digit, 5,000 digits) is a 401 with the reason — never a 500."""
+    import time
+
+    from gongxin.api.auth import signature
+
+    client, token = make_client("signed", Role.BUREAU_STAFF, require_signature=True, signing_secret="s3cret")
+    path = "/api/v1/regions/"
+
+    def get(timestamp, sign=None):
+        sign = sign or signature("s3cret", "GET", path, timestamp, b"")
+        return api(token).get(path, HTTP_X_CLIENT_ID="signed", HTTP_X_TIMESTAMP=timestamp, HTTP_X_SIGNATURE=sign)
+
+    now = str(int(time.time()))
+    assert get(now).status_code == 200
+    assert get(now, sign="0" * 64).status_code == 401
+    assert get(str(int(time.time()) - 3600)).status_code == 401
+    for bad in ("abc", "²", "9" * 5000, "", "-1"):
+        response = get(bad)
+        assert response.status_code == 401, bad
+        assert "X-Timestamp" in response.content.decode(), response.content.decode()
+    assert api(token).get(path).status_code == 401  # no X-Client-Id
