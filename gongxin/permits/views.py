@@ -5,6 +5,7 @@ Every view fetches through `Permit.objects.for_user` (out of scope → 404) and 
 for what it does (not allowed → 403).
 """
 
+import datetime as dt
 import json
 
 import segno
@@ -381,10 +382,14 @@ def checkpoint_record(request):
     _require_checkpoint(request)
     try:
         data = json.loads(request.body or b"{}")
-        checkpoint = Checkpoint.objects.get(pk=int(data.get("checkpoint")))
-    except (ValueError, TypeError, Checkpoint.DoesNotExist):
+        checkpoint = Checkpoint.objects.get(pk=bounds.pk(data.get("checkpoint")))
+    except (ValueError, TypeError, AttributeError, Checkpoint.DoesNotExist):  # not JSON, not an object, no such 卡口
         return JsonResponse({"error": "请选择卡口"}, status=400)
-    scanned_at = parse_datetime(str(data.get("scanned_at") or "")) or timezone.now()
+    try:
+        scanned_at = parse_datetime(str(data.get("scanned_at") or "")) or timezone.now()
+        bounds.date(scanned_at.date(), "扫码时间", earliest=dt.date(2000, 1, 1))
+    except ValueError:  # malformed, or a year a clock cannot have been set to (the queue keeps real times)
+        return JsonResponse({"error": "扫码时间无效"}, status=400)
     if timezone.is_naive(scanned_at):
         scanned_at = timezone.make_aware(scanned_at)
     try:

@@ -170,6 +170,21 @@ def test_checkpoint_record_and_reveal_matrix(cast, approved, who):
         assert response.json()["result"] == "passed" and reveal.json() == {"value": PASSENGER_ID}
 
 
+@pytest.mark.parametrize("change", [{"checkpoint": 1e308}, {"checkpoint": "²"}, {"checkpoint": [1]},
+                                    {"scanned_at": "0001-01-01T00:00:00"}, {"scanned_at": "9999-12-31T23:59:59"},
+                                    {"scanned_at": "2022-13-01T00:00:00"}, None])
+def test_a_malformed_scan_is_refused_with_a_message_and_records_nothing(cast, approved, change):
+    """What an old or tampered phone queue may send: a 卡口 that is not a key, a clock in year 1 or
+    9999, a body that is not an object — a 400 with the reason, never a 500, and no inspection."""
+    body = {"token": services.token_for(approved), "checkpoint": cast["gate"].pk, "direction": "entry",
+            "client_id": "m1", "people": good_checks(approved), "scanned_at": timezone.now().isoformat()}
+    payload = json.dumps([body] if change is None else dict(body, **change))
+    response = client_for(cast["p"]["town"]).post("/permits/checkpoint/record/", payload,
+                                                 content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"] in ("请选择卡口", "扫码时间无效")
+    assert not Inspection.objects.filter(client_id="m1").exists()
+
+
 def test_checkpoint_record_reports_the_refusal_reason(cast, approved):
     body = {"token": services.token_for(approved), "checkpoint": cast["gate"].pk, "direction": "entry",
             "client_id": "x1", "people": good_checks(approved, {0: {"temperature": "37.5"}}), "offline": True}
