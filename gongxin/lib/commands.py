@@ -1,9 +1,12 @@
-"""The shared shape of the `import_*` management commands (all-or-nothing workbook imports)."""
+"""The shared shape of the management commands: their period and date options, and the `import_*`
+commands (all-or-nothing workbook imports)."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from . import bounds
 from .excel import WorkbookError, read_rows
 from .periods import PeriodError, check_period
 
@@ -19,6 +22,16 @@ def period_arg(value, quarters=True, **options):
         return check_period(value, quarters=quarters, **options)
     except PeriodError as e:
         raise CommandError(str(e), returncode=BAD_PERIOD_STATUS) from e
+
+
+def date_arg(text):
+    """A date option of a command (--date, --from): YYYY-MM-DD. Malformed text is a ValueError, which
+    the command words itself; a date outside 1900–2100 stops it with exit status 2 and the reason."""
+    day = dt.date.fromisoformat(text)
+    try:
+        return bounds.date(day, f"日期“{text}”")
+    except bounds.OutOfRange as e:
+        raise CommandError(str(e), returncode=BAD_PERIOD_STATUS) from None
 
 
 class ImportCommand(BaseCommand):

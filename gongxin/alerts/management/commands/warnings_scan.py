@@ -1,10 +1,8 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
 from gongxin.alerts.pending import drain
 from gongxin.alerts.scan import scan
-from gongxin.lib.commands import period_arg
+from gongxin.lib.commands import date_arg, period_arg
 
 
 class Command(BaseCommand):
@@ -23,7 +21,7 @@ class Command(BaseCommand):
         if not period:
             raise CommandError("请用 --period 指定报告期（或用 --pending 处理排队项）")
         try:
-            day = dt.date.fromisoformat(today) if today else None
+            day = date_arg(today) if today else None
         except ValueError as e:
             raise CommandError(f"日期“{today}”格式应为YYYY-MM-DD") from e
         # The period just ended, before anyone filed, is scanned too (逾期未报).

@@ -1,11 +1,11 @@
 """`gongxin permits --date YYYY-MM-DD [--format json|table] [--event CODE]`: one day's permit figures."""
 
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gongxin.emergencies.models import Event
+from gongxin.lib.commands import date_arg
 
 from ... import stats
 from ...models import Inspection, Permit
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date, format, event=None, **options):
         try:
-            day = dt.date.fromisoformat(date)
+            day = date_arg(date)
         except ValueError as e:
             raise CommandError(f"日期“{date}”格式应为YYYY-MM-DD") from e
         if event:

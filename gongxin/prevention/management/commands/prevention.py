@@ -1,9 +1,9 @@
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gongxin.emergencies.models import Event
+from gongxin.lib.commands import date_arg
 from gongxin.prevention import stats
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         except Event.DoesNotExist as e:
             raise CommandError(f"没有代码为“{event}”的应急事件") from e
         try:
-            day = dt.date.fromisoformat(date) if date else stats.default_day(ev)
+            day = date_arg(date) if date else stats.default_day(ev)
         except ValueError as e:
             raise CommandError(f"日期“{date}”格式不对，应为 YYYY-MM-DD") from e
         data = stats.summary(ev, day)

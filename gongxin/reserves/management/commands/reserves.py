@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gongxin.lib.commands import date_arg
 from gongxin.reserves import stats
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, format="table", **options):
         try:
-            day = dt.date.fromisoformat(date) if date else dt.date.today()
+            day = date_arg(date) if date else dt.date.today()
         except ValueError:
             raise CommandError(f"日期“{date}”格式应为YYYY-MM-DD") from None
         data = figures(day)

@@ -1,7 +1,6 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
+from gongxin.lib.commands import date_arg
 from gongxin.lib.excel import WorkbookError, read_rows
 from gongxin.resumption import services, stats
 
@@ -17,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, scan, event, **options):
         try:
-            day = dt.date.fromisoformat(scan) if scan else None
+            day = date_arg(scan) if scan else None
         except ValueError as e:
             raise CommandError(f"日期“{scan}”格式应为YYYY-MM-DD") from e
         try:

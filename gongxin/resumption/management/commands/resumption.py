@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
 from gongxin.analysis.management.commands._common import dump_json, write_table
+from gongxin.lib.commands import date_arg
 from gongxin.resumption import stats
 
 
@@ -18,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date, event, by, format, **options):
         try:
-            day = dt.date.fromisoformat(date)
+            day = date_arg(date)
         except ValueError as e:
             raise CommandError(f"日期“{date}”格式应为YYYY-MM-DD") from e
         found = stats.event_for(event, day)

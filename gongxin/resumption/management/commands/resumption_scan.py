@@ -1,7 +1,6 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
+from gongxin.lib.commands import date_arg
 from gongxin.lib.periods import PeriodError, parse_period
 from gongxin.resumption import services, stats
 
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         if not date and not period:
             raise CommandError("请给出 --date 或 --period")
         try:
-            day = dt.date.fromisoformat(date) if date else None
+            day = date_arg(date) if date else None
             period = parse_period(period) if period else None
         except (ValueError, PeriodError) as e:
             raise CommandError(f"日期或报告期格式有误：{e}") from e

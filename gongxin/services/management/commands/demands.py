@@ -1,16 +1,16 @@
 """`gongxin demands --from YYYY-MM-DD --to YYYY-MM-DD [--by category|town|department] --format json|table`."""
 
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gongxin.lib.commands import date_arg
 from gongxin.services import stats
 
 
 def _date(text):
     try:
-        return dt.date.fromisoformat(text)
+        return date_arg(text)
     except ValueError as e:
         raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}") from e
 
