@@ -1,6 +1,7 @@
 """The upload half of every import page: read the file, run the importer, say what happened."""
 
 import zlib
+from pathlib import Path
 
 from django.contrib import messages
 from django.db import IntegrityError, connection, transaction
@@ -8,6 +9,17 @@ from django.db import IntegrityError, connection, transaction
 from .excel import WorkbookError, read_rows
 
 RACE_MESSAGE = "另一份导入刚刚写入了相同的数据，本次导入未写入任何数据；请重新导入（将按最新数据比对）。"
+
+
+def stored_name(filename, limit=120):
+    """The name a kept file is stored under: the upload's own, its stem shortened so that the whole
+    stays within `limit` bytes of UTF-8 (a file system holds 255 bytes a name; 300 汉字 are 900), its
+    extension kept. The name the user gave is kept whole beside it (the record's name or title)."""
+    path = Path(filename or "file")
+    stem, suffix = path.stem, path.suffix.lower()[:10]
+    while stem and len((stem + suffix).encode()) > limit:
+        stem = stem[:-1]
+    return (stem or "file") + suffix
 
 
 def serialized(name):

@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_NAME = 150
 IMAGE_TYPES = {".jpg": ("JPEG", "image/jpeg"), ".jpeg": ("JPEG", "image/jpeg"), ".png": ("PNG", "image/png")}
 DOCUMENT_TYPES = {
     ".pdf": (b"%PDF-", "application/pdf"),
@@ -34,7 +35,9 @@ def check_upload(upload, *, images=True, documents=True, max_bytes=None):
     suffix = Path(name).suffix.lower()
     allowed = (list(IMAGE_TYPES) if images else []) + (list(DOCUMENT_TYPES) if documents else [])
     if suffix not in allowed:
-        raise UploadRefused(f"“{name}”的文件类型不支持，只能上传 {'、'.join(allowed)} 文件")
+        raise UploadRefused(f"“{name[:40]}”的文件类型不支持，只能上传 {'、'.join(allowed)} 文件")
+    if len(name) > MAX_NAME:  # the name is kept whole beside the file (NoticeAttachment/Evidence.name)
+        raise UploadRefused(f"文件名最多{MAX_NAME}个字，收到{len(name)}个字，请改短后再上传")
     if upload.size > max_bytes:
         raise UploadRefused(f"“{name}”超过{_mb(max_bytes)}，请压缩后再上传")
     if upload.size == 0:

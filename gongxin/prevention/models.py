@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongxin.accounts.scoping import enterprise_q, get_access
+from gongxin.lib.uploads import stored_name
 
 USER = settings.AUTH_USER_MODEL
 
@@ -103,7 +104,7 @@ class PolicyNotice(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"prevention/notices/{instance.notice_id}/{filename}"
+    return f"prevention/notices/{instance.notice_id}/{stored_name(filename)}"
 
 
 class NoticeAttachment(models.Model):
@@ -396,7 +397,7 @@ class FindingStep(models.Model):
 
 
 def evidence_path(instance, filename):
-    return f"prevention/evidence/{instance.step.finding_id}/{filename}"
+    return f"prevention/evidence/{instance.step.finding_id}/{stored_name(filename)}"
 
 
 class Evidence(models.Model):

@@ -159,7 +159,7 @@ def publish_notice(user, event, *, title, issuer, doc_number="", body="", target
     notice.target_towns.set(towns)
     notice.target_enterprises.set(enterprises)
     for upload, content_type in checked:
-        att = NoticeAttachment(notice=notice, name=Path(upload.name).name[:150], size=upload.size,
+        att = NoticeAttachment(notice=notice, name=Path(upload.name).name, size=upload.size,
                                content_type=content_type)
         att.file.save(Path(upload.name).name, upload, save=False)
         att.save()
@@ -438,7 +438,7 @@ def rectify(user, finding, expected_version, note, files=(), at=None):
         step = FindingStep.objects.create(finding=finding, action=FindingStep.Action.RECTIFIED, user=_user(user),
                                           actor=_actor(user), note=_fit(FindingStep, "note", note), at=at or timezone.now())
         for upload, content_type in checked:
-            ev = Evidence(step=step, name=Path(upload.name).name[:150], size=upload.size, content_type=content_type)
+            ev = Evidence(step=step, name=Path(upload.name).name, size=upload.size, content_type=content_type)
             ev.file.save(Path(upload.name).name, upload, save=False)
             ev.save()
         finding.status = FS.RECTIFIED

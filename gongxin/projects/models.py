@@ -12,6 +12,7 @@ from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Su
 
 from gongxin.accounts.scoping import enterprise_q
 from gongxin.lib import periods
+from gongxin.lib.uploads import stored_name
 
 # Amounts are never negative (lib/bounds.py reads the validator with the column's precision).
 WAN = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -277,7 +278,7 @@ class InvestmentChange(models.Model):
 
 
 def document_path(instance, filename):
-    return f"projects/{instance.project.code}/{filename}"
+    return f"projects/{instance.project.code}/{stored_name(filename)}"
 
 
 class ProjectDocument(models.Model):

@@ -429,7 +429,8 @@ def check_document(upload):
 def add_document(user, project, upload, *, title="", kind=ProjectDocument.Kind.OTHER, number=""):
     content_type = check_document(upload)
     doc = ProjectDocument(project=project, kind=kind, number=number.strip(),
-                          title=(title or Path(upload.name).stem).strip()[:150], size=upload.size,
+                          title=bounds.fit(ProjectDocument, "title", (title or Path(upload.name).stem).strip(),
+                                           ProjectError, "标题（未填时取文件名）"), size=upload.size,
                           content_type=content_type, uploaded_by=_user(user))
     doc.file.save(Path(upload.name).name, upload, save=False)
     doc.save()

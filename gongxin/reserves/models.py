@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from gongxin.accounts.scoping import enterprise_q, get_access
+from gongxin.lib.uploads import stored_name
 
 QTY_MAX = 10**12  # the domain range of any quantity entered (positive integers below this)
 
@@ -457,7 +458,7 @@ class Payment(models.Model):
 
 def document_path(instance, filename):
     owner = instance.purchase.number if instance.purchase_id else instance.contract.number
-    return f"reserves/{owner}/{filename}"
+    return f"reserves/{owner}/{stored_name(filename)}"
 
 
 class Document(models.Model):

@@ -750,7 +750,7 @@ def add_document(user, upload, *, kind, title="", purchase=None, contract=None):
     if kind not in Document.Kind.values:
         kind = Document.Kind.OTHER
     doc = Document(purchase=purchase, contract=contract, kind=kind, size=upload.size, content_type=content_type,
-                   title=_fit(Document, "title", title.strip()) if (title or "").strip() else Path(upload.name).stem[:150],
+                   title=_fit(Document, "title", (title or "").strip() or Path(upload.name).stem, "标题（未填时取文件名）"),
                    uploaded_by=_user(user))
     doc.file.save(Path(upload.name).name, upload, save=False)
     doc.save()

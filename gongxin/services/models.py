@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from gongxin.accounts.scoping import enterprise_q, get_access
+from gongxin.lib.uploads import stored_name
 
 WAN = {"max_digits": 14, "decimal_places": 2}
 
@@ -290,6 +292,10 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(enterprise_q(user, "enterprise__"))
 
 
+
+def visit_photo_path(instance, filename):
+    return f"services/visits/{timezone.now():%Y}/{stored_name(filename)}"
+
 class Visit(models.Model):
     plan = models.ForeignKey(VisitPlan, models.SET_NULL, null=True, blank=True, related_name="visits",
                              verbose_name="走访计划")
@@ -299,7 +305,7 @@ class Visit(models.Model):
     visited_on = models.DateField("走访日期")
     visitors = models.CharField("走访人员", max_length=200)
     findings = models.TextField("了解情况与问题")
-    photo = models.FileField("现场照片", upload_to="services/visits/%Y/", blank=True)
+    photo = models.FileField("现场照片", upload_to=visit_photo_path, blank=True)
     source = models.CharField("走访缘由", max_length=80, blank=True, help_text="如 alerts.earlywarning:12")
     form_token = models.CharField("提交令牌", max_length=40, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
