@@ -43,7 +43,7 @@ class NoticeForm(forms.Form):
     enterprises = forms.CharField(label="指定企业（统一社会信用代码，每行一个）", required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     files = MultiFileField(label="附件（PDF、Word、Excel、图片，每个不超过20MB）", required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +134,7 @@ class InspectionForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(label="严重程度", choices=Finding.Severity.choices, required=False)
     deadline = DateField(label="整改期限", widget=DATE, required=False)
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
     def __init__(self, *args, enterprises=None, template=None, **kwargs):
         super().__init__(*args, **kwargs)

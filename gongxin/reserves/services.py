@@ -166,6 +166,8 @@ def _check_running_balance(balance, day, delta):
 def post_movement(user, *, warehouse, lot, reason, delta, day, note="", event=None, counted=None,
                   purchase_line=None, calloff=None, pick=None, reverses=None, locked=None, form_token=None):
     """Append one ledger row and update its balance (see the module docstring); returns the row."""
+    if form_token and len(form_token) > Movement._meta.get_field("form_token").max_length:
+        raise ReservesError("表单令牌无效，请刷新页面后重新提交")
     _not_future(day)
     balance = locked or _lock_balance(warehouse, lot)
     if delta < 0:
