@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 from PIL import Image
 
@@ -241,3 +242,20 @@ class Writes:
         if m and (self.updates or m.group(1).upper().startswith("INSERT")):
             self.tables.add(m.group(2))
         return execute(sql, params, many, context)
+
+
+def post_rolled_back(client, url, data, check):
+    """Post `data` to `url` in a savepoint rolled back afterwards, so every post meets the state its
+    page showed. None when it went well, else what went wrong: the status of a server error, what
+    `check` (written table names → problems) finds in the tables the post wrote, or the exception."""
+    writes = Writes()
+    try:
+        with transaction.atomic():
+            with connection.execute_wrapper(writes):
+                response = client.post(url, data)
+            wrong = response.status_code if response.status_code >= 500 else \
+                check(writes.tables) if writes.tables else None
+            transaction.set_rollback(True)
+    except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
+        return repr(e)[:300]
+    return wrong or None

@@ -10,9 +10,8 @@ import re
 from urllib.parse import parse_qsl
 
 import pytest
-from django.db import connection, transaction
 
-from .crawl import Field, Writes, _kind, filled
+from .crawl import Field, _kind, filled, post_rolled_back
 from .stored import TOO_LONG, dates_outside, numbers_outside
 
 pytestmark = pytest.mark.django_db
@@ -65,18 +64,8 @@ def sweep(client, user, forms):
                     data = filled(form, box.name, value)
                     if button:
                         data[button[0]] = button[1]
-                    writes = Writes()
-                    try:
-                        with transaction.atomic():
-                            with connection.execute_wrapper(writes):
-                                response = client.post(form.action, data)
-                            if response.status_code >= 500:
-                                failures.append((form.action, box.name, value, button, response.status_code))
-                            elif writes.tables and (bad := check(writes.tables)):
-                                failures.append((form.action, box.name, value, button, bad))
-                            transaction.set_rollback(True)
-                    except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
-                        failures.append((form.action, box.name, value, button, repr(e)[:300]))
+                    if wrong := post_rolled_back(client, form.action, data, check):
+                        failures.append((form.action, box.name, value, button, wrong))
                     client.force_login(user)
     return len(done), failures
 
@@ -166,18 +155,10 @@ def test_a_tampered_choice_or_hidden_field_in_any_form_is_refused_cleanly(pages,
                 if key in done:
                     continue
                 done.add(key)
-                writes = Writes()
-                try:
-                    with transaction.atomic():
-                        with connection.execute_wrapper(writes):
-                            response = client.post(form.action, filled(form, box.name, value))
-                        if response.status_code >= 500:
-                            failures.append((form.action, box.name, value, response.status_code))
-                        elif writes.tables and (bad := numbers_outside(writes.tables) + dates_outside(writes.tables)):
-                            failures.append((form.action, box.name, value, bad))
-                        transaction.set_rollback(True)
-                except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
-                    failures.append((form.action, box.name, value, repr(e)[:300]))
+                wrong = post_rolled_back(client, form.action, filled(form, box.name, value),
+                                         lambda tables: numbers_outside(tables) + dates_outside(tables))
+                if wrong:
+                    failures.append((form.action, box.name, value, wrong))
                 client.force_login(user)
     assert done, "the crawl found no select or hidden field"
     assert not failures, "\n".join(map(str, failures))

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from openpyxl import load_workbook
 
 from gongxin.analysis.imports import PRODUCT_FIELDS, PRODUCT_HEADERS
@@ -27,7 +27,7 @@ from gongxin.reporting.importing import IMPORT_HEADERS as RETURN_HEADERS
 from gongxin.reporting.importing import VALUE_HEADERS
 from gongxin.reporting.models import ProductLine, ReturnValue
 
-from .crawl import Writes
+from .crawl import post_rolled_back
 from .hardening import xlsx
 from .stored import TOO_LONG, dates_outside, kept_badly, numbers_outside
 
@@ -99,9 +99,9 @@ def stored_badly(tables):
     return kept_badly(tables) + dates_outside(tables) + numbers_outside(tables)
 
 
-def post(client, url, rows):
-    upload = SimpleUploadedFile("导入.xlsx", xlsx(rows))
-    return client.post(url, {"file": upload})
+def workbook(rows):
+    """An import page's post: the rows as an .xlsx upload."""
+    return {"file": SimpleUploadedFile("导入.xlsx", xlsx(rows))}
 
 
 def import_pages(found):
@@ -118,24 +118,14 @@ def test_every_import_page_takes_its_base_workbook_and_answers_every_bad_cell(pa
     failures, posts = [], 0
     for url, rows in sheets.items():
         with transaction.atomic():
-            response = post(client, url, rows)
+            response = client.post(url, workbook(rows))
             assert response.status_code == 200, (url, response.content.decode()[:2000])
             transaction.set_rollback(True)
         for col in range(len(rows[0])):
             for bad in BAD_CELLS:
                 sheet = [rows[0], [*rows[1][:col], bad, *rows[1][col + 1:]]]
-                writes = Writes()
                 posts += 1
-                try:
-                    with transaction.atomic():
-                        with connection.execute_wrapper(writes):
-                            response = post(client, url, sheet)
-                        if response.status_code >= 500:
-                            failures.append((url, rows[0][col], repr(bad)[:20], response.status_code))
-                        elif writes.tables and (kept := stored_badly(writes.tables)):
-                            failures.append((url, rows[0][col], repr(bad)[:20], kept))
-                        transaction.set_rollback(True)
-                except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
-                    failures.append((url, rows[0][col], repr(bad)[:20], repr(e)[:300]))
+                if wrong := post_rolled_back(client, url, workbook(sheet), stored_badly):
+                    failures.append((url, rows[0][col], repr(bad)[:20], wrong))
     assert failures == [], failures
     assert posts > 400

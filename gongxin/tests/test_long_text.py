@@ -14,9 +14,8 @@ an earlier post); the tables a post wrote are checked for over-long values befor
 import re
 
 import pytest
-from django.db import connection, transaction
 
-from .crawl import Writes, filled
+from .crawl import filled, post_rolled_back
 from .stored import TOO_LONG, kept_badly
 
 pytestmark = pytest.mark.django_db
@@ -36,18 +35,8 @@ def sweep(client, user, forms):
                 data = filled(form, box.name, TOO_LONG)
                 if button:
                     data[button[0]] = button[1]
-                writes = Writes()
-                try:
-                    with transaction.atomic():
-                        with connection.execute_wrapper(writes):
-                            response = client.post(form.action, data)
-                        if response.status_code >= 500:
-                            failures.append((form.action, box.name, button, response.status_code))
-                        elif writes.tables and (kept := kept_badly(writes.tables)):
-                            failures.append((form.action, box.name, button, kept))
-                        transaction.set_rollback(True)
-                except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
-                    failures.append((form.action, box.name, button, repr(e)[:300]))
+                if wrong := post_rolled_back(client, form.action, data, kept_badly):
+                    failures.append((form.action, box.name, button, wrong))
                 client.force_login(user)  # a post may have changed the session (a password, a role)
     return len(done), failures
 

@@ -11,9 +11,9 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, models, transaction
+from django.db import models
 
-from .crawl import PDF, Writes, filled, png
+from .crawl import PDF, filled, png, post_rolled_back
 from .stored import kept_badly
 
 pytestmark = pytest.mark.django_db
@@ -54,18 +54,10 @@ def test_a_bad_file_in_any_upload_form_is_refused_cleanly(pages, who, settings, 
                     continue
                 done.add(key)
                 data = filled(form, box.name, SimpleUploadedFile(name, content, content_type=content_type))
-                writes = Writes()
-                try:
-                    with transaction.atomic():
-                        with connection.execute_wrapper(writes):
-                            response = client.post(form.action, data)
-                        if response.status_code >= 500:
-                            failures.append((form.action, box.name, name[:20], response.status_code))
-                        elif writes.tables and (bad := kept_badly(writes.tables) + files_badly(writes.tables)):
-                            failures.append((form.action, box.name, name[:20], bad))
-                        transaction.set_rollback(True)
-                except Exception as e:  # noqa: BLE001 - every failure is reported, not just the first
-                    failures.append((form.action, box.name, name[:20], repr(e)[:300]))
+                wrong = post_rolled_back(client, form.action, data,
+                                         lambda tables: kept_badly(tables) + files_badly(tables))
+                if wrong:
+                    failures.append((form.action, box.name, name[:20], wrong))
                 client.force_login(user)
     assert done, "the crawl found no upload form"
     assert not failures, "\n".join(map(str, failures))
