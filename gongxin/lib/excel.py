@@ -1,6 +1,7 @@
 """Reading uploaded workbooks (python-calamine, fast) and writing formatted ones (openpyxl)."""
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -188,6 +189,30 @@ def cell_text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def cell_date(value, *, typed=False):
+    """A workbook cell as a date: a date or datetime cell, or text as YYYY-MM-DD, optionally with a time
+    of day — and, for a sheet people type (`typed`: 成立日期), YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日.
+    None when blank; ValueError (its message for the user) for anything else. Read whole, never by
+    its first ten characters."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    parsers = [dt.datetime.fromisoformat]
+    if typed:
+        parsers = [lambda t: dt.datetime.fromisoformat(t.replace("/", "-").replace(".", "-")),
+                   lambda t: dt.datetime.strptime(t, "%Y年%m月%d日")]
+    for parse in parsers:
+        try:
+            return parse(text).date()
+        except ValueError:
+            pass
+    raise ValueError(f"日期“{value}”无法识别，应为YYYY-MM-DD")
 
 
 def looks_like_formula(value):

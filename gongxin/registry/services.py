@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from gongxin.accounts.audit import changes, log_action, snapshot
 from gongxin.lib import bounds
 from gongxin.lib import changes as figures
-from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_text, header_index
+from gongxin.lib.excel import ImportReport, RowError, WorkbookError, cell_date, cell_text, header_index
 from gongxin.lib.uscc import USCCError, normalize, validate_uscc
 
 from .models import Enterprise, EnterpriseGroup, Industry, ListYear, Region
@@ -117,24 +117,6 @@ REQUIRED_HEADERS = ["统一社会信用代码", "企业名称", "所属镇街", 
 STATUS_BY_LABEL = {label: value for value, label in Enterprise.Status.choices}
 
 
-def _parse_date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = cell_text(value).replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.strptime(text, "%Y年%m月%d日").date()
-    except ValueError as e:
-        raise ValueError(f"日期“{value}”无法识别，应为YYYY-MM-DD") from e
-
-
 def _parse_row(cells, towns, industries, groups, overridden):
     """One data row → (values dict, [(column, reason)]).
 
@@ -178,7 +160,7 @@ def _parse_row(cells, towns, industries, groups, overridden):
             values[field] = cell_text(cells[header])
     if "成立日期" in cells:
         try:
-            values["founded"] = founded_bounds(_parse_date(cells["成立日期"]))
+            values["founded"] = founded_bounds(cell_date(cells["成立日期"], typed=True))
         except ValueError as e:
             errors.append(("成立日期", str(e)))
     for field, header in TEXT_FIELDS.items():

@@ -13,7 +13,6 @@ approve (bureau: a numbered 复工复产确认书 and a status entry from the pl
 return the application with a reason (→ 已退回); the applicant resubmits.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -481,23 +480,12 @@ def save_rules(user, event, data, expected_version):
     return rules
 
 
-def _grid_day(cell):
-    """A feed's date cell: a date, a datetime, or its text (YYYY-MM-DD, optionally with a time of day)."""
-    from gongxin.lib.excel import cell_text
-
-    if isinstance(cell, dt.datetime):
-        return cell.date()
-    if isinstance(cell, dt.date):
-        return cell
-    return dt.datetime.fromisoformat(cell_text(cell)).date()
-
-
 def import_grid(user, rows, source=""):
     """Load the grid's daily feed: rows of (统一社会信用代码, 日期, 日用电量千瓦时). All or nothing.
 
     Returns (written, errors); with any error nothing is written. A day already loaded is replaced.
     """
-    from gongxin.lib.excel import ImportReport, RowError, cell_text
+    from gongxin.lib.excel import ImportReport, RowError, cell_date, cell_text
 
     from .models import GridReading
 
@@ -526,7 +514,9 @@ def import_grid(user, rows, source=""):
             report.errors.append(RowError(n, "统一社会信用代码", f"“{uscc}”不是已登记的企业"))
             continue
         try:
-            day = bounds.date(_grid_day(day), "日期")
+            day = bounds.date(cell_date(day), "日期")
+            if day is None:
+                raise ValueError
         except bounds.OutOfRange as e:
             report.errors.append(RowError(n, "日期", str(e)))
             continue

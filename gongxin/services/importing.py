@@ -4,26 +4,17 @@
 any bad row and nothing is written; importing the same file twice changes nothing.
 """
 
-import datetime as dt
 
 from django.db import transaction
 
 from gongxin.accounts.audit import log_action
 from gongxin.lib import bounds
-from gongxin.lib.excel import ImportReport, RowError
+from gongxin.lib.excel import ImportReport, RowError, cell_date
 
 from .models import WorkdayOverride
 
 HEADERS = ("日期", "类型", "名称")
 KINDS = {"休息": False, "上班": True}
-
-
-def _date(value):
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip())
 
 
 def import_calendar(rows, user=None):
@@ -38,8 +29,10 @@ def import_calendar(rows, user=None):
         if all(c in (None, "") for c in row[:3]):
             continue
         try:
-            day = _date(row[0])
-        except (TypeError, ValueError):
+            day = cell_date(row[0])
+            if day is None:
+                raise ValueError
+        except ValueError:
             report.errors.append(RowError(number, "日期", f"“{row[0]}”不是日期（YYYY-MM-DD）"))
             continue
         if not 2000 <= day.year <= 2100:

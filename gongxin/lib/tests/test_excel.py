@@ -134,3 +134,23 @@ def test_exported_formula_text_is_not_a_formula_in_the_xml():
 def test_render_many_makes_one_sheet_per_exporter():
     wb = load_workbook(io.BytesIO(render_many([NamesExporter(), NamesExporter()])))
     assert len(wb.sheetnames) == 2
+
+
+def test_a_date_cell_is_read_whole_in_the_forms_a_bureau_types():
+    import datetime as dt
+
+    import pytest
+
+    from gongxin.lib.excel import cell_date
+
+    day = dt.date(2022, 4, 14)
+    for cell in (day, dt.datetime(2022, 4, 14, 9, 30), "2022-04-14", "2022-04-14 00:00:00"):
+        assert cell_date(cell) == day == cell_date(cell, typed=True), cell
+    for cell in ("2022/04/14", "2022.04.14", "2022年4月14日"):  # what people type into 成立日期
+        assert cell_date(cell, typed=True) == day, cell
+        with pytest.raises(ValueError):
+            cell_date(cell)  # a feed (电网日用电, 工作日历) is ISO
+    assert cell_date(None) is None and cell_date("") is None
+    for bad in ("2022-04-140", "2022-04-14 以电网为准", "2022-13-01", "abc", 44665.0):
+        with pytest.raises(ValueError, match="无法识别"):
+            cell_date(bad)
