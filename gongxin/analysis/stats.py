@@ -487,6 +487,14 @@ def county_label(user=None):
     return ("", "、".join(n for _, n in towns) or "—")
 
 
+def scope_word(user=None):
+    """全市 / 全县 / 全区 for the county (its name's last character); the town's name for a town officer."""
+    code, name = county_label(user)
+    if user is None or get_access(user).sees_all:
+        return "全" + (name[-1] if name and name[-1] in "市县区旗" else "县")
+    return name
+
+
 def county(period, user=None, indicators=INDICATORS):
     """The whole (county, or the officer's town) as one Row."""
     return totals(period, "county", user, indicators)[0]

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from gongxin.accounts.scoping import get_access
 from gongxin.alerts.models import Level
 from gongxin.alerts.scan import evaluate
 from gongxin.analysis import stats
@@ -130,12 +129,7 @@ def span_label(period):
     return SPAN_LABELS.get(month, ytd_label(period) if month != 2 else "1-2月")
 
 
-def scope_word(user):
-    """全市 / 全县 / 全区 for the county; the town's name for a town officer."""
-    code, name = stats.county_label(user)
-    if user is None or get_access(user).sees_all:
-        return "全" + (name[-1] if name and name[-1] in "市县区旗" else "县")
-    return name
+scope_word = stats.scope_word  # 全市 / 全县 / 全区, or the town officer's town
 
 
 # ---------------------------------------------------------------- sections

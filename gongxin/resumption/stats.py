@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from gongxin.accounts.scoping import enterprise_q, get_access
+from gongxin.accounts.scoping import enterprise_q
 from gongxin.analysis import stats as engine
 from gongxin.emergencies.models import Event
 from gongxin.lib import periods as P
@@ -498,7 +498,7 @@ def brief_paragraph(period, user=None):
     snap = snapshot(event, day, user)
     whole = county(event, day, user, snap)
     c = cost(event, period, user)
-    scope = "全县" if user is None or get_access(user).sees_all else whole.name
+    scope = engine.scope_word(user)
     parts = [f"截至{day.month}月{day.day}日，{scope}{whole.enterprises}家规上工业企业中"
              f"已复工复产{whole.resumed}家，复工率{engine.pct_text(whole.rate_pct) or '—'}%"]
     if whole.partial:
@@ -518,7 +518,7 @@ def brief_paragraph(period, user=None):
             text += f"尚有{whole.stopped}家企业未复工。"
     if c.lost and c.pull_pp is not None:
         text += (f"经测算，停产及部分停产企业{P.label(period)}减少产值约{amount_words(c.lost)}，"
-                 f"拉低{'全县' if user is None or get_access(user).sees_all else whole.name}规上工业总产值当月增速约"
+                 f"拉低{scope}规上工业总产值当月增速约"
                  f"{c.pull_pp}个百分点")
         if c.growth_without_pct is not None:
             text += f"（如正常生产，当月增速约为{c.growth_without_pct}%）"

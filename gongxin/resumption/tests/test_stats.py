@@ -181,9 +181,9 @@ def test_brief_paragraph_states_resumption_and_the_pull_or_nothing_without_an_ev
     for e in (b, c, d):
         entry(event, e, S.FULL, D(2022, 3, 13))
     text = stats.brief_paragraph("2022-04")
-    assert "截至4月30日，全县4家规上工业企业中已复工复产3家，复工率75.0%" in text
+    assert "截至4月30日，全市4家规上工业企业中已复工复产3家，复工率75.0%" in text
     # a stopped all April: 3000 lost on the county's 12000 of last April → 25.0 points
-    assert "减少产值约300.0万元，拉低全县规上工业总产值当月增速约25.0个百分点" in text
+    assert "减少产值约300.0万元，拉低全市规上工业总产值当月增速约25.0个百分点" in text
     assert stats.brief_paragraph("2021-06") == ""
 
 
