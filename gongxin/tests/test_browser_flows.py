@@ -67,8 +67,18 @@ def send_entry(page, button):
     """Click a button of the return's entry form and wait for the page htmx swaps in: the answer
     replaces the page's `.page` in place — no navigation (a navigation would lose `gxSamePage`)."""
     page.evaluate("() => { window.gxSamePage = true; document.querySelector('.page').dataset.before = ''; }")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    responses = []
+    page.on("response", record := lambda r: responses.append(f"{r.status} {r.request.method} {r.url}"))
     page.click(button)
-    page.wait_for_function("() => { const p = document.querySelector('.page'); return p && !('before' in p.dataset); }")
+    try:
+        page.wait_for_function("() => { const p = document.querySelector('.page'); return p && !('before' in p.dataset); }")
+    except PlaywrightTimeout:  # say what the page showed and what the server answered, not only "timeout"
+        raise AssertionError(("not swapped in", page.url, responses,
+                              page.locator("[data-send-status]").all_inner_texts())) from None
+    finally:
+        page.remove_listener("response", record)
     assert page.evaluate("() => window.gxSamePage === true"), "the page was navigated to, not swapped in place"
 
 
