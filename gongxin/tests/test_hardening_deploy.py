@@ -39,6 +39,16 @@ def test_debug_is_off_unless_the_environment_turns_it_on():
     assert result.stdout.split() == ["False", "31536000"], result.stderr
 
 
+def test_every_variable_the_settings_read_is_documented():
+    """README's configuration table and .env.example name every variable settings.py reads."""
+    settings_py = (ROOT / "gongxin" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:str|int|bool)\("([A-Z_]+)"', settings_py))
+    assert {"DEBUG", "DATABASE_URL", "PRODUCTS_BASIS", "RESCAN_DELAY_MS"} <= read  # the pattern finds them
+    readme, example = (ROOT / "README.md").read_text(), (ROOT / ".env.example").read_text()
+    assert sorted(v for v in read if f"`{v}`" not in readme) == []
+    assert sorted(v for v in read if not re.search(rf"^#? ?{v}\b", example, re.M)) == []
+
+
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_template_has_inline_script_or_event_handler(path):
     text = path.read_text(encoding="utf-8")
