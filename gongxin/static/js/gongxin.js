@@ -215,3 +215,22 @@ function gxSendFailed(event) {
     "。您填写的内容仍在页面上，请稍后重试。";
   box.scrollIntoView({block: "center"});
 }
+
+// table.table-stack: a list whose rows become blocks on a phone (gongxin.css), each cell labelled with its
+// column's header (data-label, copied from the thead here; a cell spanning columns or under an empty header
+// gets none). Run on the page and on every part htmx swaps in.
+function gxStackLabels(root) {
+  (root.querySelectorAll ? root : document).querySelectorAll("table.table-stack").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (td.colSpan === 1 && heads[i]) { td.setAttribute("data-label", heads[i]); }
+        if (!td.textContent.trim() && !td.querySelector("input, select, button, img, svg")) { td.classList.add("stack-empty"); }
+      });
+    });
+  });
+}
+gxStackLabels(document);
+document.addEventListener("htmx:afterSettle", function (event) { gxStackLabels(event.target.parentNode || document); });

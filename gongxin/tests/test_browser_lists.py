@@ -1,0 +1,75 @@
+"""Lists of records on a phone (390×844) in headless Chromium: a `table-stack` list turns each row into a
+block — its record first, then "column：value" lines — so an officer reads the warnings, demands, dispatches,
+applications and the audit log without scrolling sideways; on a screen it stays a table."""
+
+import pytest
+from django.core.management import call_command
+
+from . import test_browser
+from .test_browser import LINES, Watch
+
+pytestmark = test_browser.pytestmark  # browser mark, transactional db with serialized rollback, skip-ifs
+browser = test_browser.browser  # the headless Chromium fixture
+
+DEMO_PASSWORD = "gongxin-demo"
+LISTS = ["/analysis/warnings/?period=2022-04", "/services/demands/", "/services/visits/", "/reserves/dispatches/",
+         "/reserves/contracts/", "/reserves/purchases/", "/resumption/applications/", "/resumption/flags/",
+         "/permits/", "/accounts/audit/"]
+# Pages whose header actions are wider than a phone: they go below the title and wrap.
+WIDE_HEADERS = ["/reserves/contracts/", "/projects/funds/", "/permits/"]
+
+ROWS = """() => {
+    const table = document.querySelector('table.table-stack');
+    const rows = [...table.querySelectorAll('tbody tr')];
+    const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+    const cell = rows[0].children[1];
+    return {rows: rows.length, heads,
+            headShown: getComputedStyle(table.querySelector('thead')).display !== 'none',
+            label: cell.dataset.label || null,
+            before: getComputedStyle(cell, '::before').content,
+            pageWide: document.documentElement.scrollWidth > window.innerWidth};
+}"""
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True  # load_demo refuses to run without DEBUG
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def _bureau(browser, base, **options):
+    page = browser.new_page(**options)
+    watch = Watch(page)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "bureau")
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    return page, watch
+
+
+def test_record_lists_are_blocks_with_labelled_lines_on_a_phone_and_tables_on_a_screen(live_server, demo, browser):
+    phone, phone_watch = _bureau(browser, live_server.url, viewport={"width": 390, "height": 844},
+                                 is_mobile=True, has_touch=True)
+    screen, screen_watch = _bureau(browser, live_server.url, viewport={"width": 1366, "height": 768})
+    for path in LISTS:
+        assert phone.goto(live_server.url + path).status == 200, path
+        found = phone.evaluate(ROWS)
+        assert found["rows"] >= 3, (path, found)
+        label = found["heads"][1]
+        assert label and found["label"] == label, (path, found)
+        assert found["before"] == f'"{label}："', (path, found)  # the column's name leads the line
+        assert not found["headShown"] and not found["pageWide"], (path, found)
+
+        assert screen.goto(live_server.url + path).status == 200, path
+        found = screen.evaluate(ROWS)
+        assert found["headShown"] and found["before"] in ("none", "normal"), (path, found)
+    for path in WIDE_HEADERS:
+        assert phone.goto(live_server.url + path).status == 200, path
+        assert phone.locator(".page-title").evaluate(LINES) == 1, path  # not squeezed to a character a line
+        right = phone.evaluate("() => Math.max(...[...document.querySelectorAll('.page-header a, .page-header button,"
+                               " .page-header input, .page-header select')].map(e => e.getBoundingClientRect().right))")
+        assert right <= 390, (path, right)
+        assert not phone.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"), path
+    assert phone_watch.errors == [] and screen_watch.errors == []
