@@ -218,6 +218,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["gongxin.formats"]  # thousands grouped 1,000,000 (gongxin/formats/zh_Hans)
 USE_TZ = True
 
 STATIC_URL = "/static/"
