@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongxin.accounts.audit import entries_for
 from gongxin.accounts.scoping import get_access, region_q, require_bureau
+from gongxin.analysis import stats as engine
 from gongxin.lib import bounds, periods
 from gongxin.lib.export import xlsx_response
 from gongxin.lib.forms import refusal
@@ -249,7 +250,7 @@ def _investment_form(request, project, period):
 def _scope_label(user):
     access = get_access(user)
     if access.sees_all:
-        return "全县"
+        return engine.scope_word(user)  # 全市 for 滕州市, as the brief says it
     if access.is_town_officer:
         return "、".join(Region.objects.towns().filter(region_q(user)).values_list("name", flat=True)) or "本镇街"
     return "本企业"

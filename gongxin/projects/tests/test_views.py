@@ -87,6 +87,9 @@ def test_dashboard_figures_follow_scope(world, who):
     county = r.context["county"]
     visible = sum(1 for s in SEES[who].values() if s == 200)
     assert county["ytd"] == Decimal("10.00") * visible
+    from gongxin.analysis.stats import scope_word
+    if who in ("admin", "analyst", "leader"):  # the county's word, as the brief says it (全市 for a 市)
+        assert r.context["scope_label"] == scope_word(None) and scope_word(None).startswith("全")
 
 
 STAGE_CHANGE = {"admin": 302, "analyst": 302, "town": 302, "leader": 403, "reporter": 403}
