@@ -17,6 +17,14 @@ def _run(paragraph, text, size=16, bold=False, east_asia="仿宋"):
     return run
 
 
+def issuer():
+    """The bureau that signs, named with its county (滕州市工业和信息化局)."""
+    from gongxin.analysis.stats import county_label
+
+    code, name = county_label(None)
+    return f"{name if code else ''}工业和信息化局"
+
+
 def body_text(app, co_reviewer):
     """The certificate's paragraphs (shared wording with the print page)."""
     reviewed = f"、{co_reviewer}会审" if app.co_review_note else ""
@@ -48,7 +56,7 @@ def certificate_docx(app, co_reviewer):
     sign = doc.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     approved = app.approved_at
-    _run(sign, f"工业和信息化局\n{approved.year}年{approved.month}月{approved.day}日" if approved else "工业和信息化局")
+    _run(sign, f"{issuer()}\n{approved.year}年{approved.month}月{approved.day}日" if approved else issuer())
     if app.staff:
         p = doc.add_paragraph()
         _run(p, f"附：首批返岗人员名单（{len(app.staff)}人）\n" + "、".join(app.staff), 12)

@@ -9,6 +9,7 @@ a few cross-check flags (resumed on paper, electricity below 30% of last Decembe
 """
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -140,7 +141,7 @@ def _applications(ctx, event, rules, listed, first_day, never, entries):
         apps.append(Application(
             event=event, enterprise=e, phase=event.phase_on(day - dt.timedelta(days=3)), state=Application.State.APPROVED,
             status_requested=requested.get(e.id, Status.FULL), planned_on=day, workers_planned=e._usual // 2 + 1,
-            answers=_answers(rng, e), town_note="经现场评估，符合复工复产条件", co_review_note=f"{rules.co_reviewer}会审同意",
+            answers=_answers(rng, e, e._usual // 2 + 1), town_note="经现场评估，符合复工复产条件", co_review_note=f"{rules.co_reviewer}会审同意",
             bureau_note="同意复工复产", certificate_no=f"{rules.certificate_prefix}〔2022〕{n:04d}号",
             approved_at=approved_at))
         applied.append(approved_at - dt.timedelta(days=2, hours=rng.randint(0, 20)))
@@ -151,7 +152,7 @@ def _applications(ctx, event, rules, listed, first_day, never, entries):
         returned = state == Application.State.RETURNED
         apps.append(Application(
             event=event, enterprise=e, phase=event.phase_on(D(2022, 5, 20)), state=state, planned_on=D(2022, 5, 28),
-            workers_planned=e._usual // 3 + 1, answers=_answers(rng, e),
+            workers_planned=e._usual // 3 + 1, answers=_answers(rng, e, e._usual // 3 + 1),
             town_note="" if state == Application.State.SUBMITTED or returned else "经现场评估，符合复工复产条件",
             co_review_note=f"{rules.co_reviewer}会审同意" if state == Application.State.CO_REVIEWED else "",
             return_reason=rng.choice(RETURN_REASONS) if returned else "",
@@ -169,9 +170,14 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文海波宁燕鹏辉"
 
 
-def _answers(rng, e):
-    staff = "\n".join(rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-                      for _ in range(rng.randint(4, 9)))
+def _names(rng, count):
+    return [rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(count)]
+
+
+def _answers(rng, e, workers):
+    """The conditions' answers; the staff list names every one of the `workers` returning first."""
+    _names(rng, rng.randint(4, 9))  # the draws of the short list the demo once had: the county's other figures stay
+    staff = "\n".join(_names(random.Random(e.uscc), workers))
     return {"plan": f"{e.name}疫情防控方案：成立防控专班，实行厂区封闭、分区作业、每日两测。", "commitment": True,
             "staff": staff, "supplies": str(rng.randint(7, 30)), "health": True, "closed_loop": True,
             "testing": "签约镇卫生院上门采样"}

@@ -234,8 +234,13 @@ class Application(models.Model):
         """The staff list of the commitment letter (承诺书返岗人员名单), one name per line."""
         for key, value in (self.answers or {}).items():
             if key.startswith("staff") and isinstance(value, str):
-                return [n.strip() for n in value.splitlines() if n.strip()]
+                return list_lines(value)
         return []
+
+
+def list_lines(value):
+    """A list answer (名单（每行一人）) as its non-blank lines."""
+    return [n.strip() for n in value.splitlines() if n.strip()]
 
 
 class Blocker(models.Model):

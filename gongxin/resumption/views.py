@@ -22,7 +22,7 @@ from gongxin.registry.models import Enterprise
 
 from . import services, stats
 from .audit_labels import AUDIT_LABELS
-from .models import Application, Blocker, Condition, Flag, Rules, Status, StatusEntry
+from .models import Application, Blocker, Condition, Flag, Rules, Status, StatusEntry, list_lines
 
 A = Application.State
 PAGE_SIZE = 50
@@ -222,6 +222,13 @@ def application_new(request, uscc):
     return render(request, "resumption/application_form.html", ctx, status=status)
 
 
+def _names(condition, value):
+    """A list answer's lines (返岗人员名单), shown as one run of names with their count; else None."""
+    if condition is None or condition.kind != Condition.Kind.LIST or not isinstance(value, str):
+        return None
+    return list_lines(value)
+
+
 @login_required
 def application_detail(request, pk):
     app = _application(request, pk)
@@ -238,7 +245,9 @@ def application_detail(request, pk):
         "resubmit": app.state == A.RETURNED and services.can_apply(user, app.enterprise),
     }
     ctx = {"page_title": f"复工复产申请 · {app.enterprise.name}", "app": app, "rules": rules, "steps": steps,
-           "answers": [(conditions.get(code), value) for code, value in app.answers.items()],
+           "answers": [(conditions.get(code), value, _names(conditions.get(code), value))
+                       for code, value in app.answers.items()],
+           "staff_listed": len(app.staff) if app.staff and len(app.staff) != app.workers_planned else None,
            "conditions": services.conditions_for(app.event, app.event.phase_on(timezone.localdate())),
            "phase": app.event.phase_on(timezone.localdate()), "initial": _initial({}, app),
            "history": [(h, AUDIT_LABELS.get(h.action) or h.action_label) for h in entries_for(app)]}
@@ -288,11 +297,11 @@ def certificate(request, pk):
     app = _application(request, pk)
     if app.state != A.APPROVED:
         raise Http404("该申请尚未确认复工复产")
-    from .certificate import body_text
+    from .certificate import body_text, issuer
 
     rules = stats.rules_for(app.event)
     ctx = {"page_title": "复工复产确认书", "app": app, "rules": rules, "staff": app.staff,
-           "paragraphs": body_text(app, rules.co_reviewer)}
+           "paragraphs": body_text(app, rules.co_reviewer), "issuer": issuer()}
     return render(request, "resumption/certificate.html", ctx)
 
 

@@ -325,3 +325,32 @@ def test_a_note_or_condition_text_longer_than_its_column_is_refused_with_the_rea
         "code": "long", "name": "条" * 101, "kind": "check"})
     assert page.status_code == 400 and "最多100个字，收到101个字" in page.content.decode()
     assert list(event.resumption_conditions.values_list("name", flat=True)) == before
+
+
+def test_a_staff_list_that_does_not_name_every_first_returner_is_shown_to_the_reviewers(client, cast):
+    event, own, other, p, app, done = cast  # both list 张三 and 李四 for 20 returning first
+    client.force_login(p["town"])
+    html = client.get(f"/resumption/applications/{app.pk}/").content.decode()
+    assert 'data-testid="staff-mismatch"' in html and "返岗人员名单2人，与首批返岗人数20人不一致" in html
+    assert "共2人：张三、李四" in html  # the list as one run of names with its count, not a line per name
+    app.workers_planned = 2  # the list names both
+    app.save(update_fields=["workers_planned"])
+    html = client.get(f"/resumption/applications/{app.pk}/").content.decode()
+    assert 'data-testid="staff-mismatch"' not in html and "共2人：张三、李四" in html
+
+
+def test_the_certificate_is_signed_by_the_county_bureau(client, cast):
+    import io
+
+    from docx import Document
+
+    from gongxin.registry.models import Region
+
+    event, own, other, p, app, done = cast
+    county = Region.objects.get(level=Region.Level.COUNTY).name
+    client.force_login(p["other_reporter"])
+    html = client.get(f"/resumption/applications/{done.pk}/certificate/").content.decode()
+    assert f'<div id="issuer">{county}工业和信息化局</div>' in html
+    response = client.get(f"/resumption/applications/{done.pk}/certificate.docx")
+    text = "\n".join(par.text for par in Document(io.BytesIO(response.content)).paragraphs)
+    assert f"{county}工业和信息化局" in text
