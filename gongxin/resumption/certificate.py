@@ -53,10 +53,13 @@ def certificate_docx(app, co_reviewer):
         if i:
             p.paragraph_format.first_line_indent = Pt(32)
         _run(p, text)
-    sign = doc.add_paragraph()
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # The two signatures side by side, as on the print page: the town that evaluated, the bureau that approved.
     approved = app.approved_at
-    _run(sign, f"{issuer()}\n{approved.year}年{approved.month}月{approved.day}日" if approved else issuer())
+    town, bureau = doc.add_table(rows=1, cols=2).rows[0].cells
+    for cell, text in ((town, f"{app.enterprise.town.name}\n（评估单位）"),
+                       (bureau, f"{issuer()}\n{approved.year}年{approved.month}月{approved.day}日" if approved else issuer())):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(cell.paragraphs[0], text)
     if app.staff:
         p = doc.add_paragraph()
         _run(p, f"附：首批返岗人员名单（{len(app.staff)}人）\n" + "、".join(app.staff), 12)

@@ -352,5 +352,6 @@ def test_the_certificate_is_signed_by_the_county_bureau(client, cast):
     html = client.get(f"/resumption/applications/{done.pk}/certificate/").content.decode()
     assert f'<div id="issuer">{county}工业和信息化局</div>' in html
     response = client.get(f"/resumption/applications/{done.pk}/certificate.docx")
-    text = "\n".join(par.text for par in Document(io.BytesIO(response.content)).paragraphs)
-    assert f"{county}工业和信息化局" in text
+    doc = Document(io.BytesIO(response.content))
+    town, bureau = (cell.text for cell in doc.tables[0].rows[0].cells)  # signed side by side, as printed
+    assert town == f"{other.town.name}\n（评估单位）" and bureau.startswith(f"{county}工业和信息化局\n")
