@@ -247,7 +247,7 @@ def application_detail(request, pk):
     ctx = {"page_title": f"复工复产申请 · {app.enterprise.name}", "app": app, "rules": rules, "steps": steps,
            "answers": [(conditions.get(code), value, _names(conditions.get(code), value))
                        for code, value in app.answers.items()],
-           "staff_listed": len(app.staff) if app.staff and len(app.staff) != app.workers_planned else None,
+           "staff_listed": listed if (listed := len(app.staff)) and listed != app.workers_planned else None,
            "conditions": services.conditions_for(app.event, app.event.phase_on(timezone.localdate())),
            "phase": app.event.phase_on(timezone.localdate()), "initial": _initial({}, app),
            "history": [(h, AUDIT_LABELS.get(h.action) or h.action_label) for h in entries_for(app)]}
