@@ -363,13 +363,16 @@ def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere
     figures = {"output_value.month": "1100", "output_value.ytd": "3300", "sales_value.month": "1000",
                "sales_value.ytd": "3000", "export_value.month": "0", "export_value.ytd": "0",
                "electricity.month": "11", "electricity.ytd": "33"}
-    for name, value in figures.items():
-        page.fill(f"input[name='{name}']", value)
-    page.click("button[value=save]")
     # The server answers both the live check and the save with the log-in page: neither is swapped in.
+    # Both answered before logging in again below: an answer to a request sent with the expired session
+    # deletes the session cookie, and arriving after the new log-in it would delete the new one.
+    with page.expect_response(lambda r: r.url.endswith("/check/")):  # sent 400 ms after the last keystroke
+        for name, value in figures.items():
+            page.fill(f"input[name='{name}']", value)
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url == live_server.url + path):
+        page.click("button[value=save]")
     status = page.locator("#entry-form [data-send-status]")
     status.wait_for()
-    page.wait_for_load_state("networkidle")
     assert status.inner_text().startswith("登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失")
     link = status.locator("a")
     assert link.get_attribute("href") == "/accounts/login/" and link.get_attribute("target") == "_blank"
@@ -416,6 +419,13 @@ def test_a_forced_password_change_elsewhere_is_not_swapped_into_the_return(live_
         Profile.objects.update_or_create(user=enterprise.memberships.get().user, defaults={
             "must_change_password": True})
 
+    # Typed before the reset, and the entry's automatic check (sent 400 ms after the last keystroke)
+    # answered: a request still on its way with the old session when the password changes below would
+    # be answered by deleting the session cookie — the new one too (`networkidle` does not wait for it
+    # on a page that has not navigated).
+    with page.expect_response(lambda r: r.url.endswith("/check/")):
+        page.fill("input[name='output_value.month']", "1100")
+        page.fill("input[name='output_value.ytd']", "3300")
     orm(reset)
     other = reporter.context.new_page()
     other.goto(f"{live_server.url}/accounts/login/")
@@ -423,12 +433,10 @@ def test_a_forced_password_change_elsewhere_is_not_swapped_into_the_return(live_
     other.fill("#id_password", PASSWORD)
     other.click("button[type=submit]")
     other.wait_for_url(f"{live_server.url}/accounts/password/")  # the one-time password must change first
-    page.fill("input[name='output_value.month']", "1100")
-    page.fill("input[name='output_value.ytd']", "3300")
-    page.click("button[value=save]")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url == live_server.url + path):
+        page.click("button[value=save]")
     status = page.locator("#entry-form [data-send-status]")
     status.wait_for()
-    page.wait_for_load_state("networkidle")
     assert status.inner_text().startswith("须先修改密码：请在新窗口修改密码后再保存，本页已填数据未丢失")
     assert status.locator("a").get_attribute("href") == "/accounts/password/"
     assert page.locator("#id_old_password").count() == 0 and page.url == live_server.url + path
@@ -437,8 +445,8 @@ def test_a_forced_password_change_elsewhere_is_not_swapped_into_the_return(live_
     other.fill("#id_old_password", PASSWORD)
     other.fill("#id_new_password1", "滕州工信#2026-安全口令")
     other.fill("#id_new_password2", "滕州工信#2026-安全口令")
-    other.click("form:has(#id_old_password) button[type=submit]")
-    other.wait_for_load_state("networkidle")
+    with other.expect_navigation():
+        other.click("form:has(#id_old_password) button[type=submit]")
     assert other.url == f"{live_server.url}/", other.locator(".alert").all_inner_texts()
     send_entry(page, "button[value=save]")
     assert any("已保存草稿" in t for t in alert(page, "success"))
