@@ -82,6 +82,26 @@ def send_entry(page, button):
     assert page.evaluate("() => window.gxSamePage === true"), "the page was navigated to, not swapped in place"
 
 
+def type_and_check(page, figures):
+    """Fill the entry's fields and wait for the answer to its automatic check, the one sent 400 ms
+    after the last keystroke (a check sent while typing slowly is replaced by it). Nothing is then on
+    its way: a request still travelling with an old session when the user logs in again elsewhere
+    would be answered by deleting the session cookie, the new one with it."""
+    *first, (last, value) = figures.items()
+    for name, typed in first:
+        page.fill(f"input[name='{name}']", typed)
+    with page.expect_request(lambda r: r.url.endswith("/check/")):
+        page.fill(f"input[name='{last}']", value)
+    htmx_idle(page)
+
+
+def htmx_idle(page):
+    """Wait until no htmx request of the page is on its way (redirects followed, the answer handled:
+    htmx marks the element sending with .htmx-request until then). An answer handled during a click
+    can scroll the page (a status line scrolled into view) and make the click miss its button."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def entry_period():
     """The period enterprises are filing today (December's when last month is a merged January)."""
     period = P.current_period()
@@ -364,15 +384,12 @@ def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere
                "sales_value.ytd": "3000", "export_value.month": "0", "export_value.ytd": "0",
                "electricity.month": "11", "electricity.ytd": "33"}
     # The server answers both the live check and the save with the log-in page: neither is swapped in.
-    # Both answered before logging in again below: an answer to a request sent with the expired session
-    # deletes the session cookie, and arriving after the new log-in it would delete the new one.
-    with page.expect_response(lambda r: r.url.endswith("/check/")):  # sent 400 ms after the last keystroke
-        for name, value in figures.items():
-            page.fill(f"input[name='{name}']", value)
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url == live_server.url + path):
+    # Both are answered before logging in again below (type_and_check).
+    type_and_check(page, figures)
+    with page.expect_request(lambda r: r.method == "POST" and r.url == live_server.url + path):
         page.click("button[value=save]")
+    htmx_idle(page)
     status = page.locator("#entry-form [data-send-status]")
-    status.wait_for()
     assert status.inner_text().startswith("登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失")
     link = status.locator("a")
     assert link.get_attribute("href") == "/accounts/login/" and link.get_attribute("target") == "_blank"
@@ -419,13 +436,8 @@ def test_a_forced_password_change_elsewhere_is_not_swapped_into_the_return(live_
         Profile.objects.update_or_create(user=enterprise.memberships.get().user, defaults={
             "must_change_password": True})
 
-    # Typed before the reset, and the entry's automatic check (sent 400 ms after the last keystroke)
-    # answered: a request still on its way with the old session when the password changes below would
-    # be answered by deleting the session cookie — the new one too (`networkidle` does not wait for it
-    # on a page that has not navigated).
-    with page.expect_response(lambda r: r.url.endswith("/check/")):
-        page.fill("input[name='output_value.month']", "1100")
-        page.fill("input[name='output_value.ytd']", "3300")
+    # Typed, and checked, before the reset (type_and_check).
+    type_and_check(page, {"output_value.month": "1100", "output_value.ytd": "3300"})
     orm(reset)
     other = reporter.context.new_page()
     other.goto(f"{live_server.url}/accounts/login/")
@@ -433,10 +445,10 @@ def test_a_forced_password_change_elsewhere_is_not_swapped_into_the_return(live_
     other.fill("#id_password", PASSWORD)
     other.click("button[type=submit]")
     other.wait_for_url(f"{live_server.url}/accounts/password/")  # the one-time password must change first
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url == live_server.url + path):
+    with page.expect_request(lambda r: r.method == "POST" and r.url == live_server.url + path):
         page.click("button[value=save]")
+    htmx_idle(page)
     status = page.locator("#entry-form [data-send-status]")
-    status.wait_for()
     assert status.inner_text().startswith("须先修改密码：请在新窗口修改密码后再保存，本页已填数据未丢失")
     assert status.locator("a").get_attribute("href") == "/accounts/password/"
     assert page.locator("#id_old_password").count() == 0 and page.url == live_server.url + path
