@@ -384,7 +384,7 @@ def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere
                "sales_value.ytd": "3000", "export_value.month": "0", "export_value.ytd": "0",
                "electricity.month": "11", "electricity.ytd": "33"}
     # The server answers both the live check and the save with the log-in page: neither is swapped in.
-    # Both are answered before logging in again below (type_and_check).
+    # Both are answered before logging in again below (type_and_check, then htmx_idle after the save).
     type_and_check(page, figures)
     with page.expect_request(lambda r: r.method == "POST" and r.url == live_server.url + path):
         page.click("button[value=save]")
