@@ -376,7 +376,8 @@ def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere
 
     enterprise, period = filer
     path = f"/returns/{enterprise.uscc}/output/{period}/"
-    reporter = User(browser, live_server.url, "flow_reporter")
+    reporter = User(browser, live_server.url, "flow_reporter", viewport={"width": 390, "height": 844},  # on a phone
+                    is_mobile=True, has_touch=True, reduced_motion="reduce")  # a scroll is instant, not smooth
     page = reporter.page
     reporter.go(path)
     orm(lambda: Session.objects.all().delete())  # the session expired while the page was open
@@ -384,8 +385,19 @@ def test_an_expired_session_keeps_the_typed_figures_and_says_to_log_in_elsewhere
                "sales_value.ytd": "3000", "export_value.month": "0", "export_value.ytd": "0",
                "electricity.month": "11", "electricity.ytd": "33"}
     # The server answers both the live check and the save with the log-in page: neither is swapped in.
-    # Both are answered before logging in again below (type_and_check, then htmx_idle after the save).
-    type_and_check(page, figures)
+    # Both are answered before logging in again below (type_and_check's wait, then htmx_idle after the save).
+    # The check is sent in the background while typing: its refusal is said above the form without
+    # scrolling — the page must not move under a finger on its way to 保存.
+    *first, (last, value) = figures.items()
+    for name, typed in first:
+        page.fill(f"input[name='{name}']", typed)
+    with page.expect_request(lambda r: r.url.endswith("/check/")):
+        page.fill(f"input[name='{last}']", value)
+        page.locator("button[value=save]").scroll_into_view_if_needed()
+        typed_at = page.locator("button[value=save]").bounding_box()["y"]
+    htmx_idle(page)
+    assert page.locator("#entry-form [data-send-status]").inner_text().startswith("登录已过期")
+    assert page.locator("button[value=save]").bounding_box()["y"] == typed_at
     with page.expect_request(lambda r: r.method == "POST" and r.url == live_server.url + path):
         page.click("button[value=save]")
     htmx_idle(page)

@@ -145,7 +145,9 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 // An answer that is the log-in page (the session expired and the server sent the request there, settings.LOGIN_URL
 // given as <body data-login-url>) or the forced password change (<body data-password-url>: the user logged in again
 // elsewhere with a one-time password) is never swapped in, for any htmx request: it would take the page's typed
-// figures with it. The form (or the fragment) says so instead, with that page to open in a new tab.
+// figures with it. The form (or the fragment) says so instead, with that page to open in a new tab. Only an answer
+// to the user's own click or send scrolls that line into view: a background request's (the entry's automatic
+// check, a part loading) must not move the page under a finger on its way to a button.
 var GX_NOT_SWAPPED = [
   ["loginUrl", "登录已过期，请在新窗口重新登录后再保存，本页已填数据未丢失。", "打开登录页"],
   ["passwordUrl", "须先修改密码：请在新窗口修改密码后再保存，本页已填数据未丢失。", "打开修改密码页"]
@@ -175,7 +177,8 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   link.className = "alert-link ms-1";
   link.textContent = hit[2];
   box.replaceChildren(document.createTextNode(hit[1]), link);
-  box.scrollIntoView({block: "center"});
+  var trigger = event.detail.requestConfig.triggeringEvent;
+  if (trigger && (trigger.type === "submit" || trigger.type === "click")) { box.scrollIntoView({block: "center"}); }
 });
 
 // The CSRF token goes as its cookie holds it when the request is sent (<body data-csrf-cookie> names the
