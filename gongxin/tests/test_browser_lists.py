@@ -1,6 +1,7 @@
 """Lists of records on a phone (390×844) in headless Chromium: a `table-stack` list turns each row into a
 block — its record first, then "column：value" lines — so an officer reads the warnings, demands, dispatches,
-applications and the audit log without scrolling sideways; on a screen it stays a table."""
+applications, the audit log, the users, the report periods and the testing rounds without scrolling sideways;
+on a screen it stays a table."""
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +15,7 @@ browser = test_browser.browser  # the headless Chromium fixture
 DEMO_PASSWORD = "gongxin-demo"
 LISTS = ["/analysis/warnings/?period=2022-04", "/emergencies/", "/services/demands/", "/services/visits/", "/reserves/dispatches/",
          "/reserves/contracts/", "/reserves/purchases/", "/resumption/applications/", "/resumption/flags/",
-         "/permits/", "/accounts/audit/"]
+         "/permits/", "/accounts/audit/", "/accounts/users/", "/returns/periods/", "/prevention/testing/"]
 # Pages whose header actions are wider than a phone: they go below the title and wrap.
 WIDE_HEADERS = ["/reserves/contracts/", "/projects/funds/", "/permits/"]
 
@@ -27,6 +28,7 @@ ROWS = """() => {
             headShown: getComputedStyle(table.querySelector('thead')).display !== 'none',
             label: cell.dataset.label || null,
             before: getComputedStyle(cell, '::before').content,
+            aligned: [...new Set([...rows[0].children].map(td => getComputedStyle(td).textAlign))],
             pageWide: document.documentElement.scrollWidth > window.innerWidth};
 }"""
 
@@ -61,6 +63,7 @@ def test_record_lists_are_blocks_with_labelled_lines_on_a_phone_and_tables_on_a_
         assert label and found["label"] == label, (path, found)
         assert found["before"] == f'"{label}："', (path, found)  # the column's name leads the line
         assert not found["headShown"] and not found["pageWide"], (path, found)
+        assert set(found["aligned"]) <= {"start", "left"}, (path, found)  # a number's line reads as the others do
 
         assert screen.goto(live_server.url + path).status == 200, path
         found = screen.evaluate(ROWS)
