@@ -207,7 +207,13 @@ def _parse_entry(post, indicators, products):
 
 
 def _input_text(value):
+    """A figure as its box holds it: 1234567.5 (no grouping: it is sent back as typed)."""
     return "" if value is None else _fmt(value).replace(",", "")
+
+
+def _shown_text(value):
+    """A figure shown read-only: 1,234,567.5; "" for none."""
+    return "" if value is None else _fmt(value)
 
 
 def _entry_rows(indicators, values, notes, previous, last_year, findings):
@@ -222,7 +228,7 @@ def _entry_rows(indicators, values, notes, previous, last_year, findings):
         vals = values.get(ind.code, {})
         reported = (last_year or {}).get(ind.code)
         cells = [{"name": f"{ind.code}.{col}", "col": col, "label": COLUMNS[col], "value": _input_text(vals.get(col)),
-                  "ly": col in ("month_ly", "ytd_ly"), "state": by_field.get(f"{ind.code}.{col}")}
+                  "shown": _shown_text(vals.get(col)), "ly": col in ("month_ly", "ytd_ly"), "state": by_field.get(f"{ind.code}.{col}")}
                  if col in columns_of(ind) else None for col in COLUMNS]
         rows.append({
             "ind": ind, "cells": cells, "note": notes.get(ind.code, ""),
@@ -265,7 +271,7 @@ def _product_rows(monitored, saved, enterprise, period, posted=None, findings=()
             continue
         rows.append({"product": product, "findings": by_product.get(product.code, []),
                      "cells": [{"name": f"p{product.id}.{c}", "label": label, "value": _input_text(vals.get(c)),
-                                "state": by_field.get(f"product:{product.code}.{c}")}
+                                "shown": _shown_text(vals.get(c)), "state": by_field.get(f"product:{product.code}.{c}")}
                                for c, label in services.PRODUCT_COLUMNS.items()]})
     shown = {r["product"].id for r in rows}
     return rows, [p for p in monitored if p.id not in shown]

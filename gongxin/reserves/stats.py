@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from gongxin.lib.numeric import pct, round_half_up
+from gongxin.lib.numeric import fmt_decimal, pct, round_half_up
 
 from .models import (
     Balance,
@@ -250,8 +250,8 @@ def capacity_flags(contract, reported_daily):
     if reported_daily is None:
         return ["企业近12个月未填报该产品产量，无法核实产能"]
     if contract.daily_capacity > reported_daily * PLAUSIBLE_CAPACITY_FACTOR:
-        return [f"合同日产能{contract.daily_capacity}{contract.material.unit}，超过企业填报日均最高产量"
-                f"{reported_daily}{contract.material.unit}的{PLAUSIBLE_CAPACITY_FACTOR}倍"]
+        return [f"合同日产能{fmt_decimal(contract.daily_capacity)}{contract.material.unit}，超过企业填报日均最高产量"
+                f"{fmt_decimal(reported_daily)}{contract.material.unit}的{PLAUSIBLE_CAPACITY_FACTOR}倍"]
     return []
 
 
@@ -371,10 +371,14 @@ def reconciliation(start, end):
         value = sum((received[ln.pk] for ln in lines), Decimal("0"))
         money_paid = paid.get(p.pk, Decimal("0"))
         issues = []
-        if value != amount:
-            issues.append(f"入库金额与合同金额相差{amount - value}元（未到货）")
-        if money_paid != value:
-            issues.append(f"付款与入库金额相差{value - money_paid}元")
+        if value < amount:
+            issues.append(f"入库金额比合同金额少{fmt_decimal(amount - value)}元（未到货）")
+        elif value > amount:
+            issues.append(f"入库金额超过合同金额{fmt_decimal(value - amount)}元")
+        if money_paid < value:
+            issues.append(f"付款比入库金额少{fmt_decimal(value - money_paid)}元")
+        elif money_paid > value:
+            issues.append(f"付款超过入库金额{fmt_decimal(money_paid - value)}元")
         for kind, label in ((Document.Kind.CONTRACT, "合同"), (Document.Kind.VOUCHER, "付款凭证")):
             if kind not in docs[p.pk]:
                 issues.append(f"缺少{label}")
@@ -398,9 +402,9 @@ def contract_reconciliation(end):
         money_paid = paid.get(c.pk, Decimal("0"))
         issues = []
         if money_paid > subsidy:
-            issues.append(f"已拨付超过补助资金{money_paid - subsidy}元")
+            issues.append(f"已拨付超过补助资金{fmt_decimal(money_paid - subsidy)}元")
         elif money_paid < subsidy:
-            issues.append(f"补助资金未拨付{subsidy - money_paid}元")
+            issues.append(f"补助资金未拨付{fmt_decimal(subsidy - money_paid)}元")
         if c.pk not in with_doc:
             issues.append("缺少合同文本")
         rows.append({"contract": c, "subsidy": subsidy, "paid": money_paid, "issues": issues})

@@ -146,6 +146,7 @@ class _Page(HTMLParser):
 def read(url, html):
     page = _Page(url)
     page.feed(html)
+    page.html = html
     return page
 
 

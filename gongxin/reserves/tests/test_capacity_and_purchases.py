@@ -77,11 +77,11 @@ def test_contract_capacity_is_flagged_against_the_enterprises_own_reported_outpu
     ret = make_return(e, period="2022-02", status=Return.Status.ACCEPTED)
     ProductLine.objects.create(ret=ret, product=product, enterprise=e, period="2022-02", qty_month=Decimal("60000"))
     ok = contract(e, mat, daily_capacity=1_500)
-    high = contract(e, mat, number="BZ-9", daily_capacity=5_000)
+    high = contract(e, mat, number="BZ-9", daily_capacity=12_000)
     rows = {r.contract.number: r for r in stats.contract_rows(DAY, DAY + dt.timedelta(days=10))}
-    # 60,000 in 1–2月 → 1,000 a day; 5,000 is more than twice that.
+    # 60,000 in 1–2月 → 1,000 a day; 12,000 is more than twice that.
     assert rows[ok.number].reported_daily == 1_000 and rows[ok.number].flags == []
-    assert "超过企业填报日均最高产量1000件的2倍" in rows[high.number].flags[0]
+    assert rows[high.number].flags == ["合同日产能12,000件，超过企业填报日均最高产量1,000件的2倍"]
     none = contract(make_enterprise(), mat, number="BZ-10")
     assert "未填报" in stats.capacity_flags(none, None)[0]
 
@@ -148,7 +148,10 @@ def test_reconciliation_lists_differences_between_contract_ledger_payments_and_d
     services.record_payment(author, purchase=p, amount="600", day=DAY, voucher="PZ1")
     row = stats.reconciliation(dt.date(2022, 3, 1), dt.date(2022, 3, 31))[0]
     assert (row["amount"], row["received"], row["paid"]) == (Decimal("1000.00"), Decimal("600.00"), Decimal("600.00"))
-    assert any("相差400" in i for i in row["issues"]) and "缺少合同" in row["issues"]
+    assert row["issues"][0] == "入库金额比合同金额少400.00元（未到货）" and "缺少合同" in row["issues"]
+    services.record_payment(author, purchase=p, amount="1500.5", day=DAY, voucher="PZ2")  # paid ahead of delivery
+    row = stats.reconciliation(dt.date(2022, 3, 1), dt.date(2022, 3, 31))[0]
+    assert row["issues"][:2] == ["入库金额比合同金额少400.00元（未到货）", "付款超过入库金额1,500.50元"]
 
 
 def test_contract_reconciliation_compares_subsidy_payments_and_contract_text():
@@ -157,4 +160,4 @@ def test_contract_reconciliation_compares_subsidy_payments_and_contract_text():
     services.record_payment(user, contract=c, amount="300000", day=DAY, voucher="BZ-PZ1")
     [row] = stats.contract_reconciliation(dt.date(2022, 3, 31))
     assert (row["subsidy"], row["paid"]) == (Decimal("500000.00"), Decimal("300000.00"))
-    assert row["issues"] == ["补助资金未拨付200000.00元", "缺少合同文本"]
+    assert row["issues"] == ["补助资金未拨付200,000.00元", "缺少合同文本"]
