@@ -38,7 +38,7 @@ from gongxin.accounts.scoping import enterprise_q
 from gongxin.analysis import stats as engine
 from gongxin.emergencies.models import Event
 from gongxin.lib import periods as P
-from gongxin.lib.numeric import ZERO, growth_pct, pct, qian_to_wan, qian_to_yi, round_half_up
+from gongxin.lib.numeric import ZERO, fmt_decimal, growth_pct, pct, qian_to_wan, qian_to_yi, round_half_up
 from gongxin.registry.models import Enterprise, Industry, Region
 from gongxin.reporting.models import Return, ReturnValue
 
@@ -574,8 +574,8 @@ def grid_disagreements(event, day, user=None):
         entry = tl.entry_on(eid, day)
         key = (entry["effective_on"] if entry else event.started_on).isoformat()
         values = [readings[eid][d] for d in sorted(window)]
-        shown = "、".join(format(v.quantize(Decimal(1)), "f") for v in values)
-        base = f"上年12月日均{bases[eid].quantize(Decimal(1))}千瓦时，阈值{rules.grid_threshold_pct}%即{limit.quantize(Decimal(1))}千瓦时"
+        shown = "、".join(fmt_decimal(v, 0) for v in values)
+        base = f"上年12月日均{fmt_decimal(bases[eid], 0)}千瓦时，阈值{rules.grid_threshold_pct}%即{fmt_decimal(limit, 0)}千瓦时"
         if status in WORKING and all(v < limit for v in values):
             out.append((eid, Flag.Kind.GRID_LOW, key,
                         f"自报{Status(status).label}（{key}起），但{window[-1]:%m-%d}至{day:%m-%d}日用电量{shown}千瓦时，"
@@ -624,17 +624,17 @@ def month_disagreements(event, period, user=None):
             limit = month_ly * Decimal(rules.output_threshold_pct) / 100
             if month < limit:
                 out.append((eid, Flag.Kind.MONTH_OUTPUT_LOW, period,
-                            f"{label}复工（生产）{worked}天，但月报工业总产值{month}千元，低于上年同月{month_ly}千元的"
+                            f"{label}复工（生产）{worked}天，但月报工业总产值{fmt_decimal(month)}千元，低于上年同月{fmt_decimal(month_ly)}千元的"
                             f"{rules.output_threshold_pct}%"))
         if worked == 0 and tl.status_on(eid, last) == Status.STOPPED and month:
             out.append((eid, Flag.Kind.MONTH_OUTPUT_STOPPED, period,
-                        f"{label}全月自报停产，但月报工业总产值{month}千元"))
+                        f"{label}全月自报停产，但月报工业总产值{fmt_decimal(month)}千元"))
         kwh, _ = electricity.get(eid, (None, None))
         dec, _ = december.get(eid, (None, None))
         if worked * 2 >= span and kwh is not None and dec:
             limit = dec * Decimal(rules.grid_threshold_pct) / 100
             if kwh < limit:
                 out.append((eid, Flag.Kind.MONTH_ELECTRICITY, period,
-                            f"{label}复工（生产）{worked}天，但月报用电量{kwh}万千瓦时，低于上年12月{dec}万千瓦时的"
+                            f"{label}复工（生产）{worked}天，但月报用电量{fmt_decimal(kwh)}万千瓦时，低于上年12月{fmt_decimal(dec)}万千瓦时的"
                             f"{rules.grid_threshold_pct}%"))
     return out

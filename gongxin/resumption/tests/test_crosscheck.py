@@ -42,7 +42,7 @@ def test_resumed_enterprise_whose_electricity_stayed_below_the_threshold_is_flag
     flags = {(f.enterprise_id, f.kind) for f in new}
     assert flags == {(low.id, Flag.Kind.GRID_LOW), (stopped.id, Flag.Kind.GRID_HIGH)}
     flag = Flag.objects.get(enterprise=low)
-    assert flag.key == "2022-04-05" and "低于上年12月日均10000千瓦时，阈值30.0%即3000千瓦时" in flag.detail
+    assert flag.key == "2022-04-05" and "低于上年12月日均10,000千瓦时，阈值30.0%即3,000千瓦时" in flag.detail
     assert services.scan(event, day=D(2022, 4, 13)) == []  # idempotent
     assert Flag.objects.count() == 2
 
