@@ -20,3 +20,4 @@ class WorkItem:
     rows: list = field(default_factory=list)  # up to a few (text, url, note) tuples shown under it
     order: int = 100  # smaller first within a section
     unit: str = ""  # shown after the count: "份", "家", "个"
+    action: tuple = ()  # (label, url) of the card's link when it is not "去处理" to `url`: ("反映诉求", "/services/demands/new/")

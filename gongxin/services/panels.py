@@ -33,7 +33,8 @@ def work_items(request):
                                   rows=[(d.title, f"/services/demands/{d.pk}/", d.code) for d in to_confirm[:3]]))
         open_count = mine.open().filter(enterprise_id__in=access.enterprise_ids).count()
         items.append(WorkItem("我的诉求（办理中）", "/services/demands/", count=open_count, section="企业服务",
-                              note="遇到原材料、物流、用工等困难，可随时反映", order=120))
+                              note="遇到原材料、物流、用工等困难，可随时反映", order=120,
+                              action=("反映困难诉求", "/services/demands/new/")))
     if access.is_bureau:
         if n := mine.filter(status=Demand.Status.NEW).count():
             items.append(WorkItem("待交办的企业诉求", "/services/demands/?flag=new", count=n, level="warning"))

@@ -157,6 +157,17 @@ def test_workbench_items_match_their_lists(client, cast):
             assert body.count("data-demand-row") == item.count, (who, item.title)
 
 
+def test_a_reporters_workbench_counts_its_open_demands_and_links_to_raising_one(client, cast):
+    client.force_login(cast["p"]["reporter"])
+    body = client.get("/").content.decode()
+    card = body[body.index("我的诉求（办理中）"):]
+    card = card[:card.index("</div></div></div>")]
+    opened = Demand.objects.for_user(cast["p"]["reporter"]).open().filter(enterprise=cast["e"]).count()
+    assert opened and f'data-work-count>{opened}<' in card
+    assert '<a href="/services/demands/new/" class="small d-inline-block mt-2">反映困难诉求 →</a>' in card
+    assert client.get("/services/demands/new/").status_code == 200  # the reporter may open it
+
+
 def test_a_warning_opens_a_prefilled_demand_linked_back(client, cast):
     client.force_login(cast["p"]["town"])
     url = f"/services/demands/new/?enterprise={cast['e'].uscc}&source=alerts.earlywarning:7&channel=warning&title=产值下降"
