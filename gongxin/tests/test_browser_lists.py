@@ -1,6 +1,7 @@
 """Lists of records on a phone (390×844) in headless Chromium: a `table-stack` list turns each row into a
 block — its record first, then "column：value" lines — so an officer reads the warnings, demands, dispatches,
-applications, the audit log, the users, the report periods and the testing rounds without scrolling sideways;
+applications, the audit log, the users, the report periods, the testing rounds and the enterprises yet to
+report without scrolling sideways;
 on a screen it stays a table."""
 
 import pytest
@@ -15,7 +16,8 @@ browser = test_browser.browser  # the headless Chromium fixture
 DEMO_PASSWORD = "gongxin-demo"
 LISTS = ["/analysis/warnings/?period=2022-04", "/emergencies/", "/services/demands/", "/services/visits/", "/reserves/dispatches/",
          "/reserves/contracts/", "/reserves/purchases/", "/resumption/applications/", "/resumption/flags/",
-         "/permits/", "/accounts/audit/", "/accounts/users/", "/returns/periods/", "/prevention/testing/"]
+         "/permits/", "/accounts/audit/", "/accounts/users/", "/returns/periods/", "/prevention/testing/",
+         "/returns/completeness/?form=output&period=2022-04"]
 # Pages whose header actions are wider than a phone: they go below the title and wrap.
 WIDE_HEADERS = ["/reserves/contracts/", "/projects/funds/", "/permits/"]
 
