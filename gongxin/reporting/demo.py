@@ -110,9 +110,51 @@ def build(ctx):
     _check_reference_figures(returns, indicators, {e.id for e in stayers + entrants})
     _create_products(rng, returns, stayers, entrants)
     _create_finance_returns(rng, returns, plans)
+    _workflow_history()
     _close_future_periods()
     remind(form, "2022-04", actor="演示数据", today=dt.date(2022, 5, 11))
     ctx["demo_returns"] = returns
+
+
+def _workflow_history():
+    """The audit trail of each 2022 return filed online, as the workflow would have written it: 报送 by the
+    enterprise's reporter, 审核通过 or 退回 by its town's officer, 受理 by the bureau's analyst — so a return's
+    修改与审核记录 and the audit log read as a county's would. Imported returns have none (they were loaded)."""
+    from django.contrib.auth import get_user_model
+
+    from gongxin.accounts.models import AuditEntry, Membership, Role
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["town", "town2", "analyst"])}
+    towns = {"荆河街道": users.get("town"), "龙泉街道": users.get("town2")}
+    reporters = {eid: u for eid, u in Membership.objects.filter(role=Role.ENTERPRISE).values_list("enterprise_id", "user")}
+    reporter_users = get_user_model().objects.in_bulk(reporters.values())
+    entries = []
+
+    def entry(ret, action, at, who, data=None):
+        user = who if hasattr(who, "pk") else None
+        entries.append(AuditEntry(at=at, user=user, actor=user.username if user else who, action=action,
+                                  object_type="reporting.return", object_id=str(ret.pk), object_repr=str(ret)[:200],
+                                  data=data or {}))
+
+    returns = (Return.objects.filter(period__startswith="2022", submitted_at__isnull=False)
+               .exclude(source=Return.Source.IMPORT).select_related("enterprise__town", "form"))
+    for ret in returns:
+        e = ret.enterprise
+        reporter = reporter_users.get(reporters.get(e.pk)) or f"qy{e.uscc}"
+        officer = towns.get(e.town.name) or f"{e.town.name}工业专干"
+        entry(ret, "returns.submit", ret.submitted_at, reporter, {"explanation": ret.explanation})
+        if ret.status == Return.Status.RETURNED:
+            entry(ret, "returns.return", ret.submitted_at + dt.timedelta(hours=20), officer, {"reason": ret.return_reason})
+        if ret.approved_at:
+            entry(ret, "returns.approve", ret.approved_at, officer)
+        if ret.accepted_at:
+            entry(ret, "returns.accept", ret.accepted_at, users.get("analyst") or "analyst")
+    at = AuditEntry._meta.get_field("at")
+    at.auto_now_add = False  # these steps happened in 2022: keep their times (bulk_create would stamp now)
+    try:
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    finally:
+        at.auto_now_add = True
 
 
 def _close_future_periods():
@@ -293,6 +335,11 @@ RETURN_REASONS = [
     "本月用电量与产值变化方向不一致，请核实用电量数据。",
     "1-本月数与上月累计数衔接有误，请核对。",
     "出口交货值填报单位有误（应为千元），请修改。",
+]
+FINANCE_RETURN_REASONS = [
+    "营业收入与产值表工业销售产值差异较大，请核实后重新报送。",
+    "平均用工人数与上月相比变化较大，请核实。",
+    "应收账款填报单位有误（应为千元），请修改。",
 ]
 EXPLANATIONS = {
     "fall": "受疫情影响，物流受阻、订单减少，部分生产线停产，产值同比下降较多。",
@@ -508,9 +555,10 @@ def _create_finance_returns(rng, returns, plans):
     for (enterprise_id, period), output_ret in returns.items():
         if not period.startswith("2022") or output_ret.source == Return.Source.IMPORT:
             continue
+        reason = FINANCE_RETURN_REASONS[enterprise_id % len(FINANCE_RETURN_REASONS)] if output_ret.return_reason else ""
         ret = Return(enterprise_id=enterprise_id, form=form, period=period, status=output_ret.status,
                      submitted_at=output_ret.submitted_at, approved_at=output_ret.approved_at,
-                     accepted_at=output_ret.accepted_at, return_reason=output_ret.return_reason)
+                     accepted_at=output_ret.accepted_at, return_reason=reason)
         pairs.append((ret, plans[enterprise_id], int(period[5:])))
     Return.objects.bulk_create([ret for ret, *_ in pairs], batch_size=500)
     values = []

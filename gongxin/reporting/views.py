@@ -206,6 +206,11 @@ def _parse_entry(post, indicators, products):
     return values, notes, lines, bad
 
 
+def _has_month(indicators):
+    """Whether the form reports 本月 at all (财务表 reports 1-本月 only: no month columns, no 推算本月)."""
+    return any(ind.has_month for ind in indicators)
+
+
 def _input_text(value):
     """A figure as its box holds it: 1234567.5 (no grouping: it is sent back as typed)."""
     return "" if value is None else _fmt(value).replace(",", "")
@@ -380,6 +385,7 @@ def _render_return(request, enterprise, form, period, ret, indicators, products,
         "page_title": f"{enterprise.name} · {form.name}表 · {P.label(period, form.merge_jan_feb)}",
         "e": enterprise, "form": form, "period": period, "ret": ret, "editable": editable, "error": error,
         "rows": _entry_rows(indicators, values, notes, previous, last_year, findings),
+        "entry_month": _has_month(indicators),
         "general_findings": [f for f in findings if not f.field or (
             f.field.startswith("product:") and not any(f.field.startswith(k) for k in shown_products))],
         "warnings": [f for f in findings if not f.is_error], "explanation": explanation,
@@ -400,6 +406,7 @@ def _render_return(request, enterprise, form, period, ret, indicators, products,
     }
     if can_review and ret is not None and ret.status != S.DRAFT:
         ctx["review"], ctx["review_general"] = review_rows(ret)
+        ctx["review_month"] = any(r.indicator.has_month for r in ctx["review"])  # 财务表 has 1-本月 only
     return render(request, "reporting/return_page.html", ctx, status=400 if error else 200)
 
 
@@ -437,6 +444,7 @@ def return_check(request, uscc, form_code, period):
         if f.field.startswith("product:"):
             by_product.setdefault(f.field[8:].split(".")[0], []).append(f)
     ctx = {"rows": _entry_rows(indicators, values, notes, previous, last_year, findings),
+           "entry_month": _has_month(indicators),
            "product_rows": [{"product": p, "findings": by_product.get(p.code, [])} for p in lines],
            "general_findings": [f for f in findings if not f.field], "warnings": [f for f in findings if not f.is_error],
            "errors": [f for f in findings if f.is_error]}

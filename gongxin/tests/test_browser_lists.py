@@ -78,3 +78,30 @@ def test_record_lists_are_blocks_with_labelled_lines_on_a_phone_and_tables_on_a_
         assert right <= 390, (path, right)
         assert not phone.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"), path
     assert phone_watch.errors == [] and screen_watch.errors == []
+
+
+def test_a_return_under_review_reads_on_a_phone_as_blocks_without_columns_it_lacks(live_server, demo, browser):
+    """The reviewer's 审核要点 on a phone: one block per indicator, its figures labelled; a form without
+    months (财务表) shows neither month columns nor an empty 推算本月 line."""
+    phone, watch = _bureau(browser, live_server.url, viewport={"width": 390, "height": 844},
+                           is_mobile=True, has_touch=True)
+    phone.goto(f"{live_server.url}/returns/?form=finance&period=2022-04&status=submitted")
+    phone.locator("a[href*='/finance/2022-04/']").first.click()
+    phone.wait_for_url("**/finance/2022-04/")
+    review = phone.locator("[data-testid=review] table")
+    assert review.locator("thead").evaluate("e => getComputedStyle(e).display") == "none"
+    labels = review.locator("tbody tr").first.evaluate("tr => [...tr.children].map(td => td.dataset.label || null)")
+    assert labels == ["指标", "1-本月", "上年1-同月", "累计增速", "审核结果"], labels
+    shown = phone.evaluate("() => [...document.querySelectorAll('td.entry-derived')].filter(td => td.offsetParent !== null).length")
+    assert shown == 0 and "推算本月" not in phone.locator("main, .page").first.inner_text()
+    assert not phone.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+
+    # A cell after one spanning columns takes the header of the column it stands in.
+    labels = phone.evaluate("""() => {
+        document.body.insertAdjacentHTML('beforeend', '<table class="table-stack" id="t"><thead><tr><th>甲</th><th>乙</th>'
+            + '<th>丙</th></tr></thead><tbody><tr><td colspan="2">x</td><td>y</td></tr></tbody></table>');
+        gxStackLabels(document);
+        return [...document.querySelectorAll('#t td')].map(td => td.dataset.label || null);
+    }""")
+    assert labels == [None, "丙"]
+    assert watch.errors == []

@@ -6,6 +6,7 @@ Computed here with plain ORM sums, independently of the analysis engine.
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
 
@@ -70,6 +71,32 @@ def test_demo_2022_04_is_incomplete_with_returns_sent_back(demo):
                                   enterprise__list_years__year=2022).count()
     assert 35 <= expected - filed <= 45
     assert Return.objects.filter(period="2022-04", status=Return.Status.RETURNED).exclude(return_reason="").exists()
+
+
+def test_demo_returns_carry_the_workflow_history_their_status_implies(demo, client):
+    from gongxin.accounts.audit import entries_for
+    from gongxin.accounts.models import AuditEntry
+
+    online = Return.objects.filter(period__startswith="2022", submitted_at__isnull=False).exclude(source=Return.Source.IMPORT)
+    steps = {}
+    for object_id, action, at in AuditEntry.objects.filter(object_type="reporting.return").values_list(
+            "object_id", "action", "at"):
+        steps.setdefault(int(object_id), []).append((action, at))
+    for ret in online:
+        actions = {a: at for a, at in steps[ret.pk]}
+        assert actions["returns.submit"] == ret.submitted_at, ret
+        assert ("returns.approve" in actions) == (ret.approved_at is not None), ret
+        assert ("returns.accept" in actions) == (ret.accepted_at is not None), ret
+        assert ("returns.return" in actions) == (ret.status == Return.Status.RETURNED), ret
+    assert not set(steps) - set(online.values_list("pk", flat=True))  # no history for drafts or imports
+
+    returned = online.filter(status=Return.Status.RETURNED, form__code="finance").select_related("enterprise").first()
+    step = entries_for(returned).get(action="returns.return")
+    assert step.data["reason"] == returned.return_reason and "出口交货值" not in returned.return_reason
+    client.force_login(get_user_model().objects.get(username="bureau"))
+    html = client.get(f"/returns/{returned.enterprise.uscc}/finance/{returned.period}/").content.decode()
+    history = html[html.index("修改与审核记录"):]
+    assert "退回企业" in history and returned.return_reason in history and "报送" in history
 
 
 def test_demo_monitors_71_products(demo):

@@ -50,6 +50,24 @@ def test_review_panel_for_reviewers_only(client, cast, who, shown):
         assert "增长51.9%" in html and "变化幅度超过" in html and "新生产线投产，订单增加" in html
 
 
+def test_a_form_without_months_is_reviewed_on_its_1_to_month_columns_only(client, cast):
+    from gongxin.reporting.models import Form
+
+    e, *_, p = cast
+    finance = Form.objects.get(code="finance")
+    vals = {i.code: {"ytd": 1200, "ytd_ly": 1000} for i in finance.indicators.all()}
+    make_return(e, "2022-03", status=S.SUBMITTED, form=finance, vals=vals)
+    client.force_login(p["town"])
+    html = client.get(f"/returns/{e.uscc}/finance/2022-03/").content.decode()
+    review = html[html.index('data-testid="review"'):]
+    review = review[:review.index("企业的预警说明")]
+    heads = review[review.index("<thead>"):review.index("</thead>")]
+    assert "<th class=\"text-end\">1-本月</th>" in heads and "增长20.0%" in review
+    assert "本月</th>" not in heads.replace("1-本月</th>", "") and "推算本月" not in review and "本月与累计核对" not in heads
+    html = client.get(f"/returns/{e.uscc}/output/2022-03/").content.decode()  # a form with months keeps them
+    assert "<th class=\"text-end\">本月</th>" in html and "本月与累计核对" in html
+
+
 def test_list_flags_and_filters_returns_with_warnings(client, cast):
     e, quiet, silent, other, p = cast
     client.force_login(p["town"])

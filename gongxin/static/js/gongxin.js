@@ -220,15 +220,18 @@ function gxSendFailed(event) {
 }
 
 // table.table-stack: a list whose rows become blocks on a phone (gongxin.css), each cell labelled with its
-// column's header (data-label, copied from the thead here; a cell spanning columns or under an empty header
-// gets none). Run on the page and on every part htmx swaps in.
+// column's header (data-label, copied from the thead here, counting the columns a cell before it spans; a cell
+// spanning columns or under an empty header gets none). Run on the page and on every part htmx swaps in.
 function gxStackLabels(root) {
   (root.querySelectorAll ? root : document).querySelectorAll("table.table-stack").forEach(function (table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
     table.querySelectorAll("tbody tr").forEach(function (tr) {
-      Array.prototype.forEach.call(tr.children, function (td, i) {
+      var column = 0;
+      Array.prototype.forEach.call(tr.children, function (td) {
+        var i = column;
+        column += td.colSpan;
         if (td.colSpan === 1 && heads[i]) { td.setAttribute("data-label", heads[i]); }
         if (!td.textContent.trim() && !td.querySelector("input, select, button, img, svg")) { td.classList.add("stack-empty"); }
       });
