@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from gongxin.lib import periods as P
 from gongxin.lib.numeric import growth_pct, pct, qian_to_yi
+from gongxin.notices.models import Notice
 
 from .models import Form, MonitoredProduct, Product, ProductLine, ReportingPeriod, Return, ReturnValue
-from .reminders import remind
+from .reminders import remind, remind_source
 
 TARGET_MONTH_2022_03 = Decimal(7_000_000)  # 千元 = 70.0亿元
 TARGET_YTD_2022_03 = Decimal(18_400_000)  # 千元 = 184.0亿元
@@ -113,6 +114,8 @@ def build(ctx):
     _workflow_history()
     _close_future_periods()
     remind(form, "2022-04", actor="演示数据", today=dt.date(2022, 5, 11))
+    Notice.objects.filter(source=remind_source(form, "2022-04")).update(  # sent on the demo's day, not today
+        created_at=timezone.make_aware(dt.datetime(2022, 5, 11, 9, 0)))
     ctx["demo_returns"] = returns
 
 

@@ -71,6 +71,15 @@ def test_demo_2022_04_is_incomplete_with_returns_sent_back(demo):
                                   enterprise__list_years__year=2022).count()
     assert 35 <= expected - filed <= 45
     assert Return.objects.filter(period="2022-04", status=Return.Status.RETURNED).exclude(return_reason="").exists()
+    from django.utils import timezone
+
+    from gongxin.notices.models import Notice
+    from gongxin.reporting.models import Form
+    from gongxin.reporting.reminders import remind_source
+
+    sent = Notice.objects.filter(source=remind_source(Form.objects.get(code="output"), "2022-04"))
+    assert sent.count() == expected - filed  # the 催报 of 11 May to everyone missing, dated that day
+    assert {timezone.localtime(at).date().isoformat() for at in sent.values_list("created_at", flat=True)} == {"2022-05-11"}
 
 
 def test_demo_returns_carry_the_workflow_history_their_status_implies(demo, client):
