@@ -17,7 +17,8 @@ DEMO_PASSWORD = "gongxin-demo"
 LISTS = ["/analysis/warnings/?period=2022-04", "/emergencies/", "/services/demands/", "/services/visits/", "/reserves/dispatches/",
          "/reserves/contracts/", "/reserves/purchases/", "/resumption/applications/", "/resumption/flags/",
          "/permits/", "/accounts/audit/", "/accounts/users/", "/returns/periods/", "/prevention/testing/",
-         "/returns/completeness/?form=output&period=2022-04"]
+         "/returns/completeness/?form=output&period=2022-04", "/projects/", "/prevention/testing/workers/",
+         "/resumption/blockers/?event=2022-covid", "/permits/overstays/", "/permits/checkpoint/log/", "/services/plans/1/"]
 # Pages whose header actions are wider than a phone: they go below the title and wrap.
 WIDE_HEADERS = ["/reserves/contracts/", "/projects/funds/", "/permits/"]
 
