@@ -18,7 +18,8 @@ LISTS = ["/analysis/warnings/?period=2022-04", "/emergencies/", "/services/deman
          "/reserves/contracts/", "/reserves/purchases/", "/resumption/applications/", "/resumption/flags/",
          "/permits/", "/accounts/audit/", "/accounts/users/", "/returns/periods/", "/prevention/testing/",
          "/returns/completeness/?form=output&period=2022-04", "/projects/", "/prevention/testing/workers/",
-         "/resumption/blockers/?event=2022-covid", "/permits/overstays/", "/permits/checkpoint/log/", "/services/plans/1/"]
+         "/resumption/blockers/?event=2022-covid", "/permits/overstays/", "/permits/checkpoint/log/", "/services/plans/1/",
+         "/enterprises/91370481138327946A/"]  # the demo reporter's enterprise: its 技改项目 and 复工状态记录
 # Pages whose header actions are wider than a phone: they go below the title and wrap.
 WIDE_HEADERS = ["/reserves/contracts/", "/projects/funds/", "/permits/"]
 
