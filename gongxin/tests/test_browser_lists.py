@@ -107,3 +107,20 @@ def test_a_return_under_review_reads_on_a_phone_as_blocks_without_columns_it_lac
     }""")
     assert labels == [None, "丙"]
     assert watch.errors == []
+
+
+def test_the_cockpit_draws_its_charts_and_keeps_its_title_whole_on_a_phone(live_server, demo, browser):
+    """The leader's cockpit on a phone: the title reads on a line or two (the controls wrap below it), the
+    trend, ranking and product charts are drawn, nothing scrolls sideways; on a screen the same, no error."""
+    for options in ({"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+                    {"viewport": {"width": 1366, "height": 768}}):
+        page, watch = _bureau(browser, live_server.url, **options)
+        assert page.goto(f"{live_server.url}/analysis/cockpit/?period=2022-04").status == 200
+        page.wait_for_selector("#chart-trend canvas, #chart-trend svg")
+        assert page.locator("#cockpit-title").evaluate(LINES) <= 2
+        for chart in ("#chart-trend", "#chart-towns", "#chart-industries", "#chart-products"):
+            assert page.locator(f"{chart} canvas, {chart} svg").count() >= 1, chart
+        assert page.locator("#tiles > *").count() >= 21  # a tile per town
+        assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+        assert watch.errors == []
+        page.close()
