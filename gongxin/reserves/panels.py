@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from gongxin.accounts.scoping import get_access
+from gongxin.lib.numeric import fmt_decimal
 from gongxin.lib.work import WorkItem
 
 from . import stats
@@ -56,6 +57,6 @@ def work_items(request):
             first = open_calloffs.first()
             items.append(WorkItem("待交付产能调用", f"/reserves/contracts/{first.contract.number}/" if n == 1
                                   else "/reserves/contracts/", count=n, level="warning",
-                                  rows=[(f"{c.number} 未交付{c.remaining}", f"/reserves/contracts/{c.contract.number}/", "")
+                                  rows=[(f"{c.number} 未交付{fmt_decimal(c.remaining)}", f"/reserves/contracts/{c.contract.number}/", "")
                                         for c in open_calloffs[:3]], order=60))
     return items

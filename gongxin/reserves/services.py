@@ -28,6 +28,7 @@ from django.utils import timezone
 from gongxin.accounts.audit import log_action
 from gongxin.accounts.scoping import get_access
 from gongxin.lib import bounds
+from gongxin.lib.numeric import fmt_decimal as grouped
 
 from .models import (
     QTY_MAX,
@@ -160,7 +161,7 @@ def _check_running_balance(balance, day, delta):
             checked.append([row["business_date"], running])
     for when, total in checked:
         if total + delta < 0:
-            raise ReservesError(f"{balance.lot}在{when:%Y-%m-%d}的结存为{total}，本次出库{-delta}将使该日库存为负，已拒绝。")
+            raise ReservesError(f"{balance.lot}在{when:%Y-%m-%d}的结存为{grouped(total)}，本次出库{grouped(-delta)}将使该日库存为负，已拒绝。")
 
 
 def post_movement(user, *, warehouse, lot, reason, delta, day, note="", event=None, counted=None,
@@ -175,8 +176,8 @@ def post_movement(user, *, warehouse, lot, reason, delta, day, note="", event=No
             if balance.on_hand + delta < 0 or balance.reserved < -delta:
                 raise ReservesError(f"{lot}预留库存不足，无法出库")
         elif balance.available + delta < 0:
-            raise ReservesError(f"{lot}在{warehouse}的可用库存为{balance.available}"
-                                f"（账面{balance.on_hand}，已预留{balance.reserved}），不足{-delta}")
+            raise ReservesError(f"{lot}在{warehouse}的可用库存为{grouped(balance.available)}"
+                                f"（账面{grouped(balance.on_hand)}，已预留{grouped(balance.reserved)}），不足{grouped(-delta)}")
         _check_running_balance(balance, day, delta)
     if form_token and Movement.objects.filter(form_token=form_token).exists():
         raise ReservesError("该单据已提交，请勿重复提交")
@@ -256,9 +257,9 @@ def count(user, *, balance, counted, day, note, form_token=None):
     book = balance_on(locked.warehouse, locked.lot, day)
     delta = counted - book
     if delta == 0:
-        raise ReservesError(f"实盘数量与{day:%Y-%m-%d}账面数量（{book}）一致，无需调整")
+        raise ReservesError(f"实盘数量与{day:%Y-%m-%d}账面数量（{grouped(book)}）一致，无需调整")
     if locked.on_hand + delta < locked.reserved:
-        raise ReservesError(f"调整后账面数量将低于已预留的{locked.reserved}，请先处理相关调度单")
+        raise ReservesError(f"调整后账面数量将低于已预留的{grouped(locked.reserved)}，请先处理相关调度单")
     movement = post_movement(user, warehouse=locked.warehouse, lot=locked.lot, reason=R.COUNT, delta=delta,
                              day=day, note=note.strip(), counted=counted, locked=locked, form_token=form_token)
     log_action(user, "reserves.count", movement, {"on_hand": [book, counted], "reason": note.strip(),
@@ -391,7 +392,7 @@ def approve_dispatch(user, dispatch, *, day, version=None, quantities=None, allo
     for line in lines:
         wanted = quantity(quantities.get(line.pk, line.requested), f"{line.material.name}批准数量", allow_zero=True)
         if wanted > line.requested:
-            raise ReservesError(f"{line.material.name}批准数量不能超过申请数量{line.requested}")
+            raise ReservesError(f"{line.material.name}批准数量不能超过申请数量{grouped(line.requested)}")
         left = wanted
         for balance in _fefo_locked(line.material, day):
             take = min(left, balance.available)
@@ -587,13 +588,13 @@ def create_calloff(user, contract, *, qty, day, warehouse, event=None, dispatch=
         raise ReservesError(f"合同{contract.number}在{day:%Y-%m-%d}不在履行期内")
     called = contract.calloffs.exclude(status=CallOff.Status.CANCELLED).aggregate(s=Sum("quantity"))["s"] or 0
     if called + qty > contract.guaranteed_qty:
-        raise ReservesError(f"超出合同保障数量：保障{contract.guaranteed_qty}，已调用{called}，"
-                            f"最多还可调用{contract.guaranteed_qty - called}")
+        raise ReservesError(f"超出合同保障数量：保障{grouped(contract.guaranteed_qty)}，已调用{grouped(called)}，"
+                            f"最多还可调用{grouped(contract.guaranteed_qty - called)}")
     calloff = _create_numbered(CallOff, "CN", day, contract=contract, event=event, warehouse=warehouse,
                                ordered_on=day, quantity=qty, dispatch=dispatch, created_by=_user(user))
     from gongxin.notices import services as notices
 
-    notices.send("task", f"产能调用{calloff.number}：{contract.material.name}{qty}{contract.material.unit}",
+    notices.send("task", f"产能调用{calloff.number}：{contract.material.name}{grouped(qty)}{contract.material.unit}",
                  to_enterprise=contract.enterprise, url=f"/reserves/contracts/{contract.number}/", sender=user,
                  source="reserves", key=f"reserves:calloff:{calloff.number}")
     log_action(user, "reserves.calloff", calloff, {"quantity": [None, qty], "contract": contract.number})
@@ -616,7 +617,7 @@ def deliver_calloff(user, calloff, *, qty, day, batch, expires_on=None, produced
         raise ReservesError(f"该调用单当前状态为“{current.get_status_display()}”，不能登记交付")
     qty = quantity(qty, "交付数量")
     if qty > current.remaining:
-        raise ReservesError(f"交付数量超过未交付数量{current.remaining}")
+        raise ReservesError(f"交付数量超过未交付数量{grouped(current.remaining)}")
     if day < current.ordered_on:
         raise ReservesError("交付日期不能早于下单日期")
     contract = current.contract

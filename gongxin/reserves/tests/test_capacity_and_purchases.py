@@ -52,7 +52,7 @@ def test_calloff_within_guarantee_delivered_by_the_enterprise_into_the_ledger():
     bureau, wh, mat, event = staff(), make_warehouse(), make_material(), make_event()
     e, other = make_enterprise(), make_enterprise()
     c = contract(e, mat)
-    with pytest.raises(services.ReservesError, match="最多还可调用20000"):
+    with pytest.raises(services.ReservesError, match="最多还可调用20,000"):
         services.create_calloff(bureau, c, qty=20_001, day=DAY, warehouse=wh)
     co = services.create_calloff(bureau, c, qty=5_000, day=DAY, warehouse=wh, event=event)
     rep = make_user("rep_c", Role.ENTERPRISE, enterprise=e)
@@ -62,7 +62,7 @@ def test_calloff_within_guarantee_delivered_by_the_enterprise_into_the_ledger():
     m = services.deliver_calloff(rep, co, qty=3_000, day=DAY, batch="CN-1", expires_on=dt.date(2025, 1, 1))
     co.refresh_from_db()
     assert (m.reason, m.quantity, co.delivered, co.remaining, co.status) == ("calloff", 3_000, 3_000, 2_000, "open")
-    with pytest.raises(services.ReservesError, match="超过未交付数量2000"):
+    with pytest.raises(services.ReservesError, match="超过未交付数量2,000"):
         services.deliver_calloff(rep, co, qty=2_001, day=DAY, batch="CN-2")
     services.deliver_calloff(rep, co, qty=2_000, day=DAY, batch="CN-2")
     co.refresh_from_db()
