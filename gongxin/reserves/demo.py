@@ -11,8 +11,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from gongxin.accounts.models import Membership, Role
+from gongxin.notices.models import Notice
 from gongxin.registry.models import EnterpriseGroup, Region
 from gongxin.reporting.models import Product
 
@@ -134,6 +136,8 @@ def build(ctx):
         actions.append((D(2022, 3, 28), 2, lambda c=c, i=i: services.record_payment(
             analyst, contract=c, amount=c.subsidy_wan * 10_000, day=D(2022, 3, 28), voucher=f"BZ2022-03{i:02d}")))
     calloff = services.create_calloff(admin, contracts[0], qty=20_000, day=D(2022, 3, 15), warehouse=main, event=event)
+    Notice.objects.filter(key=f"reserves:calloff:{calloff.number}").update(  # sent that day, not when the demo loads
+        created_at=timezone.make_aware(dt.datetime(2022, 3, 15, 10, 0)))
     actions.append((D(2022, 3, 25), 0, lambda: services.deliver_calloff(
         admin, calloff, qty=15_000, day=D(2022, 3, 25), batch="FH01-CN2203", produced_on=D(2022, 3, 24),
         expires_on=D(2025, 3, 24))))
