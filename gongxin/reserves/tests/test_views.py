@@ -173,6 +173,14 @@ def test_bureau_reminders_count_what_the_dashboard_lists(world, rf):
     page = client(world["p"]["analyst"]).get("/reserves/").content.decode()
     assert items["近效期/过期储备物资"].count == page.count('class="expiring-row"') == 1
     assert items["储备缺口物资"].count == page.count('class="table-danger"') == 1
+    assert "20天后到期，请轮换" in page
+
+
+def test_stock_expiring_on_the_day_asked_says_so(world):
+    today = dt.date.today()
+    stock(world["p"]["analyst"], world["wh"], world["mat"], 5, batch="TODAY", day=today, expires_on=today)
+    page = client(world["p"]["analyst"]).get("/reserves/").content.decode()
+    assert "当日到期，请轮换" in page and "0天后到期" not in page
 
 
 def test_requester_is_notified_when_the_bureau_approves(world):

@@ -16,7 +16,7 @@
       {name: "覆盖率（实物+产能）", type: "bar", data: data.coverage.map(function (v, i) {
         return {value: v, itemStyle: {color: data.gap[i] ? "#d63939" : "#2fb344"}};
       }), markLine: {symbol: "none", data: [{yAxis: 100, name: "储备标准"}],
-                     label: {formatter: "储备标准 100%"}, lineStyle: {color: "#f59f00", width: 2}}},
+                     label: {formatter: "储备标准 100%", position: "insideEndTop"}, lineStyle: {color: "#f59f00", width: 2}}},
       {name: "实物覆盖率", type: "line", data: data.physical}
     ]
   });
