@@ -84,8 +84,16 @@ def dashboard(request):
                     .select_related("enterprise", "lead")[:20]],
         "escalated": scoped.open().filter(escalated_at__isnull=False).count(),
         "clusters": stats.clusters(scoped)[:5],
+        "bulletin_month": _bulletin_month(scoped, end),
     }
     return render(request, "services/dashboard.html", ctx)
+
+
+def _bulletin_month(scoped, end):
+    """The month the page's 通报 button offers: the window's last month, or an earlier one when no demand
+    was received after it (the window ends in December, the last demand came in April: April's)."""
+    latest = scoped.filter(received_at__date__lte=end).order_by("-received_at").values_list("received_at", flat=True).first()
+    return min(end, timezone.localtime(latest).date()) if latest else end
 
 
 @login_required

@@ -168,6 +168,15 @@ def test_a_reporters_workbench_counts_its_open_demands_and_links_to_raising_one(
     assert client.get("/services/demands/new/").status_code == 200  # the reporter may open it
 
 
+def test_the_bulletin_offered_is_of_the_last_month_with_demands_in_the_window(client, cast):
+    Demand.objects.update(received_at=dt.datetime(2022, 4, 10, 2, tzinfo=dt.UTC))
+    client.force_login(cast["p"]["analyst"])
+    html = client.get("/services/?from=2022-01-01&to=2022-12-31").content.decode()
+    assert 'href="/services/bulletin.docx?month=2022-04"' in html and "2022年4月通报（Word）" in html
+    html = client.get("/services/?from=2022-01-01&to=2022-03-31").content.decode()  # none received by then
+    assert 'href="/services/bulletin.docx?month=2022-03"' in html
+
+
 def test_a_warning_opens_a_prefilled_demand_linked_back(client, cast):
     client.force_login(cast["p"]["town"])
     url = f"/services/demands/new/?enterprise={cast['e'].uscc}&source=alerts.earlywarning:7&channel=warning&title=产值下降"
