@@ -13,7 +13,7 @@
     xAxis: {type: "category", data: data.names, axisLabel: {rotate: 30, interval: 0}},
     yAxis: {type: "value", axisLabel: {formatter: "{value}%"}},
     series: [
-      {name: "覆盖率（实物+产能）", type: "bar", data: data.coverage.map(function (v, i) {
+      {name: "覆盖率（实物+产能）", type: "bar", itemStyle: {color: "#2fb344"}, data: data.coverage.map(function (v, i) {
         return {value: v, itemStyle: {color: data.gap[i] ? "#d63939" : "#2fb344"}};
       }), markLine: {symbol: "none", data: [{yAxis: 100, name: "储备标准"}],
                      label: {formatter: "储备标准 100%", position: "insideEndTop"}, lineStyle: {color: "#f59f00", width: 2}}},
