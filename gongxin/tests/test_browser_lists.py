@@ -18,7 +18,7 @@ LISTS = ["/analysis/warnings/?period=2022-04", "/emergencies/", "/services/deman
          "/reserves/contracts/", "/reserves/purchases/", "/resumption/applications/", "/resumption/flags/",
          "/permits/", "/accounts/audit/", "/accounts/users/", "/returns/periods/", "/prevention/testing/",
          "/returns/completeness/?form=output&period=2022-04", "/projects/", "/prevention/testing/workers/",
-         "/resumption/blockers/?event=2022-covid", "/permits/overstays/", "/permits/checkpoint/log/", "/services/plans/1/",
+         "/resumption/blockers/?event=2022-covid", "/permits/overstays/", "/permits/checkpoint/log/",
          "/enterprises/91370481138327946A/"]  # the demo reporter's enterprise: its 技改项目 and 复工状态记录
 # Pages whose header actions are wider than a phone: they go below the title and wrap.
 WIDE_HEADERS = ["/reserves/contracts/", "/projects/funds/", "/permits/"]
@@ -59,7 +59,9 @@ def test_record_lists_are_blocks_with_labelled_lines_on_a_phone_and_tables_on_a_
     phone, phone_watch = _bureau(browser, live_server.url, viewport={"width": 390, "height": 844},
                                  is_mobile=True, has_touch=True)
     screen, screen_watch = _bureau(browser, live_server.url, viewport={"width": 1366, "height": 768})
-    for path in LISTS:
+    screen.goto(live_server.url + "/services/visits/")
+    plan = screen.locator("a[href^='/services/plans/']").first.get_attribute("href")  # a visit plan (its id varies)
+    for path in LISTS + [plan]:
         assert phone.goto(live_server.url + path).status == 200, path
         found = phone.evaluate(ROWS)
         assert found["rows"] >= 1, (path, found)
