@@ -406,7 +406,7 @@ def _render_return(request, enterprise, form, period, ret, indicators, products,
     }
     if can_review and ret is not None and ret.status != S.DRAFT:
         ctx["review"], ctx["review_general"] = review_rows(ret)
-        ctx["review_month"] = any(r.indicator.has_month for r in ctx["review"])  # 财务表 has 1-本月 only
+        ctx["review_month"] = ctx["entry_month"]  # the review's columns are the entry's (财务表: 1-本月 only)
     return render(request, "reporting/return_page.html", ctx, status=400 if error else 200)
 
 
