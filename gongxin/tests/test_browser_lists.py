@@ -33,7 +33,8 @@ ROWS = """() => {
             label: cell.dataset.label || null,
             before: getComputedStyle(cell, '::before').content,
             aligned: [...new Set([...rows[0].children].map(td => getComputedStyle(td).textAlign))],
-            pageWide: document.documentElement.scrollWidth > window.innerWidth};
+            pageWide: document.documentElement.scrollWidth > window.innerWidth,
+            boxWide: (box => box.scrollWidth > box.clientWidth + 1)(table.closest('.table-responsive'))};
 }"""
 
 
@@ -68,7 +69,7 @@ def test_record_lists_are_blocks_with_labelled_lines_on_a_phone_and_tables_on_a_
         label = found["heads"][1]
         assert label and found["label"] == label, (path, found)
         assert found["before"] == f'"{label}："', (path, found)  # the column's name leads the line
-        assert not found["headShown"] and not found["pageWide"], (path, found)
+        assert not found["headShown"] and not found["pageWide"] and not found["boxWide"], (path, found)
         assert set(found["aligned"]) <= {"start", "left"}, (path, found)  # a number's line reads as the others do
 
         assert screen.goto(live_server.url + path).status == 200, path
