@@ -135,9 +135,9 @@ def _workflow_history():
 
     def entry(ret, action, at, who, data=None):
         user = who if hasattr(who, "pk") else None
-        entries.append(AuditEntry(at=at, user=user, actor=user.username if user else who, action=action,
-                                  object_type="reporting.return", object_id=str(ret.pk), object_repr=str(ret)[:200],
-                                  data=data or {}))
+        entries.append((at, AuditEntry(user=user, actor=user.username if user else who, action=action,
+                                       object_type="reporting.return", object_id=str(ret.pk),
+                                       object_repr=str(ret)[:200], data=data or {})))
 
     returns = (Return.objects.filter(period__startswith="2022", submitted_at__isnull=False)
                .exclude(source=Return.Source.IMPORT).select_related("enterprise__town", "form"))
@@ -152,12 +152,10 @@ def _workflow_history():
             entry(ret, "returns.approve", ret.approved_at, officer)
         if ret.accepted_at:
             entry(ret, "returns.accept", ret.accepted_at, users.get("analyst") or "analyst")
-    at = AuditEntry._meta.get_field("at")
-    at.auto_now_add = False  # these steps happened in 2022: keep their times (bulk_create would stamp now)
-    try:
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    finally:
-        at.auto_now_add = True
+    rows = AuditEntry.objects.bulk_create([row for _, row in entries], batch_size=1000)  # `at` stamped now…
+    for (at, _), row in zip(entries, rows, strict=True):
+        row.at = at
+    AuditEntry.objects.bulk_update(rows, ["at"], batch_size=1000)  # …then set to when the step happened (2022)
 
 
 def _close_future_periods():

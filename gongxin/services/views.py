@@ -93,7 +93,7 @@ def _bulletin_month(scoped, end):
     """The month the page's 通报 button offers: the window's last month, or an earlier one when no demand
     was received after it (the window ends in December, the last demand came in April: April's)."""
     latest = scoped.filter(received_at__date__lte=end).order_by("-received_at").values_list("received_at", flat=True).first()
-    return min(end, timezone.localtime(latest).date()) if latest else end
+    return timezone.localtime(latest).date() if latest else end
 
 
 @login_required
